@@ -1,0 +1,241 @@
+/* fileio.c - atomic installs, directory fsync, bounded reads. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "i18n.h"
+
+#ifdef CW_FAULT_INJECTION
+void
+cw_fault_point(const char *what)
+{
+	static long count, limit = -1;
+	const char *env;
+
+	(void)what;
+	if (limit == -1) {
+		env = getenv("CERTWIZ_FAULT");
+		limit = (env != NULL && strncmp(env, "after:", 6) == 0) ?
+		    strtol(env + 6, NULL, 10) : 0;
+	}
+	if (limit > 0 && ++count == limit)
+		kill(getpid(), SIGKILL);
+}
+#endif
+
+int
+cw_file_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+int
+cw_file_sync_dir(const char *path, int is_dir, struct cw_error *err)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	if (is_dir)
+		snprintf(dir, sizeof(dir), "%s", path);
+	else
+		dir_of(path, dir, sizeof(dir));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot open directory '%s'"), dir);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	if (fsync(fd) == -1 && errno != EINVAL) {
+		cw_error_set(err, CW_E_IO, _("cannot flush directory '%s' to disk"), dir);
+		cw_error_detail(err, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	cw_fault_point("fsync-dir");
+	return 0;
+}
+
+int
+cw_file_install(const char *path, const void *data, size_t len, mode_t mode,
+    unsigned flags, struct cw_error *err)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], prev[PATH_MAX];
+	const char *base;
+	int fd = -1, rc = -1;
+
+	dir_of(path, dir, sizeof(dir));
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >= sizeof(tmp) ||
+	    (size_t)snprintf(prev, sizeof(prev), "%s.prev", path) >= sizeof(prev))
+		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), path);
+
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot create a temporary file in '%s'"), dir);
+		cw_error_detail(err, "%s", strerror(errno));
+		cw_error_hint(err, _("Check that the directory exists and is writable; '%s' was not changed."), path);
+		return -1;
+	}
+	/* Mode first, so a secret is never readable by others, not even briefly. */
+	if (fchmod(fd, mode) == -1 || cw_file_write_all(fd, data, len) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), tmp);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	cw_fault_point("write");
+	if (fsync(fd) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot flush '%s' to disk"), tmp);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	cw_fault_point("fsync");
+	if (close(fd) == -1) {
+		fd = -1;
+		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), tmp);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (flags & CW_FILE_KEEP_PREV) {
+		/* A hard link keeps the old file under .prev while the rename
+		 * below replaces the name atomically: there is no moment
+		 * without a file at path. */
+		if (unlink(prev) == -1 && errno != ENOENT) {
+			cw_error_set(err, CW_E_IO, _("cannot remove '%s'"), prev);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		if (link(path, prev) == -1 && errno != ENOENT) {
+			cw_error_set(err, CW_E_IO, _("cannot keep the previous version as '%s'"), prev);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+	}
+	if (rename(tmp, path) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot replace '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		cw_error_hint(err, _("The previous file was left in place."));
+		goto out;
+	}
+	cw_fault_point("rename");
+	tmp[0] = '\0';
+	if (cw_file_sync_dir(path, 0, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	if (rc == -1 && tmp[0] != '\0')
+		unlink(tmp);
+	return rc;
+}
+
+int
+cw_file_mkdirs(const char *path, mode_t mode, struct cw_error *err)
+{
+	char buf[PATH_MAX];
+	char *p;
+	struct stat st;
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf))
+		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), path);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char save = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST) {
+			cw_error_set(err, CW_E_IO, _("cannot create directory '%s'"), buf);
+			cw_error_detail(err, "%s", strerror(errno));
+			return cw_error_hint(err, _("Check the paths in the [paths] section of the configuration."));
+		}
+		*p = save;
+		if (save == '\0')
+			break;
+	}
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		cw_error_set(err, CW_E_IO, _("'%s' is not a directory"), path);
+		return cw_error_hint(err, _("Check the paths in the [paths] section of the configuration."));
+	}
+	return 0;
+}
+
+int
+cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
+    struct cw_error *err)
+{
+	char *buf = NULL;
+	size_t used = 0;
+	ssize_t n;
+	int fd, rc = -1;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot open '%s'"), path);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	if ((buf = malloc(cap + 1)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, buf + used, cap + 1 - used);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > cap) {
+			cw_error_set(err, CW_E_IO, _("'%s' is larger than %zu bytes"), path, cap);
+			goto out;
+		}
+	}
+	buf[used] = '\0';
+	*out = buf;
+	buf = NULL;
+	if (outlen != NULL)
+		*outlen = used;
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}

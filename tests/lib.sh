@@ -1,0 +1,51 @@
+# lib.sh - shared helpers for the shell tests.  Sourced; every test gets its
+# own temp dir, removed on exit, and stops what it started by PID.
+set -eu
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${CERTWIZ:=$top_builddir/certwiz}"
+export LC_ALL=C
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cwtest.XXXXXX")
+CW_PIDS=""
+cleanup() {
+	for p in $CW_PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $CW_PIDS; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok - $*"; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# expect_rc WANT CMD...: runs CMD, stdout+stderr to $T/out, checks the code.
+expect_rc() {
+	want=$1; shift
+	set +e
+	"$@" >"$T/out" 2>&1
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$T/out" >&2; fail "'$*' exited $got, want $want"; }
+}
+
+# expect_out PATTERN: grep -E in the last expect_rc output.
+expect_out() {
+	grep -Eq -- "$1" "$T/out" || { cat "$T/out" >&2; fail "output lacks /$1/"; }
+}
+
+# A config whose every path is under $T.
+write_conf() {
+	cat > "$T/certwiz.conf" <<EOC
+[device]
+serial = 007951000123456
+[paths]
+state_dir = $T/state
+cert_dir = $T/cert
+sc3_dir = $T/sc3
+log_dir = $T/log
+[log]
+syslog = no
+EOC
+}

@@ -1,0 +1,12 @@
+/* ui.h - the curses front end's entry point.  This header includes no
+ * curses: the backend and main() only see this. */
+#ifndef CW_UI_H
+#define CW_UI_H
+
+struct cw_cfg;
+
+/* Runs the wizard on the terminal until the user quits; returns the
+ * process exit code. */
+int ui_wizard_run(const struct cw_cfg *cfg);
+
+#endif
