@@ -13,22 +13,20 @@
 #include "error.h"
 #include "i18n.h"
 
-static int cmd_not_yet(const struct cw_cfg *, int, char **);
-
 /* The subcommand table.  Entries whose issue has not landed say so. */
 static const struct cw_cli_cmd commands[] = {
-	{ "check", N_("check connectivity prerequisites"), "check [--json]", cmd_not_yet },
+	{ "check", N_("check connectivity prerequisites"), "check [--json]", cw_cmd_check },
 	{ "ntp", N_("show, set or test the NTP configuration"),
-	  "ntp show [--json] | set --primary HOST [...] | test [--json]", cmd_not_yet },
+	  "ntp show [--json] | set --primary HOST [...] | test [--json]", cw_cmd_ntp },
 	{ "cert", N_("enroll for a device certificate with a one-time password"),
-	  "cert fetch [--otp-file FILE|-] | show [--json]", cmd_not_yet },
-	{ "status", N_("show the certificate status"), "status [--json]", cmd_not_yet },
+	  "cert fetch [--otp-file FILE|-] | show [--json]", cw_cmd_cert },
+	{ "status", N_("show the certificate status"), "status [--json]", cw_cmd_status },
 	{ "renew", N_("renew the device certificate if it is due"),
-	  "renew [--force] [--dry-run]", cmd_not_yet },
+	  "renew [--force] [--dry-run]", cw_cmd_renew },
 	{ "sc3", N_("back up or restore the SC3 trust material over SCP"),
-	  "sc3 backup --to USER@HOST:PATH | restore --from USER@HOST:PATH", cmd_not_yet },
+	  "sc3 backup --to USER@HOST:PATH | restore --from USER@HOST:PATH", cw_cmd_sc3 },
 	{ "journal", N_("list, show, resume or abandon journaled runs"),
-	  "journal [list | show RUN | resume RUN | abandon RUN]", cmd_not_yet },
+	  "journal [list | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -43,15 +41,13 @@ cw_cli_report(const struct cw_error *err)
 	return cw_error_exit_code(err->code);
 }
 
-static int
-cmd_not_yet(const struct cw_cfg *cfg, int argc, char **argv)
+int
+cw_cli_not_implemented(const char *what)
 {
 	struct cw_error err;
 
-	(void)cfg;
-	(void)argc;
 	cw_error_set(&err, CW_E_NOTIMPL,
-	    _("'%s' is not implemented yet in this version of certwiz"), argv[0]);
+	    _("'%s' is not implemented yet in this version of certwiz"), what);
 	cw_error_hint(&err, _("Nothing was changed."));
 	return cw_cli_report(&err);
 }

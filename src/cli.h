@@ -20,4 +20,16 @@ struct cw_cli_cmd {
  * and returns its exit code. */
 int cw_cli_report(const struct cw_error *err);
 
+/* Says honestly that what is not implemented yet; returns exit code 14. */
+int cw_cli_not_implemented(const char *what);
+
+/* The subcommands, one file each (cmd-NAME.c).  argv[0] is the name. */
+int cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_ntp(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_cert(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_status(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_renew(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_sc3(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_journal(const struct cw_cfg *cfg, int argc, char **argv);
+
 #endif

@@ -1,0 +1,12 @@
+/* cmd-ntp.c - `certwiz ntp`: not implemented yet (its issue has not landed). */
+#include "config.h"
+
+#include "cli.h"
+
+int
+cw_cmd_ntp(const struct cw_cfg *cfg, int argc, char **argv)
+{
+	(void)cfg;
+	(void)argc;
+	return cw_cli_not_implemented(argv[0]);
+}
