@@ -311,7 +311,7 @@ parse_line(char *line, size_t len, unsigned long want_seq,
 		sp = end;
 	*sp = '\0';
 	for (t = 0; t < CW_JREC__MAX; t++)
-		if (strcmp(p, type_names[t]) == 0)
+		if (type_names[t][0] == p[0] && strcmp(p, type_names[t]) == 0)
 			break;
 	if (t == CW_JREC__MAX)
 		return -1;
@@ -326,10 +326,11 @@ parse_line(char *line, size_t len, unsigned long want_seq,
 		next = sp ? sp + 1 : end;
 		if (sp)
 			*sp = '\0';
-		if ((eq = strchr(p, '=')) == NULL)
+		if ((eq = memchr(p, '=', (size_t)(next - p))) == NULL)
 			return -1;
 		*eq = '\0';
-		if (!valid_key(p) || decode(eq + 1) == -1)
+		if (!valid_key(p) ||
+		    (memchr(eq + 1, '%', (size_t)(next - eq - 1)) && decode(eq + 1) == -1))
 			return -1;
 		if (fv->n == fv->cap) {
 			size_t nc = fv->cap ? fv->cap * 2 : 16;
