@@ -365,7 +365,7 @@ static int
 run_attach(struct cw_flow *run, struct cw_error *err)
 {
 	if (run->state == RUN_RUNNING || run->state == RUN_FAILED)
-		if (cw_file_mkdirs(run->stage, 0700, err) == -1)
+		if (cw_journal_mkdir(run->stage, err) == -1)
 			return -1;
 	if (run->def != NULL && run->def->log_name != NULL &&
 	    cw_log_open(run->cfg, run->def->log_name, &run->log, err) == -1)
@@ -498,7 +498,7 @@ cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 	if (sorted_inputs(inputs, ninputs, &sorted, err) == -1 ||
 	    inputs_hash(sorted, ninputs, hash, err) == -1 ||
 	    cw_journal_dir(cfg, dir, sizeof(dir), err) == -1 ||
-	    cw_file_mkdirs(dir, 0700, err) == -1)
+	    cw_journal_mkdir(dir, err) == -1)
 		goto out;
 
 	if ((d = opendir(dir)) == NULL) {

@@ -604,6 +604,30 @@ cw_journal_run_path(const struct cw_cfg *cfg, const char *run_id, int done,
 	return 0;
 }
 
+int
+cw_journal_mkdir(const char *path, struct cw_error *err)
+{
+	char parent[PATH_MAX], *slash;
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (cw_file_mkdirs(path, 0700, err) == -1)
+		return -1;
+	/* The new entry, and its parent's if that was new too, must survive
+	 * a power loss: records in the directory depend on them. */
+	if ((size_t)snprintf(parent, sizeof(parent), "%s", path) >= sizeof(parent))
+		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), path);
+	if (cw_file_sync_dir(parent, 0, err) == -1)
+		return -1;
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (cw_file_sync_dir(parent, 0, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 struct doneent {
 	char name[NAME_MAX + 1];
 	time_t mtime;
@@ -686,7 +710,7 @@ cw_journal_retire(const struct cw_cfg *cfg, const char *run_id,
 		return -1;
 	if ((size_t)snprintf(donedir, sizeof(donedir), "%s/journal/done", cfg->state_dir) >= sizeof(donedir))
 		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), cfg->state_dir);
-	if (cw_file_mkdirs(donedir, 0700, err) == -1)
+	if (cw_journal_mkdir(donedir, err) == -1)
 		return -1;
 	if (rename(from, to) == -1) {
 		cw_error_set(err, CW_E_JOURNAL, _("cannot move the journal '%s' to '%s'"), from, donedir);

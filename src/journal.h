@@ -126,6 +126,10 @@ int cw_journal_dir(const struct cw_cfg *cfg, char *buf, size_t len,
 int cw_journal_run_path(const struct cw_cfg *cfg, const char *run_id,
     int done, char *buf, size_t len, struct cw_error *err);
 
+/* mkdir -p path (0700 for what it creates); when path was created, its
+ * parent and grandparent directories are fsynced. */
+int cw_journal_mkdir(const char *path, struct cw_error *err);
+
 /* Moves a closed run's journal into journal/done/ (fsyncing both
  * directories) and removes the oldest beyond CW_JOURNAL_DONE_KEEP. */
 int cw_journal_retire(const struct cw_cfg *cfg, const char *run_id,

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,36 @@ installed(struct cw_flow *run, int i, struct cw_error *err)
 	return r;
 }
 
+/* The action of step 3 that must happen once: a line appended to
+ * OUT/sent.log.  With do_send 0, says whether it happened (1) or not (0). */
+static int
+sent(struct user *u, const char *name, int do_send, struct cw_error *err)
+{
+	char path[4096], line[256], *got = NULL;
+	size_t n;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/sent.log", u->out);
+	snprintf(line, sizeof(line), "sent %s\n", name);
+	if (!do_send) {
+		if (access(path, F_OK) != 0)
+			return 0;
+		if (cw_file_read(path, 65536, &got, &n, err) == -1)
+			return -1;
+		r = strstr(got, line) != NULL;
+		free(got);
+		return r;
+	}
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return cw_error_set(err, CW_E_IO, "cannot open '%s'", path);
+	r = cw_file_write_all(fd, line, strlen(line)) == -1 || fsync(fd) == -1;
+	close(fd);
+	if (r)
+		return cw_error_set(err, CW_E_IO, "cannot write '%s'", path);
+	cw_fault_point("send");
+	return 0;
+}
+
 static int
 step(struct cw_flow *run, int i, struct cw_error *err)
 {
@@ -138,12 +169,9 @@ step(struct cw_flow *run, int i, struct cw_error *err)
 	if (i == 3) {
 		/* "Must not happen twice": persist the intent, and after a
 		 * crash find out what happened instead of repeating. */
-		if (cw_flow_intent_recorded(run, "send")) {
-			int r = installed(run, i, err);
-			if (r != 0)
-				return r == 1 ? 0 : -1;
-		}
-		if (cw_flow_intent(run, "send", err) == -1)
+		int r = cw_flow_intent_recorded(run, "send") ? sent(u, cw_flow_fact(run, "name"), 0, err) : 0;
+		if (r == -1 || (r == 0 && (cw_flow_intent(run, "send", err) == -1 ||
+		    sent(u, cw_flow_fact(run, "name"), 1, err) == -1)))
 			return -1;
 	}
 	if (cw_file_install(path, data, strlen(data), 0644, 0, err) == -1)
