@@ -435,7 +435,11 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, est->errbuf);
@@ -586,16 +590,24 @@ static int
 decode_body(struct cw_est *est, const char *op, unsigned char **der,
     size_t *derlen, struct cw_error *err)
 {
-	struct curl_header *h = NULL;
 	EVP_ENCODE_CTX *ctx = NULL;
 	unsigned char *out = NULL;
 	int n = 0, m = 0, binary = 0;
 
 	*der = NULL;
-	if (curl_easy_header(est->curl, "Content-Transfer-Encoding", 0,
-	    CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL &&
-	    (strcasecmp(h->value, "binary") == 0 || strcasecmp(h->value, "8bit") == 0))
-		binary = 1;
+#if LIBCURL_VERSION_NUM >= 0x075300
+	{
+		struct curl_header *h = NULL;
+
+		/* RFC 8951: base64 always; a server that says binary is taken
+		 * at its word. */
+		if (curl_easy_header(est->curl, "Content-Transfer-Encoding", 0,
+		    CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL &&
+		    (strcasecmp(h->value, "binary") == 0 ||
+		    strcasecmp(h->value, "8bit") == 0))
+			binary = 1;
+	}
+#endif
 	if (est->body_len == 0)
 		return cw_error_set(err, CW_E_PROTO,
 		    _("the EST server's answer to '%s' is empty"), op);

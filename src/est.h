@@ -48,7 +48,8 @@ enum cw_est_phase {
 	CW_EST_PHASE__MAX
 };
 
-/* Called about every 100 ms while a request runs or a poll waits.
+/* Called at least once a second while a request runs (libcurl's transfer
+ * callback) and every 100 ms while a 202 poll waits.
  * poll counts the 202 answers so far; seconds_left is the countdown while
  * WAITING (else 0).  Return non-zero to cancel (CW_E_CANCELLED). */
 typedef int cw_est_progress_fn(void *ctx, enum cw_est_phase phase,

@@ -33,7 +33,8 @@ new_otp() {
 est_rc() {
 	want=$1; shift
 	set +e
-	printf '%s\n' "${OTP:-}" | "$ESTTOOL" "$@" >"$T/out" 2>&1
+	# ESTTOOL_WRAPPER: e.g. "valgrind -q --error-exitcode=99 --leak-check=full"
+	printf '%s\n' "${OTP:-}" | ${ESTTOOL_WRAPPER:-} "$ESTTOOL" "$@" >"$T/out" 2>&1
 	got=$?
 	set -e
 	[ "$got" = "$want" ] || { cat "$T/out" >&2; fail "esttool $* exited $got, want $want"; }
