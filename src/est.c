@@ -983,6 +983,27 @@ cw_est_simpleenroll(struct cw_est *est, const char *serial,
 		return -1;
 	ret = enroll(est, "simpleenroll", auth, 0, csr, len, certs, err);
 	cw_secret_free(auth);
+	if (ret < 0 && err != NULL && (err->code == CW_E_NET || err->code == CW_E_TLS ||
+	    err->code == CW_E_CANCELLED)) {
+		if (est->delivery == CW_EST_MAYBE_RECEIVED)
+			cw_error_hint(err, _("The request was sent but no answer came "
+			    "back: the one-time password may be used up. Retry with the "
+			    "same OTP and the same request; if it is refused, generate a "
+			    "new OTP in the support portal. Nothing was installed."));
+		else if (est->delivery == CW_EST_NOT_SENT) {
+			char prev[CW_ERR_HINT_MAX];
+
+			/* Keep what the failure itself says to check. */
+			snprintf(prev, sizeof(prev), "%s",
+			    strcmp(err->hint, _("Nothing was sent to the server.")) == 0 ?
+			    "" : err->hint);
+			/* TRANSLATORS: the first two %s are an earlier hint
+			 * and a space, or two empty strings. */
+			cw_error_hint(err, _("%s%sNothing was sent: the one-time "
+			    "password was not used. Nothing was installed."), prev,
+			    prev[0] ? " " : "");
+		}
+	}
 	return ret;
 }
 

@@ -93,8 +93,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T/lab/ca.pem" \
 # A certificate the lab CA did not issue: the TLS handshake is refused.
 openssl req -x509 -new -key "$T/k1.pem" -subj "/CN=$SERIAL" -days 2 -out "$T/self.pem" 2>/dev/null
 est_rc 6 reenroll --url "$URL" --serial "$SERIAL" --ca "$T/lab/ca.pem" --cert "$T/self.pem" \
-	--client-key "$T/k1.pem" --key "$T/k6.pem"
-expect_result tls 0
+	--client-key "$T/k1.pem" --key "$T/k6.pem" --out "$T/c6.pem"
+# With TLS 1.3 the service refuses the certificate after our side of the
+# handshake is done: we read its alert (tls) or find the connection gone
+# (network), depending on timing.
+grep -Eq '^result=(tls|network) http=0 ' "$T/out" || { cat "$T/out"; fail "foreign client certificate accepted?"; }
+[ ! -e "$T/c6.pem" ] || fail "a certificate was written"
 # The current certificate expired on the service's clock: refused.
 lab_set --clock-offset $((100 * 86400))
 est_rc 7 reenroll --url "$URL" --serial "$SERIAL" --ca "$T/lab/ca.pem" --cert "$T/c1.pem" \
