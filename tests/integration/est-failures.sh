@@ -32,6 +32,7 @@ fail_case content-type 6 protocol 200 answered
 fail_case garbage-base64 6 protocol 200 answered
 fail_case garbage-pkcs7 6 protocol 200 answered
 fail_case other-key 8 crypto 200 answered
+fail_case huge 6 protocol 200 answered
 pass "wrong content type, garbage base64, garbage PKCS#7, certificate for another key"
 # The OTP was spent by the broken answer; the same OTP and key replay.
 enroll_rc 0 --key "$T/k.pem" --out "$T/c.pem"
@@ -81,6 +82,13 @@ expect_result auth 401
 enroll_rc 0 --key "$T/kc2.pem"
 lab_set --close none
 pass "a service that closes after each response or after a 401"
+
+# Interop: DER with Content-Transfer-Encoding: binary.
+lab_set --fail binary
+new_otp
+enroll_rc 0 --key "$T/kb.pem" --out "$T/cb.pem"
+[ "$(pubkey_of_cert "$T/cb.pem")" = "$(pubkey_of_key "$T/kb.pem")" ] || fail "binary: wrong cert"
+lab_set --fail none
 
 # Interop: no Content-Transfer-Encoding, 76 columns, one line, a chain.
 lab_set --no-cte --wrap 76 --chain

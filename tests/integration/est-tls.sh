@@ -37,6 +37,18 @@ est_rc 0 enroll --url "https://localhost:$PORT/.well-known/est" --ca "$T/lab/ca.
 pass "https://localhost works (name checked against the certificate)"
 lab_stop
 
+# IPv6 loopback, where the host has it.
+if "$PY" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+	lab_start --host ::1
+	new_otp
+	est_rc 0 enroll --url "https://[::1]:$PORT/.well-known/est" --ca "$T/lab/ca.pem" \
+		--serial "$SERIAL" --otp-file - --key "$T/k6.pem"
+	lab_stop
+	pass "enrollment over IPv6 loopback"
+else
+	echo "no IPv6 loopback: IPv6 case not run"
+fi
+
 # A service whose certificate comes from another CA.
 lab_start --untrusted
 new_otp

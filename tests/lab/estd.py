@@ -33,6 +33,10 @@ Failure injection (`--fail MODE`, for `--count N` requests, default all):
   garbage-base64          OTP spent, 200 with a body that is not base64
   garbage-pkcs7           OTP spent, 200 with base64 of random bytes
   other-key               OTP spent, 200 with a certificate for another key
+  huge                    OTP spent, 200 with a valid answer padded to 2 MiB
+  binary                  OTP spent, 200 with DER and
+                          Content-Transfer-Encoding: binary (not an error:
+                          some servers do this)
   drop                    request read, OTP spent, connection closed with
                           no answer (the "may have been received" case)
   hang:S                  wait S seconds before answering
@@ -85,7 +89,8 @@ DEFAULT_CONTROL = {
 }
 
 FAIL_MODES = ("none", "401", "400", "415", "500", "503", "202", "content-type",
-              "garbage-base64", "garbage-pkcs7", "other-key", "drop")
+              "garbage-base64", "garbage-pkcs7", "other-key", "huge", "binary",
+              "drop")
 
 
 # ---------------------------------------------------------------- state
@@ -290,8 +295,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # our own log line per request, see log_request_line
 
     def log_request_line(self, status, serial=""):
-        self.server.log("%s %s %s %s serial=%s" % (
-            self.client_address[0], self.command, self.path, status, serial or "-"))
+        self.server.log("%s %s %s %s serial=%s%s" % (
+            self.client_address[0], self.command, self.path, status, serial or "-",
+            " b64-line=%d" % self.b64_line if getattr(self, "b64_line", None) else ""))
 
     # -- plumbing
 
@@ -364,6 +370,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.handle_est("POST")
 
     def handle_est(self, method):
+        self.b64_line = None
         with Store(self.server.state) as st:
             self.ctl = dict(st.db["control"])
         ep = self.endpoint()
@@ -407,6 +414,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 b64 = base64.encodebytes(os.urandom(300))
                 self.respond(200, b64, "application/pkcs7-mime; smime-type=certs-only",
                              {"Content-Transfer-Encoding": "base64"}, serial=serial)
+            elif fail == "huge":
+                # A valid answer padded with 2 MiB of line breaks: only the
+                # client's size cap refuses it.
+                der = pkcs7.serialize_certificates(certs, serialization.Encoding.DER)
+                body = base64.encodebytes(der) + b"\r\n" * (1024 * 1024)
+                self.respond(200, body, "application/pkcs7-mime; smime-type=certs-only",
+                             serial=serial)
+            elif fail == "binary":
+                der = pkcs7.serialize_certificates(certs, serialization.Encoding.DER)
+                self.respond(200, der, "application/pkcs7-mime; smime-type=certs-only",
+                             {"Content-Transfer-Encoding": "binary"}, serial=serial)
             elif fail == "other-key" and ep != "cacerts":
                 other = issue(self.server.ca_key, self.server.ca_cert, serial,
                               new_key().public_key(), self.ctl)
@@ -425,6 +443,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/pkcs10":
             raise HTTPError(415, "Content-Type must be application/pkcs10")
+        # RFC 2045: base64 lines of at most 76 characters; logged so that
+        # the tests can see how the client wraps.
+        self.b64_line = max((len(l) for l in body.splitlines()), default=0)
+        if self.b64_line > 76:
+            raise HTTPError(400, "base64 lines longer than 76 characters")
         try:
             der = base64.b64decode(b"".join(body.split()), validate=True)
             csr = x509.load_der_x509_csr(der)
