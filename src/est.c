@@ -140,6 +140,17 @@ cw_est_global_init(struct cw_error *err)
 
 /* ---- lifecycle */
 
+void
+cw_est_opts_init(struct cw_est_opts *opts, const struct cw_cfg *cfg)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->url = cfg->enroll_url;
+	opts->trust = CW_EST_TRUST_ANCHOR;
+	opts->trust_anchor = cfg->trust_anchor;
+	opts->proxy = cfg->proxy;
+	opts->connect_timeout_ms = cfg->timeout_ms;
+}
+
 static int
 dup_opt(const char *s, char **out)
 {

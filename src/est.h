@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "cfg.h"
 #include "error.h"
 #include "secret.h"
 
@@ -88,6 +89,11 @@ struct cw_est_certs {
 };
 
 struct cw_est;
+
+/* Fills opts from the configuration: [enroll] url and trust_anchor (trust
+ * CW_EST_TRUST_ANCHOR), [network] proxy and timeout_ms (connect timeout);
+ * everything else zero (defaults).  The strings stay owned by cfg. */
+void cw_est_opts_init(struct cw_est_opts *opts, const struct cw_cfg *cfg);
 
 /* Once per process, before any other libcurl use (also by other modules).
  * Idempotent.  Returns 0 or -1. */

@@ -27,6 +27,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "src/cfg.h"
 #include "src/error.h"
 #include "src/est.h"
 #include "src/fileio.h"
@@ -139,7 +140,15 @@ self_test(void)
 	unsigned char *csr = NULL;
 	int len = 0, rc;
 
+	struct cw_cfg cfg;
+
 	CHECK(otp != NULL && pk != NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(cw_cfg_defaults(&cfg, &err) == 0);
+	cw_est_opts_init(&o, &cfg);
+	CHECK(o.trust == CW_EST_TRUST_ANCHOR && o.url == cfg.enroll_url &&
+	    o.trust_anchor == cfg.trust_anchor && o.connect_timeout_ms == cfg.timeout_ms);
+	cw_cfg_release(&cfg);
 	CHECK(cw_secret_append(otp, "ABCDEF", 6, &err) == 0);
 	CHECK(make_csr(pk, "0001", &csr, &len, &err) == 0);
 	memset(&o, 0, sizeof(o));
