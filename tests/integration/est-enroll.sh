@@ -18,15 +18,16 @@ pass "cacerts returns the CA and its SHA-256 fingerprint (verified and bootstrap
 
 # A full enrollment.
 new_otp
-enroll_rc 0 --key "$T/k1.pem" --out "$T/c1.pem"
+enroll_rc 0 --key "$T/k1.pem" --out "$T/c1.pem" --scan-memory
 expect_result ok 200 answered
+expect_otp_wiped
 [ "$(stat -c %a "$T/k1.pem")" = 600 ] || fail "key not 0600"
 openssl verify -CAfile "$T/lab/ca.pem" "$T/c1.pem" >/dev/null || fail "cert does not verify"
 openssl x509 -in "$T/c1.pem" -noout -subject | grep -q "CN *= *$SERIAL" || fail "CN is not the serial"
 [ "$(pubkey_of_cert "$T/c1.pem")" = "$(pubkey_of_key "$T/k1.pem")" ] || fail "cert is for another key"
 openssl x509 -in "$T/c1.pem" -noout -checkend $((89 * 86400)) >/dev/null || fail "lifetime < 89 days"
 ! openssl x509 -in "$T/c1.pem" -noout -checkend $((91 * 86400)) >/dev/null || fail "lifetime > 91 days"
-pass "enrollment issues a 90-day certificate for our key with CN = serial"
+pass "enrollment issues a 90-day certificate for our key with CN = serial, OTP wiped from memory"
 first_otp=$OTP
 fp1=$(fingerprint "$T/c1.pem")
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every way the lab can be told to fail gives the right error code, says
-# how far the request got, and writes no certificate.
+# how far the request got, writes no certificate and leaves no copy of the
+# OTP in the client's memory.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/est-lib.sh"
 
 lab_start
@@ -12,8 +13,9 @@ fail_case() {
 	lab_set --fail "$mode"
 	new_otp
 	rm -f "$T/c.pem"
-	enroll_rc "$rc" --key "$T/k.pem" --out "$T/c.pem" "$@"
+	enroll_rc "$rc" --key "$T/k.pem" --out "$T/c.pem" --scan-memory "$@"
 	expect_result "$code" "$http" "$delivery"
+	expect_otp_wiped
 	[ ! -e "$T/c.pem" ] || fail "$mode: a certificate was written"
 	lab_set --fail none
 }

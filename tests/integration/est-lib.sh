@@ -58,6 +58,13 @@ expect_result() {
 		esac
 	fi
 }
+# After esttool --scan-memory: neither the OTP nor the Basic credentials
+# are left anywhere in the client's writable memory once it is done.
+# (Not under a wrapper such as valgrind: its own bookkeeping is scanned too.)
+expect_otp_wiped() {
+	[ -z "${ESTTOOL_WRAPPER:-}" ] || return 0
+	grep -q '^otp-in-memory=0$' "$T/out" || { cat "$T/out" >&2; fail "the OTP is still in memory"; }
+}
 fingerprint() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f; }
 pubkey_of_cert() { openssl x509 -in "$1" -noout -pubkey; }
 pubkey_of_key() { openssl pkey -in "$1" -pubout; }

@@ -17,6 +17,7 @@
  * then the message, and exits with cw_error_exit_code(). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@
 struct args {
 	const char *cmd, *url, *ca, *serial, *key, *cn, *otp_file, *out;
 	const char *chain_out, *cert, *client_key, *proxy;
-	int insecure, rsa, max_polls, max_wait, cancel_after;
+	int insecure, rsa, max_polls, max_wait, cancel_after, scan;
 	long timeout_ms;
 };
 
@@ -53,6 +54,112 @@ progress(void *ctx, enum cw_est_phase phase, unsigned poll, long left)
 		last_poll = poll;
 	}
 	return a->cancel_after > 0 && poll >= (unsigned)a->cancel_after;
+}
+
+/* ---- --scan-memory: after everything is freed, look through our own
+ * writable memory (/proc/self/mem) for the OTP and for the Basic
+ * credentials (base64 of serial:otp).  The needles are kept XOR-masked so
+ * that the search does not find its own copy. */
+
+#define MASK 0x5a
+
+struct needle {
+	unsigned char *masked;
+	size_t len;
+};
+
+static void
+needle_set(struct needle *nd, const char *plain, size_t len)
+{
+	size_t i;
+
+	nd->masked = malloc(len);
+	nd->len = len;
+	for (i = 0; i < len; i++)
+		nd->masked[i] = (unsigned char)plain[i] ^ MASK;
+}
+
+static size_t
+count_hits(const unsigned char *buf, size_t n, const struct needle *nd)
+{
+	size_t i, j, hits = 0;
+
+	for (i = 0; i + nd->len <= n; i++) {
+		for (j = 0; j < nd->len; j++)
+			if ((buf[i + j] ^ MASK) != nd->masked[j])
+				break;
+		if (j == nd->len)
+			hits++;
+	}
+	return hits;
+}
+
+static size_t
+scan_memory(const struct needle *nds, size_t nn)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned long lo, hi, off, own = 0;
+	char line[512], perms[8];
+	unsigned char *buf = NULL;
+	size_t hits = 0, k, n, overlap = 0;
+	FILE *maps = NULL;
+	int mem = -1;
+
+	for (k = 0; k < nn; k++)
+		overlap = nds[k].len > overlap ? nds[k].len : overlap;
+	if ((maps = fopen("/proc/self/maps", "r")) == NULL ||
+	    (mem = open("/proc/self/mem", O_RDONLY)) == -1 ||
+	    (buf = malloc(CHUNK)) == NULL) {
+		fprintf(stderr, "esttool: cannot scan memory\n");
+		hits = (size_t)-1;
+		goto out;
+	}
+	own = (unsigned long)buf;
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' || strstr(line, "[vvar]") != NULL)
+			continue;
+		/* Sanitizer shadow and reserved arenas: huge and empty. */
+		if (hi - lo > 256UL << 20)
+			continue;
+		for (off = lo; off < hi; off += CHUNK - overlap) {
+			ssize_t got;
+
+			n = hi - off < CHUNK ? hi - off : CHUNK;
+			if ((got = pread(mem, buf, n, (off_t)off)) <= 0)
+				break;
+			if (off <= own && own < off + (size_t)got)
+				continue;	/* our own scan buffer */
+			for (k = 0; k < nn; k++)
+				hits += count_hits(buf, (size_t)got, &nds[k]);
+			if (off + n >= hi)
+				break;
+		}
+	}
+out:
+	free(buf);
+	if (maps != NULL)
+		fclose(maps);
+	if (mem != -1)
+		close(mem);
+	return hits;
+}
+
+static void
+needles_from_otp(struct needle nds[2], const char *serial, const struct cw_secret *otp)
+{
+	size_t len = strlen(serial) + 1 + cw_secret_len(otp);
+	char *plain = malloc(len + 1), *b64 = malloc((len + 2) / 3 * 4 + 1);
+	int n;
+
+	snprintf(plain, len + 1, "%s:%s", serial, cw_secret_data(otp));
+	n = EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)plain, (int)len);
+	needle_set(&nds[0], cw_secret_data(otp), cw_secret_len(otp));
+	needle_set(&nds[1], b64, (size_t)n);
+	OPENSSL_cleanse(plain, len + 1);
+	OPENSSL_cleanse(b64, (size_t)n);
+	free(plain);
+	free(b64);
 }
 
 static int
@@ -213,6 +320,7 @@ main(int argc, char **argv)
 		{ "max-wait", required_argument, NULL, 'w' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "cancel-after-polls", required_argument, NULL, 'x' },
+		{ "scan-memory", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct args a;
@@ -224,7 +332,8 @@ main(int argc, char **argv)
 	EVP_PKEY *pk = NULL;
 	unsigned char *csr = NULL;
 	char buf[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + CW_ERR_HINT_MAX + 8];
-	int c, csrlen = 0, rc = -1;
+	struct needle nds[2];
+	int c, csrlen = 0, rc = -1, nneedles = 0;
 
 	memset(&a, 0, sizeof(a));
 	memset(&opts, 0, sizeof(opts));
@@ -253,6 +362,7 @@ main(int argc, char **argv)
 		case 'w': a.max_wait = atoi(optarg); break;
 		case 't': a.timeout_ms = atol(optarg); break;
 		case 'x': a.cancel_after = atoi(optarg); break;
+		case 'M': a.scan = 1; break;
 		default: return usage();
 		}
 	}
@@ -291,6 +401,10 @@ main(int argc, char **argv)
 			/* The OTP: stdin or a 0600 file, never argv. */
 			if (cw_secret_read_file(a.otp_file, 256, 0, &otp, &err) < 0)
 				goto out;
+			if (a.scan) {
+				needles_from_otp(nds, a.serial, otp);
+				nneedles = 2;
+			}
 			rc = cw_est_simpleenroll(est, a.serial, otp, csr, (size_t)csrlen,
 			    &certs, &err);
 		}
@@ -325,5 +439,10 @@ out:
 	cw_secret_free(otp);
 	EVP_PKEY_free(pk);
 	OPENSSL_free(csr);
+	if (nneedles > 0) {
+		printf("otp-in-memory=%zu\n", scan_memory(nds, (size_t)nneedles));
+		free(nds[0].masked);
+		free(nds[1].masked);
+	}
 	return rc == 0 ? 0 : cw_error_exit_code(err.code);
 }
