@@ -653,6 +653,23 @@ decode_body(struct cw_est *est, const char *op, unsigned char **der,
 	return 0;
 }
 
+/* A distinguished name as one RFC 2253 line, truncated to fit. */
+static void
+name_line(const X509_NAME *name, char *buf, size_t len)
+{
+	BIO *bio;
+	char *p;
+	long n;
+
+	buf[0] = '\0';
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(bio, &p)) > 0)
+		snprintf(buf, len, "%.*s", (int)n, p);
+	BIO_free(bio);
+}
+
 static int
 cert_entry(X509 *x, struct cw_est_cert *e, struct cw_error *err)
 {
@@ -671,8 +688,8 @@ cert_entry(X509 *x, struct cw_est_cert *e, struct cw_error *err)
 		goto ossl;
 	memcpy(e->pem, p, (size_t)n);
 	e->pem[n] = '\0';
-	X509_NAME_oneline(X509_get_subject_name(x), e->subject, sizeof(e->subject));
-	X509_NAME_oneline(X509_get_issuer_name(x), e->issuer, sizeof(e->issuer));
+	name_line(X509_get_subject_name(x), e->subject, sizeof(e->subject));
+	name_line(X509_get_issuer_name(x), e->issuer, sizeof(e->issuer));
 	if (!X509_digest(x, EVP_sha256(), md, &mdlen))
 		goto ossl;
 	for (i = 0; i < mdlen && i < 32; i++)
