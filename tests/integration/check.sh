@@ -1,0 +1,128 @@
+#!/bin/sh
+# certwiz check against real loopback peers: a TLS server with a
+# self-signed certificate (not trusted), one with a certificate from a CA
+# given as [network] ca_file (trusted), a plain TCP listener, a closed port
+# (refused), an unresolvable name (DNS), a listener whose full backlog drops
+# every SYN (timeout), and a wildcard entry checked through its
+# representative host.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+PY=${PYTHON3:-/usr/bin/python3}
+# Loopback peers only: no proxy from the environment (tested via config).
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+command -v openssl >/dev/null || skip "openssl not installed"
+
+# Certificates: a self-signed one, and a CA + a server certificate for 127.0.0.1.
+cd "$T"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout self.key -out self.crt -subj /CN=127.0.0.1 -days 2 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout ca.key -out ca.crt -subj /CN=certwiz-test-ca -days 2 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout srv.key -out srv.csr -subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\n' > srv.ext
+openssl x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+	-extfile srv.ext -out srv.crt -days 2 2>/dev/null
+
+"$PY" "$top_srcdir/tests/integration/check-peer.py" "$T/ports" \
+	"tls:$T/self.crt:$T/self.key" "tls:$T/srv.crt:$T/srv.key" \
+	tcp blackhole closed &
+CW_PIDS="$CW_PIDS $!"
+i=0
+while [ ! -f "$T/ports" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "the test peers did not start"
+	sleep 0.1
+done
+port() { awk -v n="$1" -v k="${2:-1}" '$1 == n { if (++c == k) print $2 }' "$T/ports"; }
+SELF=$(port tls 1); GOOD=$(port tls 2); TCP=$(port tcp); BH=$(port blackhole); CLOSED=$(port closed)
+
+write_conf
+cat >> "$T/certwiz.conf" <<EOC
+[network]
+endpoints = 127.0.0.1:$SELF, 127.0.0.1:$GOOD, 127.0.0.1:$TCP, 127.0.0.1:$BH, 127.0.0.1:$CLOSED, nonexistent.invalid:80, *.wild.test:$TCP
+tls_ports = $SELF,$GOOD
+wildcard_hosts = *.wild.test=127.0.0.1
+ca_file = $T/ca.crt
+timeout_ms = 1000
+EOC
+
+# field ENDPOINT KEY: one value from the JSON report in $T/out.
+field() {
+	"$PY" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+e = [x for x in d["endpoints"] if x["endpoint"] == sys.argv[2]]
+v = e[0][sys.argv[3]] if e else d[sys.argv[3]]
+print(str(v).lower() if isinstance(v, bool) else v)' "$T/out" "$1" "$2"
+}
+want() {
+	got=$(field "$1" "$2")
+	[ "$got" = "$3" ] || { cat "$T/out" >&2; fail "$1: $2 is '$got', want '$3'"; }
+}
+
+set +e
+"$CERTWIZ" --config "$T/certwiz.conf" check --json >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+[ "$rc" = 6 ] || { cat "$T/out" "$T/err" >&2; fail "check --json exited $rc, want 6"; }
+want - ok false
+want - failed 4
+want "127.0.0.1:$SELF" stage tls
+want "127.0.0.1:$SELF" reason "TLS: certificate not trusted"
+want "127.0.0.1:$GOOD" ok true
+want "127.0.0.1:$GOOD" tls true
+want "127.0.0.1:$TCP" ok true
+want "127.0.0.1:$TCP" tls false
+want "127.0.0.1:$BH" stage tcp
+want "127.0.0.1:$BH" reason "TCP $BH: timed out after 1 s"
+want "127.0.0.1:$CLOSED" stage tcp
+want "127.0.0.1:$CLOSED" reason "TCP $CLOSED: connection refused"
+want nonexistent.invalid:80 stage dns
+want nonexistent.invalid:80 reason "DNS: no such host"
+want "*.wild.test:$TCP" ok true
+want "*.wild.test:$TCP" host 127.0.0.1
+pass "check --json: every failure named with its stage and reason, exit 6"
+
+expect_rc 6 "$CERTWIZ" --config "$T/certwiz.conf" check
+expect_out "^ENDPOINT +RESULT +TIME +REASON"
+expect_out "^127\.0\.0\.1:$SELF +FAILED +[0-9]+ ms +TLS: certificate not trusted$"
+expect_out "^127\.0\.0\.1:$GOOD +ok +[0-9]+ ms$"
+expect_out "^nonexistent\.invalid:80 +FAILED +[0-9]+ ms +DNS: no such host$"
+expect_out "checked through 127\.0\.0\.1"
+expect_out "4 of 7 endpoints cannot be reached"
+pass "check: aligned table and a summary on failure"
+
+# Without ca_file the CA-signed server is not trusted either: the trust
+# store really is consulted.
+sed -i '/^ca_file/d' "$T/certwiz.conf"
+expect_rc 6 "$CERTWIZ" --config "$T/certwiz.conf" check --json
+want "127.0.0.1:$GOOD" reason "TLS: certificate not trusted"
+pass "the TLS check verifies against the trust store"
+
+# All reachable: exit 0.
+cat > "$T/ok.conf" <<EOC
+[log]
+syslog = no
+[network]
+endpoints = 127.0.0.1:$GOOD, 127.0.0.1:$TCP
+tls_ports = $GOOD
+ca_file = $T/ca.crt
+EOC
+expect_rc 0 "$CERTWIZ" --config "$T/ok.conf" check
+expect_out "^127\.0\.0\.1:$TCP +ok"
+pass "check exits 0 when every endpoint is reachable"
+
+# A proxy that refuses connections: every endpoint fails at the proxy.
+cat >> "$T/ok.conf" <<EOC
+proxy = http://127.0.0.1:$CLOSED
+EOC
+expect_rc 6 "$CERTWIZ" --config "$T/ok.conf" check --json
+want "127.0.0.1:$TCP" ok false
+want "127.0.0.1:$GOOD" ok false
+pass "[network] proxy is used"
+
+printf '[network]\ntls_ports = 443,x\n' > "$T/bad.conf"
+expect_rc 3 "$CERTWIZ" --config "$T/bad.conf" check
+printf '[network]\nwildcard_hosts = gp.com=x\n' > "$T/bad.conf"
+expect_rc 3 "$CERTWIZ" --config "$T/bad.conf" check
+expect_rc 2 "$CERTWIZ" --config "$T/ok.conf" check --bogus
+pass "bad [network] values and options are refused"
