@@ -39,7 +39,7 @@ SELF=$(port tls 1); GOOD=$(port tls 2); TCP=$(port tcp); BH=$(port blackhole); C
 write_conf
 cat >> "$T/certwiz.conf" <<EOC
 [network]
-endpoints = 127.0.0.1:$SELF, 127.0.0.1:$GOOD, 127.0.0.1:$TCP, 127.0.0.1:$BH, 127.0.0.1:$CLOSED, nonexistent.invalid:80, *.wild.test:$TCP
+endpoints = 127.0.0.1:$SELF, 127.0.0.1:$GOOD, 127.0.0.1:$TCP, 127.0.0.1:$BH, 127.0.0.1:$CLOSED, nonexistent.invalid:80, *.wild.test:$TCP, [::1]:$CLOSED
 tls_ports = $SELF,$GOOD
 wildcard_hosts = *.wild.test=127.0.0.1
 ca_file = $T/ca.crt
@@ -65,7 +65,7 @@ rc=$?
 set -e
 [ "$rc" = 6 ] || { cat "$T/out" "$T/err" >&2; fail "check --json exited $rc, want 6"; }
 want - ok false
-want - failed 4
+want - failed 5
 want "127.0.0.1:$SELF" stage tls
 want "127.0.0.1:$SELF" reason "TLS: certificate not trusted"
 want "127.0.0.1:$GOOD" ok true
@@ -80,6 +80,9 @@ want nonexistent.invalid:80 stage dns
 want nonexistent.invalid:80 reason "DNS: no such host"
 want "*.wild.test:$TCP" ok true
 want "*.wild.test:$TCP" host 127.0.0.1
+# Nothing listens on ::1 (refused, or unreachable without IPv6): a TCP failure.
+want "[::1]:$CLOSED" stage tcp
+want "[::1]:$CLOSED" host ::1
 pass "check --json: every failure named with its stage and reason, exit 6"
 
 expect_rc 6 "$CERTWIZ" --config "$T/certwiz.conf" check
@@ -88,7 +91,7 @@ expect_out "^127\.0\.0\.1:$SELF +FAILED +[0-9]+ ms +TLS: certificate not trusted
 expect_out "^127\.0\.0\.1:$GOOD +ok +[0-9]+ ms$"
 expect_out "^nonexistent\.invalid:80 +FAILED +[0-9]+ ms +DNS: no such host$"
 expect_out "checked through 127\.0\.0\.1"
-expect_out "4 of 7 endpoints cannot be reached"
+expect_out "5 of 8 endpoints cannot be reached"
 pass "check: aligned table and a summary on failure"
 
 # Without ca_file the CA-signed server is not trusted either: the trust
