@@ -214,6 +214,58 @@ fmt_seconds(char *buf, size_t len, int ms)
 		snprintf(buf, len, "%.1f", ms / 1000.0);
 }
 
+/* 1 when host matches the no_proxy list the way libcurl reads it: "*",
+ * or a name equal to an entry or ending in "." + entry. */
+static int
+no_proxy_match(const char *list, const char *host)
+{
+	size_t hlen = strlen(host);
+
+	for (const char *p = list; p != NULL && *p; ) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *e = p;
+
+		trim(&e, &len);
+		if (len > 0 && *e == '.') {
+			e++;
+			len--;
+		}
+		if ((len == 1 && *e == '*') ||
+		    (len == hlen && strncasecmp(e, host, len) == 0) ||
+		    (len > 0 && len < hlen && host[hlen - len - 1] == '.' &&
+		    strncasecmp(e, host + hlen - len, len) == 0))
+			return 1;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+/* Whether libcurl goes through a proxy for r: [network] proxy, else the
+ * variables libcurl reads for the scheme, minus no_proxy.  Only used to
+ * word a failure: a refused connect through a proxy is the proxy's. */
+static int
+uses_proxy(const struct cw_cfg *cfg, const struct cw_netcheck_result *r)
+{
+	const char *v = NULL, *np;
+
+	if ((np = getenv("no_proxy")) == NULL)
+		np = getenv("NO_PROXY");
+	if (np != NULL && no_proxy_match(np, r->host))
+		return 0;
+	if (cfg->proxy != NULL && cfg->proxy[0] != '\0')
+		return 1;
+	if (r->tls && (v = getenv("https_proxy")) == NULL)
+		v = getenv("HTTPS_PROXY");
+	if (!r->tls)
+		v = getenv("http_proxy");	/* libcurl ignores HTTP_PROXY */
+	if (v == NULL && (v = getenv("all_proxy")) == NULL)
+		v = getenv("ALL_PROXY");
+	return v != NULL && v[0] != '\0';
+}
+
 /* Builds r->stage and r->reason from what libcurl reports. */
 static void
 explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
@@ -221,6 +273,7 @@ explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
 {
 	curl_off_t t_dns = 0, t_tcp = 0;
 	long os_errno = 0, verify = 0, connectcode = 0;
+	int proxied = uses_proxy(cfg, r);
 	char secs[16];
 	size_t n = sizeof(r->reason);
 
@@ -248,6 +301,16 @@ explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
 		snprintf(r->reason, n, "%s", _("DNS: no such host"));
 		return;
 	case CURLE_COULDNT_CONNECT:
+		if (proxied) {
+			/* Through a tunnel the endpoint's failure comes back as an
+			 * HTTP status: a failed connect was the one to the proxy. */
+			r->stage = CW_NETCHECK_PROXY;
+			if (os_errno == ECONNREFUSED)
+				snprintf(r->reason, n, "%s", _("proxy: connection refused"));
+			else
+				snprintf(r->reason, n, "%s", _("proxy: cannot connect"));
+			return;
+		}
 		r->stage = CW_NETCHECK_TCP;
 		switch (os_errno) {
 		case ECONNREFUSED:
@@ -273,6 +336,9 @@ explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
 			r->stage = CW_NETCHECK_DNS;
 			/* TRANSLATORS: %s is a number of seconds. */
 			snprintf(r->reason, n, _("DNS: timed out after %s s"), secs);
+		} else if (t_tcp == 0 && proxied) {
+			r->stage = CW_NETCHECK_PROXY;
+			snprintf(r->reason, n, _("proxy: timed out after %s s"), secs);
 		} else if (t_tcp == 0) {
 			r->stage = CW_NETCHECK_TCP;
 			snprintf(r->reason, n, _("TCP %d: timed out after %s s"), r->port, secs);
@@ -313,7 +379,12 @@ explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
-		if (connectcode >= 300) {
+		if (connectcode >= 502 && connectcode <= 504) {
+			r->stage = CW_NETCHECK_PROXY;
+			/* TRANSLATORS: the proxy could not connect to the endpoint;
+			   %ld is an HTTP status code. */
+			snprintf(r->reason, n, _("proxy: cannot reach it (HTTP %ld)"), connectcode);
+		} else if (connectcode >= 300) {
 			r->stage = CW_NETCHECK_PROXY;
 			/* TRANSLATORS: %ld is an HTTP status code. */
 			snprintf(r->reason, n, _("proxy: refused the tunnel (HTTP %ld)"), connectcode);

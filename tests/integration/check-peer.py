@@ -10,6 +10,8 @@ to PORTFILE (then renames it into place, so a reader sees all or nothing):
   blackhole     listens with backlog 0 and never accepts; its queue is filled
                 by the peer itself, so new SYNs are dropped (connect times out)
   closed        a port that was bound and closed again (connection refused)
+  proxy:LOG     an HTTP proxy that only does CONNECT; appends each target
+                ("host:port") to LOG and then relays bytes both ways
 Runs until killed.  Loopback only."""
 import os
 import socket
@@ -36,6 +38,59 @@ def hold(conn, ctx):
         conn.close()
 
 
+def relay(a, b):
+    try:
+        while True:
+            data = a.recv(65536)
+            if not data:
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def proxy_conn(conn, log):
+    try:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(4096)
+            if not chunk or len(head) > 8192:
+                conn.close()
+                return
+            head += chunk
+        line = head.split(b"\r\n", 1)[0].decode("ascii", "replace").split()
+        if len(line) < 2 or line[0] != "CONNECT":
+            conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+            conn.close()
+            return
+        with open(log, "a") as f:
+            f.write(line[1] + "\n")
+        host, port = line[1].rsplit(":", 1)
+        try:
+            up = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+        except OSError:
+            conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+            conn.close()
+            return
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        threading.Thread(target=relay, args=(up, conn), daemon=True).start()
+        relay(conn, up)
+    except OSError:
+        conn.close()
+
+
+def serve_proxy(sock, log):
+    while True:
+        conn, _ = sock.accept()
+        threading.Thread(target=proxy_conn, args=(conn, log), daemon=True).start()
+
+
 def main():
     portfile = sys.argv[1]
     lines, keep = [], []
@@ -58,6 +113,11 @@ def main():
                 except BlockingIOError:
                     pass
                 keep.append(c)
+            keep.append(s)
+        elif name == "proxy":
+            s.listen(64)
+            threading.Thread(target=serve_proxy, args=(s, spec.split(":", 1)[1]),
+                             daemon=True).start()
             keep.append(s)
         else:
             ctx = None

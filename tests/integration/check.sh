@@ -26,7 +26,7 @@ openssl x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 
 "$PY" "$top_srcdir/tests/integration/check-peer.py" "$T/ports" \
 	"tls:$T/self.crt:$T/self.key" "tls:$T/srv.crt:$T/srv.key" \
-	tcp blackhole closed &
+	tcp blackhole closed "proxy:$T/proxy.log" &
 CW_PIDS="$CW_PIDS $!"
 i=0
 while [ ! -f "$T/ports" ]; do
@@ -35,6 +35,7 @@ while [ ! -f "$T/ports" ]; do
 done
 port() { awk -v n="$1" -v k="${2:-1}" '$1 == n { if (++c == k) print $2 }' "$T/ports"; }
 SELF=$(port tls 1); GOOD=$(port tls 2); TCP=$(port tcp); BH=$(port blackhole); CLOSED=$(port closed)
+PROXY=$(port proxy)
 
 write_conf
 cat >> "$T/certwiz.conf" <<EOC
@@ -114,14 +115,35 @@ expect_rc 0 "$CERTWIZ" --config "$T/ok.conf" check
 expect_out "^127\.0\.0\.1:$TCP +ok"
 pass "check exits 0 when every endpoint is reachable"
 
-# A proxy that refuses connections: every endpoint fails at the proxy.
-cat >> "$T/ok.conf" <<EOC
-proxy = http://127.0.0.1:$CLOSED
-EOC
+# Through a proxy from the environment: every endpoint is reached with a
+# CONNECT tunnel (the proxy logs the targets), TLS still verified end to end.
+: > "$T/proxy.log"
+expect_rc 0 env https_proxy="http://127.0.0.1:$PROXY" http_proxy="http://127.0.0.1:$PROXY" \
+	"$CERTWIZ" --config "$T/ok.conf" check --json
+grep -qx "127.0.0.1:$GOOD" "$T/proxy.log" || fail "the TLS endpoint was not reached through the proxy"
+grep -qx "127.0.0.1:$TCP" "$T/proxy.log" || fail "the TCP endpoint was not reached through the proxy"
+pass "the proxy from the environment is used"
+
+# [network] proxy wins over the environment; a dead proxy fails every endpoint.
+: > "$T/proxy.log"
+cp "$T/ok.conf" "$T/proxy.conf"
+printf 'proxy = http://127.0.0.1:%s\n' "$PROXY" >> "$T/proxy.conf"
+expect_rc 0 env https_proxy="http://127.0.0.1:$CLOSED" http_proxy="http://127.0.0.1:$CLOSED" \
+	"$CERTWIZ" --config "$T/proxy.conf" check --json
+grep -qx "127.0.0.1:$GOOD" "$T/proxy.log" || fail "[network] proxy was not used"
+# The proxy cannot reach a closed port: it says so (HTTP 502).
+sed -i "s/^endpoints = .*/endpoints = 127.0.0.1:$CLOSED/" "$T/proxy.conf"
+expect_rc 6 "$CERTWIZ" --config "$T/proxy.conf" check --json
+want "127.0.0.1:$CLOSED" stage proxy
+want "127.0.0.1:$CLOSED" reason "proxy: cannot reach it (HTTP 502)"
+printf 'proxy = http://127.0.0.1:%s\n' "$CLOSED" >> "$T/ok.conf"
 expect_rc 6 "$CERTWIZ" --config "$T/ok.conf" check --json
-want "127.0.0.1:$TCP" ok false
-want "127.0.0.1:$GOOD" ok false
-pass "[network] proxy is used"
+want "127.0.0.1:$TCP" reason "proxy: connection refused"
+want "127.0.0.1:$GOOD" stage proxy
+# no_proxy exempts a host: then it is reached directly.
+expect_rc 0 env no_proxy=127.0.0.1 "$CERTWIZ" --config "$T/ok.conf" check --json
+want "127.0.0.1:$TCP" ok true
+pass "[network] proxy is used; its failures are named as the proxy's"
 
 printf '[network]\ntls_ports = 443,x\n' > "$T/bad.conf"
 expect_rc 3 "$CERTWIZ" --config "$T/bad.conf" check
