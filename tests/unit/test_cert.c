@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -424,6 +426,97 @@ test_cert_install_keeps_prev(void **state)
 	cw_cert_key_free(k2);
 }
 
+#ifdef CW_FAULT_INJECTION
+/* The fault counter is read once per process: each crash run is a fresh
+ * process (this binary re-executed with --install-child). */
+static int
+install_child(const char *dir, const char *cert_dir)
+{
+	struct cw_cert_key *key = NULL;
+	struct cw_error err;
+	char *crt = tu_read(tu_path(dir, "new.crt"));
+	char *chain = tu_read(tu_path(dir, "new-chain.pem"));
+	int rc;
+
+	if (crt == NULL || chain == NULL ||
+	    cw_cert_key_load(tu_path(dir, "new.key"), &key, &err) == -1)
+		return 2;
+	rc = cw_cert_install(cert_dir, key, crt, strlen(crt), chain, strlen(chain), &err);
+	cw_cert_key_free(key);
+	free(crt);
+	free(chain);
+	return rc == 0 ? 0 : 1;
+}
+
+/* Kill the install at its N-th fault point for every N, then run it again
+ * (as a resumed flow does): the end state is always the new key,
+ * certificate and chain, with the old ones as .prev. */
+static void
+test_cert_install_crash_resume(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_cert_key *k1 = NULL, *k2 = NULL, *back = NULL;
+	struct cw_error err;
+	char *c1, *c2, *got, *chain = pem_of(f->inter.cert);
+	int crashed = 1, n;
+
+	assert_int_equal(cw_cert_key_generate(CW_KEY_EC_P256, &k1, &err), 0);
+	assert_int_equal(cw_cert_key_generate(CW_KEY_EC_P256, &k2, &err), 0);
+	c1 = issue(f, k1, "007951000123456", T0, T0 + 90 * DAY);
+	c2 = issue(f, k2, "007951000123456", T0 + 75 * DAY, T0 + 165 * DAY);
+	assert_int_equal(cw_cert_key_save(k2, tu_path(f->dir, "new.key"), 0, &err), 0);
+	tu_write(tu_path(f->dir, "new.crt"), c2, 0644);
+	tu_write(tu_path(f->dir, "new-chain.pem"), chain, 0644);
+	for (n = 1; crashed; n++) {
+		char nbuf[32];
+		int status;
+		pid_t pid;
+
+		assert_true(n < 200);
+		tu_rmtree(f->cfg.cert_dir);
+		install(f, k1, c1);
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid != -1);
+		if (pid == 0) {
+			snprintf(nbuf, sizeof(nbuf), "after:%d", n);
+			setenv("CERTWIZ_FAULT", nbuf, 1);
+			execl("/proc/self/exe", "test_cert", "--install-child", f->dir,
+			    f->cfg.cert_dir, (char *)NULL);
+			_exit(127);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		crashed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+		if (!crashed)
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		install(f, k2, c2);
+
+		got = tu_read(tu_path(f->cfg.cert_dir, "device.crt"));
+		assert_string_equal(got, c2);
+		free(got);
+		got = tu_read(tu_path(f->cfg.cert_dir, "device.crt.prev"));
+		assert_string_equal(got, c1);
+		free(got);
+		assert_int_equal(cw_cert_key_load(tu_path(f->cfg.cert_dir, "device.key"), &back, &err), 0);
+		assert_int_equal(EVP_PKEY_eq(cw_cert_key_evp(back), cw_cert_key_evp(k2)), 1);
+		cw_cert_key_free(back);
+		assert_int_equal(cw_cert_key_load(tu_path(f->cfg.cert_dir, "device.key.prev"), &back, &err), 0);
+		assert_int_equal(EVP_PKEY_eq(cw_cert_key_evp(back), cw_cert_key_evp(k1)), 1);
+		cw_cert_key_free(back);
+		got = tu_read(tu_path(f->cfg.cert_dir, "chain.pem"));
+		assert_string_equal(got, chain);
+		free(got);
+	}
+	/* Each of the key's and the certificate's write, fsync, rename... */
+	assert_true(n > 8);
+	free(c1);
+	free(c2);
+	free(chain);
+	cw_cert_key_free(k1);
+	cw_cert_key_free(k2);
+}
+#endif
+
 /* ---- status */
 
 static enum cw_cert_state
@@ -529,14 +622,23 @@ test_cert_state_names(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+#ifdef CW_FAULT_INJECTION
+	if (argc == 4 && strcmp(argv[1], "--install-child") == 0)
+		return install_child(argv[2], argv[3]);
+#endif
+	(void)argc;
+	(void)argv;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cert_key_ec_saved_0600, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cert_key_rsa3072, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cert_csr_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cert_verify_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cert_install_keeps_prev, setup, teardown),
+#ifdef CW_FAULT_INJECTION
+		cmocka_unit_test_setup_teardown(test_cert_install_crash_resume, setup, teardown),
+#endif
 		cmocka_unit_test_setup_teardown(test_cert_status_states, setup, teardown),
 		cmocka_unit_test(test_cert_state_names),
 	};
