@@ -350,8 +350,14 @@ explain(const struct cw_cfg *cfg, CURL *easy, CURLcode code,
 	case CURLE_PEER_FAILED_VERIFICATION:
 		r->stage = CW_NETCHECK_TLS;
 		switch (verify) {
+		case -1:
 		case X509_V_OK:
-			/* curl's own host name check failed after the chain did verify. */
+		case X509_V_ERR_UNSPECIFIED:
+		case X509_V_ERR_HOSTNAME_MISMATCH:
+		case X509_V_ERR_IP_ADDRESS_MISMATCH:
+			/* A chain failure stops the handshake and leaves its X.509
+			 * code; curl's host name check runs after a good handshake
+			 * and leaves none (0, or 1 = unspecified). */
 			snprintf(r->reason, n, _("TLS: certificate is not for '%s'"), r->host);
 			return;
 		case X509_V_ERR_CERT_HAS_EXPIRED:

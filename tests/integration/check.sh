@@ -24,8 +24,18 @@ printf 'subjectAltName=IP:127.0.0.1\n' > srv.ext
 openssl x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 	-extfile srv.ext -out srv.crt -days 2 2>/dev/null
 
+# An expired server certificate from the same CA, when faketime can backdate it.
+EXPIRED_PEER=
+if command -v faketime >/dev/null; then
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout old.key -out old.csr -subj /CN=127.0.0.1 2>/dev/null
+	faketime -f -3d openssl x509 -req -in old.csr -CA ca.crt -CAkey ca.key \
+		-CAcreateserial -extfile srv.ext -out old.crt -days 1 2>/dev/null
+	EXPIRED_PEER="tls:$T/old.crt:$T/old.key"
+fi
+
 "$PY" "$top_srcdir/tests/integration/check-peer.py" "$T/ports" \
-	"tls:$T/self.crt:$T/self.key" "tls:$T/srv.crt:$T/srv.key" \
+	"tls:$T/self.crt:$T/self.key" "tls:$T/srv.crt:$T/srv.key" $EXPIRED_PEER \
 	tcp blackhole closed "proxy:$T/proxy.log" &
 CW_PIDS="$CW_PIDS $!"
 i=0
@@ -101,6 +111,27 @@ sed -i '/^ca_file/d' "$T/certwiz.conf"
 expect_rc 6 "$CERTWIZ" --config "$T/certwiz.conf" check --json
 want "127.0.0.1:$GOOD" reason "TLS: certificate not trusted"
 pass "the TLS check verifies against the trust store"
+
+# The trusted server's certificate names 127.0.0.1, not localhost; an
+# expired certificate is named as such.
+cat > "$T/tls.conf" <<EOC
+[log]
+syslog = no
+[network]
+endpoints = localhost:$GOOD
+tls_ports = $GOOD
+ca_file = $T/ca.crt
+EOC
+expect_rc 6 "$CERTWIZ" --config "$T/tls.conf" check --json
+want "localhost:$GOOD" stage tls
+want "localhost:$GOOD" reason "TLS: certificate is not for 'localhost'"
+if [ -n "$EXPIRED_PEER" ]; then
+	OLD=$(port tls 3)
+	sed -i "s/^endpoints = .*/endpoints = 127.0.0.1:$OLD/; s/^tls_ports = .*/tls_ports = $OLD/" "$T/tls.conf"
+	expect_rc 6 "$CERTWIZ" --config "$T/tls.conf" check --json
+	want "127.0.0.1:$OLD" reason "TLS: certificate expired"
+fi
+pass "TLS: name mismatch and expired certificate"
 
 # All reachable: exit 0.
 cat > "$T/ok.conf" <<EOC
