@@ -275,6 +275,42 @@ serial_text(X509 *x, char *buf, size_t len)
 }
 
 static void
+fingerprint(X509 *x, char *buf, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	buf[0] = '\0';
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
+		return;
+	for (unsigned int i = 0; i < mdlen && 2 * i + 2 < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Subject and fingerprint of the trust anchor, for the admin to compare
+ * with what the CA publishes.  Missing or unreadable: left empty. */
+static void
+read_anchor(const char *path, struct cw_cert_status *st)
+{
+	STACK_OF(X509) *sk = NULL;
+	struct cw_error ignore;
+	char *text = NULL;
+	size_t len;
+
+	if (path == NULL || path[0] == '\0' || access(path, F_OK) == -1 ||
+	    cw_file_read(path, CW_CERT_PEM_MAX, &text, &len, &ignore) == -1)
+		return;
+	if ((sk = cw_cert_pem_certs(text, len, path, &ignore)) != NULL && sk_X509_num(sk) > 0) {
+		name_text(X509_get_subject_name(sk_X509_value(sk, 0)),
+		    st->anchor_subject, sizeof(st->anchor_subject));
+		fingerprint(sk_X509_value(sk, 0), st->anchor_fingerprint_sha256,
+		    sizeof(st->anchor_fingerprint_sha256));
+	}
+	sk_X509_pop_free(sk, X509_free);
+	free(text);
+}
+
+static void
 broken(struct cw_cert_status *st, enum cw_cert_problem problem,
     const struct cw_error *why)
 {
@@ -295,8 +331,6 @@ cw_cert_status_read(const struct cw_cfg *cfg, time_t now,
 	struct cw_cert_key *key = NULL;
 	struct cw_error why;
 	char path[4096], *text = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	size_t len = 0;
 	X509 *leaf;
 	long long diff;
@@ -304,6 +338,7 @@ cw_cert_status_read(const struct cw_cfg *cfg, time_t now,
 
 	memset(st, 0, sizeof(*st));
 	cw_error_clear(&why);
+	read_anchor(cfg->trust_anchor, st);
 	if (join(path, sizeof(path), cfg->cert_dir, CW_CERT_CRT_FILE) == -1)
 		return cw_error_set(err, CW_E_CONFIG, _("the path '%s' is too long"), cfg->cert_dir);
 	if (access(path, F_OK) == -1 && errno == ENOENT) {
@@ -330,10 +365,9 @@ cw_cert_status_read(const struct cw_cfg *cfg, time_t now,
 	name_text(X509_get_subject_name(leaf), st->subject, sizeof(st->subject));
 	name_text(X509_get_issuer_name(leaf), st->issuer, sizeof(st->issuer));
 	serial_text(leaf, st->serial, sizeof(st->serial));
-	if (X509_digest(leaf, EVP_sha256(), md, &mdlen) != 1)
+	fingerprint(leaf, st->fingerprint_sha256, sizeof(st->fingerprint_sha256));
+	if (st->fingerprint_sha256[0] == '\0')
 		goto nomem;
-	for (unsigned int i = 0; i < mdlen && 2 * i + 2 < sizeof(st->fingerprint_sha256); i++)
-		snprintf(st->fingerprint_sha256 + 2 * i, 3, "%02x", md[i]);
 	if (cw_cert_asn1_time(X509_get0_notBefore(leaf), &st->not_before) == -1 ||
 	    cw_cert_asn1_time(X509_get0_notAfter(leaf), &st->not_after) == -1) {
 		cw_error_set(&why, CW_E_CRYPTO, _("'%s' has a bad validity period"), path);

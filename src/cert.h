@@ -130,6 +130,9 @@ struct cw_cert_status {
 	time_t not_before, not_after, renew_at;
 	long days_left;			/* whole days, negative when expired */
 	char key_type[32];		/* of the installed key, "" if unreadable */
+	/* The trust anchor's first certificate; "" when unreadable. */
+	char anchor_subject[512];
+	char anchor_fingerprint_sha256[65];
 	/* From the renew-state file; 0 / "" when there is none. */
 	time_t last_renewal_attempt, next_renewal_attempt;
 	char last_renewal_error[CW_ERR_MSG_MAX];

@@ -93,6 +93,7 @@ static void
 print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 {
 	char nb[128], na[128], ra[128], days[96], last[CW_ERR_MSG_MAX + 160], next[128];
+	char anchor[1200];
 	struct row rows[16];
 	size_t n = 0;
 	int w = 0;
@@ -112,12 +113,18 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 		rows[n++] = (struct row){ _("SHA-256 fingerprint:"), st->fingerprint_sha256 };
 		rows[n++] = (struct row){ _("Not before:"), both_times(st->not_before, nb, sizeof(nb)) };
 		rows[n++] = (struct row){ _("Not after:"), both_times(st->not_after, na, sizeof(na)) };
-		rows[n++] = (struct row){ _("Days left:"), days };
+		rows[n++] = (struct row){ _("Validity:"), days };
 		rows[n++] = (struct row){ _("Renewal date:"), both_times(st->renew_at, ra, sizeof(ra)) };
 		if (st->key_type[0])
 			rows[n++] = (struct row){ _("Key type:"), st->key_type };
 	}
-	rows[n++] = (struct row){ _("Trust anchor:"), cfg->trust_anchor };
+	if (st->anchor_subject[0])
+		/* TRANSLATORS: trust anchor subject, SHA-256 fingerprint, file. */
+		snprintf(anchor, sizeof(anchor), _("%s (SHA-256 %s) in %s"),
+		    st->anchor_subject, st->anchor_fingerprint_sha256, cfg->trust_anchor);
+	else
+		snprintf(anchor, sizeof(anchor), _("%s (missing or unreadable)"), cfg->trust_anchor);
+	rows[n++] = (struct row){ _("Trust anchor:"), anchor };
 	if (st->last_renewal_error[0]) {
 		char t[32];
 		snprintf(last, sizeof(last), "%s: %s",

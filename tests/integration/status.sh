@@ -86,6 +86,8 @@ expect_out "Device certificate: valid"
 expect_out "^  Subject: +CN=$SERIAL$"
 expect_out "[0-9]+ days left"
 expect_out "^  Not after: +.* \([0-9-]+T[0-9:]+Z\)$"
+anchor_fp=$(openssl x509 -in ca/root.crt -noout -fingerprint -sha256 | sed 's/^.*=//; s/://g' | tr A-F a-f)
+expect_out "^  Trust anchor: +CN=certwiz test root \(SHA-256 $anchor_fp\) in $T/ca/root.crt$"
 expect_rc 0 "$CERTWIZ" --config "$T/certwiz.conf" cert show --json
 same "$(j state)" valid "cert show state"
 pass "human status and cert show"

@@ -543,6 +543,8 @@ test_cert_status_states(void **state)
 
 	assert_int_equal(state_at(f, T0, &st), CW_CERT_STATE_MISSING);
 	assert_int_equal(st.have_cert, 0);
+	assert_string_equal(st.anchor_subject, "CN=certwiz test root");
+	assert_int_equal(strlen(st.anchor_fingerprint_sha256), 64);
 
 	assert_int_equal(cw_cert_key_generate(CW_KEY_EC_P256, &key, &err), 0);
 	pem = issue(f, key, "007951000123456", T0, T0 + 90 * DAY);
