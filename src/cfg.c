@@ -286,8 +286,7 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 				len--;
 			eq = memchr(p, '=', len);
 			if (len < 3 || p[0] != '*' || p[1] != '.' || eq == NULL ||
-			    eq == p + 2 || eq + 1 == p + len ||
-			    memchr(p, ' ', len) != NULL)
+			    eq == p + 2 || eq + 1 == p + len)
 				return bad_value(err, file, k, value,
 				    _("a comma-separated list of *.domain=host"));
 			if (comma == NULL)

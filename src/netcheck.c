@@ -104,8 +104,15 @@ wildcard_host(const char *map, const char *pattern, size_t plen)
 
 		trim(&p, &len);
 		eq = memchr(p, '=', len);
-		if (eq != NULL && (size_t)(eq - p) == plen &&
-		    strncasecmp(p, pattern, plen) == 0) {
+		if (eq != NULL) {
+			const char *k = p;
+			size_t klen = (size_t)(eq - p);
+
+			trim(&k, &klen);
+			if (klen != plen || strncasecmp(k, pattern, plen) != 0)
+				eq = NULL;
+		}
+		if (eq != NULL) {
 			const char *h = eq + 1;
 			size_t hlen = (size_t)(p + len - h);
 
