@@ -159,6 +159,20 @@ toolong:
 	return cw_error_set(err, CW_E_CONFIG, _("the path '%s' is too long"), cert_dir);
 }
 
+int
+cw_cert_dir_check(const char *cert_dir, struct cw_error *err)
+{
+	if (cw_file_mkdirs(cert_dir, 0755, err) == -1)
+		return -1;
+	/* access() also reports a read-only file system (EROFS), even to root. */
+	if (access(cert_dir, W_OK | X_OK) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot write into the certificate directory '%s'"), cert_dir);
+		cw_error_detail(err, "%s", strerror(errno));
+		return cw_error_hint(err, _("Fix the directory's permissions or [paths] cert_dir before enrolling; the one-time password was not used."));
+	}
+	return 0;
+}
+
 /* ---- renew-state */
 
 int

@@ -108,6 +108,10 @@ int cw_cert_install(const char *cert_dir, const struct cw_cert_key *key,
     const char *cert_pem, size_t cert_len, const char *chain_pem,
     size_t chain_len, struct cw_error *err);
 
+/* Preflight for an enrollment: cert_dir exists (created 0755 if needed)
+ * and this process can write into it.  Changes nothing else. */
+int cw_cert_dir_check(const char *cert_dir, struct cw_error *err);
+
 enum cw_cert_state {
 	CW_CERT_STATE_MISSING = 0,	/* no device.crt */
 	CW_CERT_STATE_VALID,

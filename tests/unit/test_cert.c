@@ -212,10 +212,23 @@ test_cert_key_rsa3072(void **state)
 	struct cw_cert_key *key = NULL;
 	struct cw_error err;
 	char type[32];
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	size_t derlen = 0;
+	X509_REQ *req;
 
 	(void)f;
 	assert_int_equal(cw_cert_key_generate(CW_KEY_RSA_3072, &key, &err), 0);
 	assert_string_equal(cw_cert_key_type(key, type, sizeof(type)), "rsa-3072");
+	/* The CSR of an RSA key is signed with SHA-256 too. */
+	assert_int_equal(cw_cert_csr_build(key, "SER-1", NULL, &der, &derlen, &err), 0);
+	p = der;
+	req = d2i_X509_REQ(NULL, &p, (long)derlen);
+	assert_non_null(req);
+	assert_int_equal(X509_REQ_get_signature_nid(req), NID_sha256WithRSAEncryption);
+	assert_int_equal(X509_REQ_verify(req, cw_cert_key_evp(key)), 1);
+	X509_REQ_free(req);
+	free(der);
 	cw_cert_key_free(key);
 }
 
@@ -615,6 +628,23 @@ test_cert_status_states(void **state)
 }
 
 static void
+test_cert_dir_check(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_error err;
+	const char *sub = tu_path(f->dir, "a/b/cert");
+
+	assert_int_equal(cw_cert_dir_check(sub, &err), 0);
+	assert_int_equal(access(sub, W_OK), 0);
+	if (geteuid() != 0) {	/* root writes anyway */
+		assert_int_equal(chmod(sub, 0555), 0);
+		assert_int_equal(cw_cert_dir_check(sub, &err), -1);
+		assert_int_equal(err.code, CW_E_IO);
+		assert_int_equal(chmod(sub, 0755), 0);
+	}
+}
+
+static void
 test_cert_state_names(void **state)
 {
 	(void)state;
@@ -647,6 +677,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_cert_install_crash_resume, setup, teardown),
 #endif
 		cmocka_unit_test_setup_teardown(test_cert_status_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cert_dir_check, setup, teardown),
 		cmocka_unit_test(test_cert_state_names),
 	};
 
