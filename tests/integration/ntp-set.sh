@@ -22,6 +22,18 @@ KEYS=$T/chrony/certwiz.keys
 mode_of() { stat -c %a "$1"; }
 reloads() { [ -f "$T/reloads" ] && wc -l < "$T/reloads" | tr -d ' ' || echo 0; }
 
+# ---- nothing configured yet
+expect_rc 0 "$CERTWIZ" --config "$T/certwiz.conf" ntp show
+expect_out "has not configured NTP yet"
+cw_json 0 ntp show --json
+jexpect 'd["configured"]' False
+jexpect 'd["servers"]' '[]'
+expect_rc 11 "$CERTWIZ" --config "$T/certwiz.conf" ntp test
+expect_out "ntp set --primary"
+expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" ntp frob
+expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" ntp show --bogus
+pass "show and test before anything was set"
+
 # ---- bad values: exit 2, nothing written, nothing run
 bad() {
 	expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" ntp set "$@"
@@ -97,6 +109,14 @@ for f in "$T/out" "$T/json" "$T/err" "$T/log/ntp.log" "$CONF"; do
 	fi
 done
 pass "keys appear in no output, log or snippet"
+
+# ---- the key from standard input
+expect_rc 0 "$CERTWIZ" --config "$T/certwiz.conf" ntp set --primary 127.0.0.1 \
+	--primary-key 1:md5:- < "$T/md5.key"
+grep -qx "1 MD5 HEX:4c61624d44354b65792d30303031" "$KEYS" || fail "key from stdin"
+expect_rc 0 "$CERTWIZ" --config "$T/certwiz.conf" ntp set --primary 127.0.0.1 \
+	--primary-key 1:md5:"$T/md5.key" --secondary localhost --secondary-key 2:sha1:"$T/sha1.key"
+pass "the key can come from standard input"
 
 # ---- a failed reload restores the previous files
 cp "$CONF" "$T/conf.before"
