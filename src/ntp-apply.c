@@ -110,3 +110,25 @@ cw_ntp_apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 	}
 	return 0;
 }
+
+int
+cw_ntp_check_time(const struct cw_cfg *cfg,
+    struct cw_ntp_result res[CW_NTP_ROLE__MAX], struct cw_error *err)
+{
+	struct cw_ntp_config c;
+	int configured = 0, rc;
+
+	memset(res, 0, sizeof(*res) * CW_NTP_ROLE__MAX);
+	if (cw_ntp_conf_read(cfg, 1, &c, &configured, err) == -1)
+		return -1;
+	if (!configured) {
+		cw_ntp_config_release(&c);
+		cw_error_set(err, CW_E_TIME,
+		    _("the time is not proven: certwiz has not configured NTP yet ('%s' does not exist)"),
+		    cfg->ntp_conf_file);
+		return cw_error_hint(err, _("Configure NTP first ('certwiz ntp set --primary HOST' or the wizard's NTP screen)."));
+	}
+	rc = cw_ntp_probe(cfg, &c, res, err);
+	cw_ntp_config_release(&c);
+	return rc;
+}

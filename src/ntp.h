@@ -242,6 +242,12 @@ int cw_ntp_apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_ntp_result res[CW_NTP_ROLE__MAX], int *applied,
     struct cw_log *log, struct cw_error *err);
 
+/* Proves the time with the servers certwiz configured (what `ntp test`
+ * and the enrollment's time check do): reads the snippet and keys back and
+ * probes.  Not configured is CW_E_TIME too: the time is unproven. */
+int cw_ntp_check_time(const struct cw_cfg *cfg,
+    struct cw_ntp_result res[CW_NTP_ROLE__MAX], struct cw_error *err);
+
 /* NTP timestamp (seconds since 1900 in the high 32 bits) of now. */
 uint64_t cw_ntp_now(void);
 

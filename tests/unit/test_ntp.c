@@ -337,6 +337,13 @@ test_ntp_conf_write_read_restore(void **state)
 	cw_ntp_config_init(&c);
 	assert_int_equal(cw_ntp_conf_read(&f->cfg, 1, &back, &configured, &err), 0);
 	assert_int_equal(configured, 0);
+	{
+		struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+
+		/* Nothing configured: the time is unproven, not "fine". */
+		assert_int_equal(cw_ntp_check_time(&f->cfg, res, &err), -1);
+		assert_int_equal(err.code, CW_E_TIME);
+	}
 
 	set_server(&c, CW_NTP_PRIMARY, "192.0.2.1", 1, CW_NTP_ALG_MD5, "LabMD5Key-0001");
 	set_server(&c, CW_NTP_SECONDARY, "ntp2.example.com", 2, CW_NTP_ALG_SHA1,
