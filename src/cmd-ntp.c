@@ -15,6 +15,7 @@
 #include "lock.h"
 #include "log.h"
 #include "ntp.h"
+#include "ntp-flow.h"
 
 static int
 usage_error(const char *fmt, const char *arg)
@@ -264,7 +265,6 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
 	struct cw_error err;
 	struct cw_lock *lock = NULL;
-	struct cw_log *log = NULL;
 	const char *pkey = NULL, *skey = NULL;
 	int opt, json = 0, applied = 0, rc;
 
@@ -317,12 +317,12 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	/* Validate before taking the lock: a typo needs no lock. */
 	if (cw_ntp_config_validate(&c, &err) == -1 ||
-	    cw_lock_acquire(cfg->state_dir, &lock, &err) == -1 ||
-	    cw_log_open(cfg, "ntp", &log, &err) == -1) {
+	    cw_lock_acquire(cfg->state_dir, &lock, &err) == -1) {
 		rc = cw_cli_report(&err);
 		goto out;
 	}
-	rc = cw_ntp_apply(cfg, &c, res, &applied, log, &err);
+	/* The journaled flow: validate, write, reload, probe (ntp-flow.c). */
+	rc = cw_ntp_set_run(cfg, &c, NULL, NULL, res, &applied, &err);
 	if (applied) {
 		if (!json)
 			printf(_("Wrote '%s' and '%s', reloaded the time daemon.\n"),
@@ -331,7 +331,6 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	rc = rc == 0 ? 0 : cw_cli_report(&err);
 out:
-	cw_log_close(log);
 	cw_lock_release(lock);
 	cw_ntp_config_release(&c);
 	return rc;
