@@ -303,11 +303,16 @@ cw_ntp_set_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
 	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
 	struct ntp_user u = { .res = res, .from_disk = 1 };
 	struct cw_ntp_config c;
+	struct cw_error rerr;
 	int configured = 0, rc = -1;
 
 	memset(res, 0, sizeof(res));
-	if (cw_ntp_conf_read(cw_flow_cfg(run), 1, &c, &configured, err) == -1)
-		return -1;
+	/* Killed between the two installs, the files disagree: the run's
+	 * settings are not on disk, which is what the admin needs to hear. */
+	if (cw_ntp_conf_read(cw_flow_cfg(run), 1, &c, &configured, &rerr) == -1) {
+		gone(run, err);
+		return cw_error_detail(err, "%s", rerr.msg);
+	}
 	if (!configured || !settings_match(run, &c)) {
 		gone(run, err);
 		goto out;

@@ -3,7 +3,8 @@
 # every N, the snippet and the keys file are each either the old or the new
 # version, never a mix inside a file; the keys file is never readable by
 # others; once the snippet is new, the keys are new too (keys go first);
-# and a plain re-run afterwards finishes the job.
+# the killed run resumes or says why it cannot; and a plain re-run
+# afterwards finishes the job.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/lab/ntp-lab.sh"
 lab_ntp_netns "$0"
@@ -50,6 +51,26 @@ while [ "$killed" = 1 ]; do
 	check_files set "$n"
 	if cmp -s "$CONF" "$T/conf.b"; then
 		cmp -s "$KEYS" "$T/keys.b" || fail "set after:$n: new snippet with old keys"
+	fi
+	# The killed run resumes when its files are in place, else it says
+	# it cannot (its keys are not journaled); never anything else.
+	RUN=$("$CERTWIZ" --config "$T/certwiz.conf" journal list --json |
+		"$PYTHON3" -c 'import json, sys
+for r in json.load(sys.stdin):
+    if r["flow"] == "ntp" and r["state"] in ("running", "failed"):
+        print(r["id"]); break')
+	if [ -n "$RUN" ]; then
+		set +e
+		"$CERTWIZ" --config "$T/certwiz.conf" journal resume "$RUN" >"$T/resume" 2>&1
+		rc=$?
+		set -e
+		case $rc in
+		0) cmp -s "$CONF" "$T/conf.b" && cmp -s "$KEYS" "$T/keys.b" ||
+			fail "set after:$n: resumed run finished without the new files" ;;
+		11) grep -q "no longer available" "$T/resume" || { cat "$T/resume"; fail "set after:$n: resume"; } ;;
+		*) cat "$T/resume"; fail "set after:$n: resume exited $rc" ;;
+		esac
+		check_files resume "$n"
 	fi
 	set_b >/dev/null || fail "set after:$n: re-run failed"
 	cmp -s "$CONF" "$T/conf.b" && cmp -s "$KEYS" "$T/keys.b" || fail "set after:$n: re-run did not finish"
