@@ -563,6 +563,41 @@ test_ntp_reply_check(void **state)
 	cw_secret_free(md5key);
 }
 
+/* Random datagrams (a fixed seed: reproducible) of every length up to the
+ * cap, half of them carrying our origin so the deeper checks run: no
+ * crash, no read past len (ASan and valgrind watch), never "OK" with a key
+ * and a random MAC. */
+static void
+test_ntp_reply_random(void **state)
+{
+	struct cw_secret *key = secret_of("LabMD5Key-0001");
+	struct cw_ntp_query keyed = { .host = "h", .port = 123, .timeout_ms = 100,
+		.key_id = 1, .alg = CW_NTP_ALG_MD5, .key = key };
+	struct cw_ntp_sample s;
+	unsigned seed = 12345;
+	int foreign;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)rand_r(&seed) % (CW_NTP_RECV_CAP + 1);
+		uint8_t *buf = malloc(len ? len : 1);
+
+		assert_non_null(buf);
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)rand_r(&seed);
+		if (len >= CW_NTP_PACKET_LEN && (round & 1)) {
+			buf[0] = (uint8_t)((buf[0] & 0xf8) | 4);
+			put64(buf + 24, vec_xmt);
+		}
+		enum cw_ntp_status st = cw_ntp_reply_check(buf, len, vec_xmt, T1,
+		    T1 + MS(1), &keyed, &s, &foreign);
+		assert_true(st < CW_NTP_STATUS__MAX);
+		assert_int_not_equal(st, CW_NTP_OK);
+		free(buf);
+	}
+	cw_secret_free(key);
+}
+
 static void
 test_ntp_status_names(void **state)
 {
@@ -591,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_ntp_request_build),
 		cmocka_unit_test(test_ntp_mac_vectors),
 		cmocka_unit_test(test_ntp_reply_check),
+		cmocka_unit_test(test_ntp_reply_random),
 		cmocka_unit_test(test_ntp_status_names),
 	};
 
