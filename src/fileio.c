@@ -164,6 +164,27 @@ out:
 }
 
 int
+cw_file_restore_prev(const char *path, struct cw_error *err)
+{
+	char prev[PATH_MAX];
+
+	if ((size_t)snprintf(prev, sizeof(prev), "%s.prev", path) >= sizeof(prev))
+		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), path);
+	if (rename(prev, path) == -1) {
+		if (errno != ENOENT) {
+			cw_error_set(err, CW_E_IO, _("cannot put '%s' back over '%s'"), prev, path);
+			return cw_error_detail(err, "%s", strerror(errno));
+		}
+		if (unlink(path) == -1 && errno != ENOENT) {
+			cw_error_set(err, CW_E_IO, _("cannot remove '%s'"), path);
+			return cw_error_detail(err, "%s", strerror(errno));
+		}
+	}
+	cw_fault_point("restore");
+	return cw_file_sync_dir(path, 0, err);
+}
+
+int
 cw_file_mkdirs(const char *path, mode_t mode, struct cw_error *err)
 {
 	char buf[PATH_MAX];

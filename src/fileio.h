@@ -19,6 +19,11 @@ enum cw_file_flags {
 int cw_file_install(const char *path, const void *data, size_t len,
     mode_t mode, unsigned flags, struct cw_error *err);
 
+/* Undoes the last cw_file_install(..., CW_FILE_KEEP_PREV) of path: renames
+ * PATH.prev back over path, or removes path when there is no PATH.prev (the
+ * install created it).  fsyncs the directory.  Returns 0 or -1. */
+int cw_file_restore_prev(const char *path, struct cw_error *err);
+
 /* fsyncs the directory that holds path (or path itself if it is a
  * directory when is_dir is set). */
 int cw_file_sync_dir(const char *path, int is_dir, struct cw_error *err);
