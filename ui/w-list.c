@@ -202,5 +202,11 @@ uw_checklist(const char *title, const char *text,
 		return UW_ERROR;
 	if (uw_plain())
 		return uw__plain_checklist(title, text, items, nitems, on, radio);
+	/* A radio list opens on its current choice. */
+	for (size_t i = 0; radio && i < nitems; i++)
+		if (on[i]) {
+			sel = i;
+			break;
+		}
 	return list(title, text, items, nitems, &sel, on, radio ? RADIO : CHECK);
 }
