@@ -213,8 +213,11 @@ uw_begin(void)
 		return 0;
 	}
 	settle_size();
-	S.scr = newterm(NULL, stdout, stdin);
-	if (S.scr == NULL) {
+	if (S.scr != NULL) {
+		/* Again after uw_end(): curses resumes on the next refresh. */
+		set_term(S.scr);
+		reset_prog_mode();
+	} else if ((S.scr = newterm(NULL, stdout, stdin)) == NULL) {
 		S.plain = 1;
 		return 0;
 	}
@@ -262,8 +265,10 @@ uw_end(void)
 			delwin(S.kwin);
 		S.kwin = NULL;
 		endwin();
-		delscreen(S.scr);
-		S.scr = NULL;
+		/* No delscreen(): libpanelw frees its stdscr pseudo panel only
+		 * through a hook that builds without NO_LEAKS (Debian's) never
+		 * set, so deleting the screen would lose that pointer.  The
+		 * screen stays reachable here and is reused by uw_begin(). */
 	}
 	for (int i = 0; i < 4; i++)
 		sigaction(sigs[i], &S.old[i], NULL);
