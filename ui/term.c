@@ -28,6 +28,7 @@ static struct {
 	SCREEN *scr;
 	WINDOW *kwin;		/* never drawn: keys are read through it */
 	char *backtitle, *status, *help;
+	const char *hint;	/* borrowed: the line above the status */
 	struct sigaction old[4];
 } S;
 
@@ -284,8 +285,19 @@ uw__draw_bg(void)
 	werase(stdscr);
 	if (S.backtitle != NULL)
 		uw__put(stdscr, 0, 1, S.backtitle, strlen(S.backtitle), COLS - 2);
+	if (S.hint != NULL)
+		uw__put(stdscr, LINES - 2, 1, S.hint, strlen(S.hint), COLS - 2);
 	if (S.status != NULL)
 		uw__put(stdscr, LINES - 1, 1, S.status, strlen(S.status), COLS - 2);
+}
+
+void
+uw__hint(const char *text)
+{
+	if (text == S.hint)
+		return;
+	S.hint = text;
+	uw__draw_bg();
 }
 
 void

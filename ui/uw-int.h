@@ -41,6 +41,10 @@ struct uw_key uw__key(int wait_ms);
 /* Repaints the background (backtitle, status line) on stdscr. */
 void uw__draw_bg(void);
 
+/* Shows text (a menu item's help) on the line above the status line
+ * (NULL: nothing).  Borrowed: the caller clears it before text goes away. */
+void uw__hint(const char *text);
+
 /* Shows the panels and flushes: one doupdate per frame. */
 void uw__flush(void);
 

@@ -93,6 +93,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 			cx = bx;
 		}
 		wmove(f.win, cy, cx);
+		uw__hint(focus == 0 ? items[cur].help : NULL);
 		uw__flush();
 
 		struct uw_key k = uw__key(-1);
@@ -177,6 +178,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 	}
 out:
 	*sel = cur;
+	uw__hint(NULL);
 	uw__frame_free(&f);
 	return rc;
 }

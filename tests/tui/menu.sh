@@ -16,7 +16,10 @@ tui_wait "Check prerequisites"
 tui_wait "F1: help"
 pass "main menu shown"
 
-tui_keys Down Down Enter
+tui_keys Down Down
+tui_wait "Enrolls for a device certificate with a one-time password"
+pass "the selected entry's help is shown above the status line"
+tui_keys Enter
 tui_wait "not available in this version"
 tui_wait "Install device certificate"
 pass "arrows and Enter open the third entry, which says it is not available"

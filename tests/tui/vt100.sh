@@ -20,6 +20,16 @@ LC_ALL=C grep -q "$(printf '\033')\\[[34][0-9]m" "$T/pane.raw" && fail "colour s
 LC_ALL=C grep -Eq "$(printf '\033')\\[(0;)?7m" "$T/pane.raw" || fail "no reverse video for the selection"
 pass "vt100 in $U8: 7-bit ACS, no colour, reverse video"
 
+# The Linux console's type.
+tui_start "TERM=linux '$CERTWIZ' --config '$T/certwiz.conf'"
+tui_wait "Main menu"
+tui_keys s
+tui_wait "Certificate status"
+tui_wait "not available"
+tui_keys Escape q
+tui_wait "EXIT=0"
+pass "TERM=linux"
+
 # No line drawing in the terminal description: ASCII corners.
 infocmp -1 vt100 | sed -e 's/^vt100|/vt100-noacs|/' -e '/acsc=/d' -e '/smacs=/d' \
 	-e '/rmacs=/d' -e '/enacs=/d' -e 's/%?%p9%t\\016%e\\017%;//' > "$T/noacs.src"
