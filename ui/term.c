@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <termios.h>
+#include <time.h>
 #include <term.h>
 #include <unistd.h>
 #include <wctype.h>
@@ -29,8 +30,18 @@ static struct {
 	WINDOW *kwin;		/* never drawn: keys are read through it */
 	char *backtitle, *status, *help;
 	const char *hint;	/* borrowed: the line above the status */
+	int fast_errs;		/* reads that failed at once in a row */
 	struct sigaction old[4];
 } S;
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static volatile sig_atomic_t quit_sig, intr_flag, winch_flag;
 static const int sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGWINCH };
@@ -406,19 +417,31 @@ uw__key(int wait_ms)
 		}
 		if (winch_flag) {
 			winch_flag = 0;
+			S.fast_errs = 0;
 			apply_size();
 			k.kind = fit() == 0 ? UWK_RESIZE : UWK_QUIT;
 			return k;
 		}
 		wtimeout(S.kwin, wait_ms < 0 || wait_ms > 250 ? 250 : wait_ms);
+		long t0 = now_ms();
+		errno = 0;
 		r = wget_wch(S.kwin, &wc);
 		if (r == ERR) {
 			if (wait_ms >= 0) {
 				k.kind = UWK_TIMEOUT;
 				return k;
 			}
+			/* A read that fails at once, again and again, is a
+			 * terminal that went away (EOF, EIO) before or without
+			 * its SIGHUP: treat it as one rather than spin. */
+			if (errno != EINTR && !winch_flag && now_ms() - t0 < 20) {
+				if (++S.fast_errs >= 50)
+					quit_sig = SIGHUP;
+			} else
+				S.fast_errs = 0;
 			continue;
 		}
+		S.fast_errs = 0;
 		if (r == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE) {
 				uw__draw_bg();
