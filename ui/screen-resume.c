@@ -55,6 +55,20 @@ describe(const struct cw_journal_run_info *r, char *buf, size_t len)
 	    r->state, when);
 }
 
+struct resume_arg {
+	const struct cw_cfg *cfg;
+	const char *id;
+};
+
+static int
+resume_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	const struct resume_arg *a = arg;
+
+	return cw_runs_resume(a->cfg, a->id, progress, ctx, err);
+}
+
 /* One run: Resume, Abandon, Show journal, Later.  Returns UW_QUIT, 1 when
  * the run is settled (resumed to the end or abandoned), else 0. */
 static int
@@ -112,16 +126,11 @@ offer(const struct cw_cfg *cfg, const struct cw_journal_run_info *r)
 			    UW_QUIT : 1;
 		}
 		/* Resume, with a gauge the flow drives. */
-		struct uw_gauge *g = uw_gauge_open(flow_label(r->flow));
+		struct resume_arg a = { cfg, r->id };
 
-		if (g == NULL)
-			return 0;
-		rc = cw_runs_resume(cfg, r->id, uw_gauge_update, g, &err);
-		uw_gauge_close(g);
-		if (uw_quit_signal())
-			return UW_QUIT;
-		if (rc == -1)
-			return ui_error(_("Resume"), &err) == UW_QUIT ? UW_QUIT : 0;
+		rc = ui_run_with_gauge(flow_label(r->flow), resume_work, &a);
+		if (rc != UW_OK)
+			return rc == UW_QUIT ? UW_QUIT : 0;
 		return uw_msgbox(_("Resume"), _("The run finished.")) == UW_QUIT ?
 		    UW_QUIT : 1;
 	}

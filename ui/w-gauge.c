@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/flow.h"
 #include "../src/i18n.h"
 #include "uw-int.h"
+
+/* The compiler checks that a flow can report to the gauge directly. */
+static cw_flow_progress_fn *const fits_flow __attribute__((unused)) =
+    uw_gauge_update;
 
 struct uw_gauge {
 	struct uw_frame f;
