@@ -37,12 +37,13 @@ static const struct {
 	int knownhost_bit;	/* LIBSSH2_KNOWNHOST_KEY_* */
 	const char *name;
 } key_types[] = {
-	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
-	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
+	/* OpenSSH's order of preference. */
+	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519" },
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256" },
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384" },
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521" },
-	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519" },
+	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
+	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
 };
 
 int
@@ -200,6 +201,40 @@ save_key(struct cw_scp *s, const char *path, const char *old, size_t oldlen,
 out:
 	free(data);
 	return rc;
+}
+
+void
+cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o)
+{
+	LIBSSH2_KNOWNHOSTS *kh;
+	struct cw_error ignored;
+	char *text = NULL, known[256] = "", rest[256] = "", *dst;
+	size_t textlen = 0, i;
+	int revoked, r;
+
+	if ((kh = libssh2_knownhost_init(s->session)) == NULL)
+		return;
+	if (load_known_hosts(kh, o->known_hosts, "", &revoked, &text, &textlen,
+	    &ignored) == 0) {
+		/* A made-up key of each type: MISMATCH means known_hosts has
+		 * a key of that type for this host (hashed names included). */
+		for (i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++) {
+			r = libssh2_knownhost_checkp(kh, s->host, s->port, "x", 1,
+			    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+			    key_types[i].knownhost_bit, NULL);
+			dst = r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH ? known : rest;
+			snprintf(dst + strlen(dst), 256 - strlen(dst), "%s%s",
+			    dst[0] != '\0' ? "," : "", key_types[i].name);
+		}
+		if (known[0] != '\0') {
+			snprintf(known + strlen(known), sizeof(known) - strlen(known),
+			    ",%s", rest);
+			(void)libssh2_session_method_pref(s->session,
+			    LIBSSH2_METHOD_HOSTKEY, known);
+		}
+	}
+	libssh2_knownhost_free(kh);
+	free(text);
 }
 
 int

@@ -29,6 +29,11 @@ int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);
 
+/* Before the handshake: asks for the host key types known_hosts already
+ * has for this host first (as OpenSSH does), so a server with several
+ * keys shows the one the admin trusted.  Best effort, never fails. */
+void cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o);
+
 /* scp-auth.c: authenticates s->user in the documented order. */
 int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);

@@ -286,7 +286,8 @@ base_name(const char *path)
  * remote, with the SCP sink on the server. */
 static int
 send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
-    mode_t mode, cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
+    mode_t mode, int *started, cw_scp_progress_fn *progress, void *ctx,
+    struct cw_error *err)
 {
 	LIBSSH2_CHANNEL *ch = NULL;
 	char cmd[2 * CW_SCP_PATH_MAX + 64], line[CW_SCP_PATH_MAX + 64];
@@ -308,6 +309,8 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 	if (write_full(s, ch, line, strlen(line), _("starting the upload"), err) == -1 ||
 	    read_ack(s, ch, _("starting the upload"), remote, err) == -1)
 		goto out;
+	/* The server created the file: from here a failure leaves a part. */
+	*started = 1;
 	if (size > 0 && (buf = malloc(XFER_BUF)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
@@ -353,7 +356,7 @@ cw_scp_upload(struct cw_scp *s, const char *local_path, const char *remote_path,
 	char part[CW_SCP_PATH_MAX], cmd[3 * CW_SCP_PATH_MAX];
 	struct cw_error sub;
 	struct stat st;
-	int fd = -1, rc = -1;
+	int fd = -1, started = 0, rc = -1;
 
 	cw_error_clear(&sub);
 	if (check_remote_path(remote_path, err) == -1)
@@ -368,7 +371,12 @@ cw_scp_upload(struct cw_scp *s, const char *local_path, const char *remote_path,
 		cw_error_set(err, CW_E_USAGE, _("'%s' is not a regular file"), local_path);
 		goto out;
 	}
-	if (send_file(s, fd, (uint64_t)st.st_size, part, mode, progress, ctx, err) == -1) {
+	if (send_file(s, fd, (uint64_t)st.st_size, part, mode, &started, progress,
+	    ctx, err) == -1) {
+		if (!started) {
+			cw_error_hint(err, _("'%s' on the server was not changed."), remote_path);
+			goto out;
+		}
 		if (err != NULL && err->code == CW_E_CANCELLED) {
 			/* Best effort: do not leave the partial copy behind. */
 			snprintf(cmd, sizeof(cmd), "rm -f -- ");
@@ -609,6 +617,7 @@ cw_scp_probe_dir(struct cw_scp *s, const char *remote_dir, struct cw_error *err)
 	char path[CW_SCP_PATH_MAX], cmd[2 * CW_SCP_PATH_MAX + 32];
 	unsigned char rnd[6];
 	size_t dl = strlen(remote_dir);
+	int started = 0;
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return cw_error_openssl(err);
@@ -616,7 +625,7 @@ cw_scp_probe_dir(struct cw_scp *s, const char *remote_dir, struct cw_error *err)
 	    remote_dir, dl > 0 && remote_dir[dl - 1] == '/' ? "" : "/",
 	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) >= sizeof(path))
 		return cw_error_set(err, CW_E_USAGE, _("the remote path '%s' is too long"), remote_dir);
-	if (send_file(s, -1, 0, path, 0600, NULL, NULL, err) == -1) {
+	if (send_file(s, -1, 0, path, 0600, &started, NULL, NULL, err) == -1) {
 		cw_error_hint(err, _("Choose a directory the account can write to; nothing was copied."));
 		return -1;
 	}

@@ -288,6 +288,7 @@ cw_scp_connect(const struct cw_scp_target *t, const struct cw_scp_opts *o,
 	    "aes128-ctr,aes192-ctr,aes256-ctr,aes256-cbc,aes192-cbc,aes128-cbc");
 	(void)libssh2_session_method_pref(s->session, LIBSSH2_METHOD_CRYPT_SC,
 	    "aes128-ctr,aes192-ctr,aes256-ctr,aes256-cbc,aes192-cbc,aes128-cbc");
+	cw_scp_hostkey_prefer_known(s, o);
 	if ((r = libssh2_session_handshake(s->session, s->fd)) != 0) {
 		if (r == LIBSSH2_ERROR_KEX_FAILURE || r == LIBSSH2_ERROR_METHOD_NOT_SUPPORTED) {
 			cw_scp_explain_kex(s, err);

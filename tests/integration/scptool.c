@@ -11,7 +11,8 @@
  *
  * OPTIONS: --port N --known-hosts F --accept-host-key FP --identity F
  *          --password-file F --timeout-ms N --no-agent --max-size N
- *          --no-verify
+ *          --no-verify  upload: confirm the size only, not the SHA-256
+ *          --no-confirm upload: skip the confirmation (the bench)
  *          --marker F   create F once a quarter of the data moved, then go
  *                       slowly (the cut-connection test kills sshd then)
  *          --cancel-at N  cancel once N bytes moved
@@ -142,7 +143,7 @@ main(int argc, char **argv)
 	unsigned char md[32];
 	const char *cmd;
 	char buf[2048];
-	int i, verify = 1, rc = 1;
+	int i, verify = 1, confirm = 1, rc = 1;
 
 	cw_error_clear(&err);
 	o.ask = isatty(0) ? ask : NULL;
@@ -152,6 +153,7 @@ main(int argc, char **argv)
 
 		if (strcmp(a, "--no-agent") == 0) { o.no_agent = 1; continue; }
 		if (strcmp(a, "--no-verify") == 0) { verify = 0; continue; }
+		if (strcmp(a, "--no-confirm") == 0) { confirm = 0; continue; }
 		if (v == NULL) {
 			fprintf(stderr, "scptool: %s needs a value\n", a);
 			return 2;
@@ -198,8 +200,8 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "upload") == 0) {
 		if (cw_scp_upload(s, argv[i], t.path, 0600, progress, &tool, &err) == -1)
 			goto out;
-		if (sha256_file(argv[i], md, &size, &err) == -1 ||
-		    cw_scp_verify(s, t.path, size, verify ? md : NULL, NULL, NULL, &err) == -1)
+		if (confirm && (sha256_file(argv[i], md, &size, &err) == -1 ||
+		    cw_scp_verify(s, t.path, size, verify ? md : NULL, NULL, NULL, &err) == -1))
 			goto out;
 	} else if (strcmp(cmd, "download") == 0 && i + 1 < argc) {
 		if (cw_scp_download(s, t.path, argv[i + 1], 0600, max_size, progress,

@@ -3,8 +3,9 @@
 # (host key, config, authorized_keys, pid file, log) under DIR.
 #
 #   sshd.sh init  DIR         host key, client key (DIR/id_ed25519), config
-#   sshd.sh start DIR         start on 127.0.0.1 and ::1 at a free high port;
-#                             prints the port, leaves DIR/port and DIR/pid
+#   sshd.sh start DIR [PORT]  start on 127.0.0.1 and ::1 at PORT or a free
+#                             high port; prints the port, leaves DIR/port
+#                             and DIR/pid
 #   sshd.sh stop  DIR         stop it by PID (DIR/pid) and wait for it
 #   sshd.sh rekey DIR         a new host key (restart to use it)
 #   sshd.sh config DIR LINE   append an sshd_config line (before start)
@@ -61,7 +62,11 @@ start)
 	tries=0
 	while :; do
 		tries=$((tries + 1))
-		port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
+		if [ -n "${3:-}" ]; then
+			port=$3
+		else
+			port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
+		fi
 		: > "$D/sshd.log"
 		"$SSHD" -D -e -f "$D/sshd_config" -o "Port $port" >>"$D/sshd.log" 2>&1 &
 		pid=$!
@@ -79,6 +84,7 @@ start)
 		done
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
+		[ -z "${3:-}" ] || sleep 0.2
 		if [ $tries -ge 10 ]; then
 			echo "sshd.sh: sshd did not start:" >&2
 			cat "$D/sshd.log" >&2
