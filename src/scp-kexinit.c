@@ -6,6 +6,8 @@
  * libssh2 supports.  Every read is capped and bounded by the timeout. */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -143,7 +145,7 @@ cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
 			break;
 	}
 	if (lines == MAX_BANNER_LINES ||
-	    write(fd, banner, sizeof(banner) - 1) != (ssize_t)(sizeof(banner) - 1) ||
+	    send(fd, banner, sizeof(banner) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(banner) - 1) ||
 	    read_full(fd, hdr, 5, s->timeout_ms) == -1)
 		goto out;
 	plen = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];

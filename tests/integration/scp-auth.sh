@@ -39,6 +39,20 @@ expect_code usage st --identity "$T/locked_key" connect "$T_" </dev/null
 expect_out "passphrase"
 pass "encrypted key with no terminal: clear usage error"
 
+printf 'secret phrase\n' > "$T/phrase"
+printf 'wrong phrase\n' > "$T/wrong"
+chmod 600 "$T/phrase" "$T/wrong"
+expect_ok st --ask-file "$T/phrase" --identity "$T/locked_key" connect "$T_"
+expect_out "asked: Passphrase"
+pass "encrypted key: passphrase asked through the callback, accepted"
+expect_code auth st --ask-file "$T/wrong" --identity "$T/locked_key" connect "$T_"
+expect_out "passphrase"
+pass "encrypted key with a wrong passphrase refused"
+
+expect_code auth st --ask-file "$T/pw" connect "$LOCKED@127.0.0.1:x"
+expect_out "asked: Password for $LOCKED@127.0.0.1"
+pass "password asked through the callback when no key works, refused"
+
 ssh-keygen -q -t ed25519 -N '' -f "$T/pem_key" -m PEM
 cat "$T/pem_key.pub" >> "$S/authorized_keys"
 expect_ok st --identity "$T/pem_key" connect "$T_"

@@ -16,6 +16,8 @@
  *          --marker F   create F once a quarter of the data moved, then go
  *                       slowly (the cut-connection test kills sshd then)
  *          --cancel-at N  cancel once N bytes moved
+ *          --ask-file F answer every password/passphrase question with the
+ *                       content of F (the tests have no terminal)
  */
 #include "config.h"
 
@@ -36,6 +38,7 @@
 #include "src/secret.h"
 
 struct tool {
+	const char *ask_file;
 	const char *marker;
 	int marked;
 	uint64_t cancel_at;
@@ -64,8 +67,13 @@ static int
 ask(void *ctx, enum cw_scp_ask what, const char *prompt, struct cw_secret **out,
     struct cw_error *err)
 {
-	(void)ctx;
+	struct tool *t = ctx;
+
 	(void)what;
+	if (t->ask_file != NULL) {
+		fprintf(stderr, "asked: %s\n", prompt);
+		return cw_secret_read_file(t->ask_file, 1024, 0, out, err);
+	}
 	return cw_prompt_secret(prompt, NULL, 1024,
 	    "use --password-file", out, err);
 }
@@ -166,6 +174,7 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--timeout-ms") == 0) o.timeout_ms = atoi(v);
 		else if (strcmp(a, "--max-size") == 0) max_size = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--marker") == 0) tool.marker = v;
+		else if (strcmp(a, "--ask-file") == 0) { tool.ask_file = v; o.ask = ask; }
 		else if (strcmp(a, "--cancel-at") == 0) tool.cancel_at = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--password-file") == 0) {
 			if (cw_secret_read_file(v, 1024, 0, &pw, &err) == -1)
