@@ -81,3 +81,19 @@ pass "silent server: timeout"
 stop_sshd
 expect_code network sti connect "$ME@127.0.0.1:x"
 pass "no server: connection refused"
+
+# ---- an scp-only account (no other command): the upload stays in
+# PATH.part, PATH is unchanged, and the error says so.
+cp "$top_srcdir/tests/lab/scp-only.sh" "$T/scp-only.sh"
+chmod 755 "$T/scp-only.sh"
+sh "$LAB" config "$S" "ForceCommand $T/scp-only.sh"
+start_sshd "$PORT"
+cp "$T/good.ref" "$R/good"
+expect_code protocol sti upload "$L/keep" "$ME@127.0.0.1:$R/good"
+expect_out "good.part"
+expect_out "scp only"
+cmp "$R/good" "$T/good.ref" || fail "scp-only: good file changed"
+cmp "$R/good.part" "$L/keep" || fail "scp-only: the data is not in good.part"
+expect_code protocol sti probe "$ME@127.0.0.1:$R"
+pass "scp-only account: data left in PATH.part, PATH unchanged, clear error"
+stop_sshd

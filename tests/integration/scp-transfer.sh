@@ -81,3 +81,15 @@ pass "probe writes and removes its file"
 expect_ok sti connect "$ME@127.0.0.1:x"
 grep -q "ssh-ed25519 $(host_fp)" "$T/out" || fail "connect shows another fingerprint"
 pass "fingerprint matches ssh-keygen -lf"
+
+# Confirmation of the remote copy: size, then content.
+cp "$L/bundle" "$R/check"
+expect_ok sti verify "$L/bundle" "$ME@127.0.0.1:$R/check"
+printf 'x' | dd of="$R/check" bs=1 seek=1000 conv=notrunc 2>/dev/null
+expect_ok sti --no-verify verify "$L/bundle" "$ME@127.0.0.1:$R/check"
+expect_code protocol sti verify "$L/bundle" "$ME@127.0.0.1:$R/check"
+expect_out "SHA-256"
+head -c 100 "$L/bundle" > "$R/check"
+expect_code protocol sti --no-verify verify "$L/bundle" "$ME@127.0.0.1:$R/check"
+expect_out "100 bytes"
+pass "remote copy confirmed by size and SHA-256; differences refused"

@@ -6,6 +6,7 @@
  *   scptool [OPTIONS] upload   LOCAL USER@HOST:PATH    (then verifies size+SHA-256)
  *   scptool [OPTIONS] download USER@HOST:PATH LOCAL
  *   scptool [OPTIONS] probe    USER@HOST:DIR
+ *   scptool [OPTIONS] verify   LOCAL USER@HOST:PATH    (size + SHA-256 of LOCAL)
  *   scptool parse SPEC
  *   scptool fingerprint FILE.pub
  *
@@ -194,7 +195,7 @@ main(int argc, char **argv)
 		rc = fingerprint_pub(argv[i], &err) == 0 ? 0 : 1;
 		goto out;
 	}
-	if (i >= argc || cw_scp_target_parse(argv[strcmp(cmd, "upload") == 0 ? i + 1 : i],
+	if (i >= argc || cw_scp_target_parse(argv[strcmp(cmd, "upload") == 0 || strcmp(cmd, "verify") == 0 ? i + 1 : i],
 	    &t, &err) == -1)
 		goto out;
 	if (strcmp(cmd, "parse") == 0) {
@@ -215,6 +216,10 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "download") == 0 && i + 1 < argc) {
 		if (cw_scp_download(s, t.path, argv[i + 1], 0600, max_size, progress,
 		    &tool, &err) == -1)
+			goto out;
+	} else if (strcmp(cmd, "verify") == 0) {
+		if (sha256_file(argv[i], md, &size, &err) == -1 ||
+		    cw_scp_verify(s, t.path, size, verify ? md : NULL, NULL, NULL, &err) == -1)
 			goto out;
 	} else if (strcmp(cmd, "probe") == 0) {
 		if (cw_scp_probe_dir(s, t.path, &err) == -1)
