@@ -242,8 +242,15 @@ out:
 
 /* ---- streaming install ---- */
 
+/* Writeback is started every this many bytes, so that the fsync at commit
+ * finds little left to write (a 64 MiB download would otherwise wait for
+ * all of it at the end). */
+#define STAGE_KICK (8u << 20)
+
 struct cw_file_stage {
 	int fd;
+	off_t written;
+	off_t kicked;
 	char path[PATH_MAX];
 	char tmp[PATH_MAX];
 };
@@ -293,6 +300,15 @@ cw_file_stage_write(struct cw_file_stage *st, const void *buf, size_t len,
 		cw_error_detail(err, "%s", strerror(errno));
 		return cw_error_hint(err, _("'%s' was not changed."), st->path);
 	}
+	st->written += (off_t)len;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (st->written - st->kicked >= (off_t)STAGE_KICK) {
+		/* Only a hint: fsync at commit is what guarantees. */
+		(void)sync_file_range(st->fd, st->kicked, st->written - st->kicked,
+		    SYNC_FILE_RANGE_WRITE);
+		st->kicked = st->written;
+	}
+#endif
 	return 0;
 }
 

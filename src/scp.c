@@ -21,7 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "i18n.h"
+#include "prompt.h"
 #include "scp-int.h"
 
 /* ---- USER@HOST:PATH ---- */
@@ -113,6 +115,15 @@ cw_scp_target_parse(const char *spec, struct cw_scp_target *out,
 		cw_error_set(err, CW_E_USAGE, _("no path after the host in '%s'"), spec);
 		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
 	}
+	/* Commands run in the home directory and the path is quoted for the
+	 * shell (no ~ expansion): "~/x" is simply "x". */
+	if (path[0] == '~') {
+		if (path[1] != '/' || path[2] == '\0') {
+			cw_error_set(err, CW_E_USAGE, _("the path in '%s' uses '~' in a way certwiz does not expand"), spec);
+			return cw_error_hint(err, _("Give an absolute path, or a path relative to the home directory (\"~/x\" or \"x\")."));
+		}
+		path += 2;
+	}
 	if (strlen(path) >= sizeof(out->path))
 		return cw_error_set(err, CW_E_USAGE, _("the path in '%s' is too long"), spec);
 	memcpy(out->user, spec, ulen);
@@ -151,6 +162,28 @@ cw_scp_shell_quote(const char *arg, char *buf, size_t len)
 #undef PUT
 	buf[used] = '\0';
 	return 0;
+}
+
+void
+cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg)
+{
+	memset(o, 0, sizeof(*o));
+	if (cfg != NULL) {
+		o->known_hosts = cfg->known_hosts;
+		o->timeout_ms = cfg->timeout_ms;
+	}
+}
+
+int
+cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
+    struct cw_secret **out, struct cw_error *err)
+{
+	(void)ctx;
+	return cw_prompt_secret(prompt, NULL, 1024,
+	    what == CW_SCP_ASK_PASSWORD ?
+	    _("Give the password with --password-file FILE.") :
+	    _("Load the key into ssh-agent, or run certwiz on a terminal."),
+	    out, err);
 }
 
 /* ---- the connection ---- */

@@ -83,6 +83,18 @@ struct cw_scp_opts {
 	void *ctx;			/* passed to ask and confirm_hostkey */
 };
 
+struct cw_cfg;
+
+/* Zeroes o and fills it from the configuration: known_hosts
+ * ([sc3] known_hosts) and timeout_ms ([network] timeout_ms).  The strings
+ * stay owned by cfg. */
+void cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg);
+
+/* A cw_scp_ask_fn for the CLI: asks on the terminal with echo off
+ * (prompt.h); no terminal is CW_E_USAGE naming --password-file. */
+int cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
+    struct cw_secret **out, struct cw_error *err);
+
 struct cw_scp;
 
 /* Connects, checks the host key and authenticates as t->user.  Caller frees

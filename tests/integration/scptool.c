@@ -34,7 +34,6 @@
 
 #include "src/error.h"
 #include "src/fileio.h"
-#include "src/prompt.h"
 #include "src/scp.h"
 #include "src/secret.h"
 
@@ -75,8 +74,7 @@ ask(void *ctx, enum cw_scp_ask what, const char *prompt, struct cw_secret **out,
 		fprintf(stderr, "asked: %s\n", prompt);
 		return cw_secret_read_file(t->ask_file, 1024, 0, out, err);
 	}
-	return cw_prompt_secret(prompt, NULL, 1024,
-	    "use --password-file", out, err);
+	return cw_scp_ask_tty(NULL, what, prompt, out, err);
 }
 
 static int
@@ -155,6 +153,7 @@ main(int argc, char **argv)
 	int i, verify = 1, confirm = 1, rc = 1;
 
 	cw_error_clear(&err);
+	cw_scp_opts_init(&o, NULL);
 	o.ask = isatty(0) ? ask : NULL;
 	o.ctx = &tool;
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {

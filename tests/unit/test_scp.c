@@ -50,6 +50,7 @@ test_scp_parse_valid(void **state)
 	parse_ok("a@host:/path/with:colon@at", "a", "host", "/path/with:colon@at");
 	parse_ok("a@abc:/x:y", "a", "abc", "/x:y");
 	parse_ok("a.b-c_d@h:p", "a.b-c_d", "h", "p");
+	parse_ok("a@h:~/backup/x", "a", "h", "backup/x");
 }
 
 static void
@@ -71,6 +72,8 @@ test_scp_parse_invalid(void **state)
 	parse_bad("user@2001:db8::1:/p");
 	parse_bad("user@host:/pa\nth");		/* control character */
 	parse_bad("us er@host:/p");
+	parse_bad("user@host:~");		/* ~ alone */
+	parse_bad("user@host:~other/x");	/* ~user */
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[sizeof(longpath) - 1] = '\0';
 	memcpy(longpath, "u@h:/", 5);
