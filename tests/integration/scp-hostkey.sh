@@ -20,6 +20,17 @@ expect_fixed "$FP"
 [ ! -e "$KH" ] || fail "a wrong --accept-host-key wrote known_hosts"
 pass "--accept-host-key with another fingerprint refused"
 
+expect_code hostkey sti --confirm no connect "$T_"
+expect_fixed "confirm: 127.0.0.1 port $PORT ssh-ed25519 $FP"
+[ ! -e "$KH" ] || fail "a declined key was written to known_hosts"
+pass "unknown key declined through the confirm callback (the TUI's question)"
+
+expect_ok sti --confirm yes connect "$T_"
+expect_fixed "confirm: 127.0.0.1 port $PORT ssh-ed25519 $FP"
+ssh-keygen -F "[127.0.0.1]:$PORT" -f "$KH" >/dev/null || fail "confirmed key not saved"
+rm -f "$KH"
+pass "unknown key accepted through the confirm callback, saved"
+
 expect_ok sti --accept-host-key "$FP" connect "$T_"
 ssh-keygen -F "[127.0.0.1]:$PORT" -f "$KH" >/dev/null || fail "OpenSSH does not find the saved key"
 expect_ok sti connect "$T_"

@@ -17,6 +17,8 @@
  *          --marker F   create F once a quarter of the data moved, then go
  *                       slowly (the cut-connection test kills sshd then)
  *          --cancel-at N  cancel once N bytes moved
+ *          --confirm yes|no  answer the unknown-host-key question (what the
+ *                       TUI asks), printing what was shown
  *          --ask-file F answer every password/passphrase question with the
  *                       content of F (the tests have no terminal)
  */
@@ -38,6 +40,7 @@
 #include "src/secret.h"
 
 struct tool {
+	int confirm;
 	const char *ask_file;
 	const char *marker;
 	int marked;
@@ -75,6 +78,17 @@ ask(void *ctx, enum cw_scp_ask what, const char *prompt, struct cw_secret **out,
 		return cw_secret_read_file(t->ask_file, 1024, 0, out, err);
 	}
 	return cw_scp_ask_tty(NULL, what, prompt, out, err);
+}
+
+static int
+confirm_hostkey(void *ctx, const char *host, int port, const char *key_type,
+    const char *fingerprint, struct cw_error *err)
+{
+	struct tool *t = ctx;
+
+	(void)err;
+	fprintf(stderr, "confirm: %s port %d %s %s\n", host, port, key_type, fingerprint);
+	return t->confirm;
 }
 
 static int
@@ -174,6 +188,10 @@ main(int argc, char **argv)
 		else if (strcmp(a, "--timeout-ms") == 0) o.timeout_ms = atoi(v);
 		else if (strcmp(a, "--max-size") == 0) max_size = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--marker") == 0) tool.marker = v;
+		else if (strcmp(a, "--confirm") == 0) {
+			tool.confirm = strcmp(v, "yes") == 0;
+			o.confirm_hostkey = confirm_hostkey;
+		}
 		else if (strcmp(a, "--ask-file") == 0) { tool.ask_file = v; o.ask = ask; }
 		else if (strcmp(a, "--cancel-at") == 0) tool.cancel_at = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--password-file") == 0) {
