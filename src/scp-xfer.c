@@ -53,8 +53,13 @@ is_net_error(int r)
 static int
 broken(struct cw_scp *s, const char *what, struct cw_error *err)
 {
-	cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
-	    s->host, what);
+	if (libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_TIMEOUT)
+		/* TRANSLATORS: %s host, %d milliseconds, %s "uploading"... */
+		cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
+		    s->host, s->timeout_ms, what);
+	else
+		cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
+		    s->host, what);
 	return cw_scp_lib_detail(s, err);
 }
 

@@ -68,6 +68,26 @@ cmp "$L/keep" "$T/keep.ref" || fail "cut download replaced the good local file"
 [ "$(ls -A "$L" | grep -cv '^keep$\|^large$' || true)" = 0 ] || { ls -la "$L" >&2; fail "cut download left a temp file"; }
 pass "connection cut mid-download: network error, good local file intact, no temp file"
 
+# The server's side stalls mid-transfer (stopped, not killed): the I/O
+# timeout ends the wait.
+rm -f "$T/mark"
+st --timeout-ms 1000 --identity "$S/id_ed25519" --marker "$T/mark" \
+    download "$ME@127.0.0.1:$R/large" "$L/keep" >"$T/out" 2>&1 &
+tool=$!
+i=0
+while [ ! -e "$T/mark" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+STOPPED=$(descendants "$(cat "$S/pid")")
+for p in $STOPPED; do kill -STOP "$p" 2>/dev/null || true; done
+set +e
+wait "$tool"
+rc=$?
+set -e
+for p in $STOPPED; do kill -9 "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
+[ "$rc" != 0 ] && grep -q '^code=network$' "$T/out" || { cat "$T/out" >&2; fail "stall: want code=network"; }
+grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "stall: message does not say it timed out"; }
+cmp "$L/keep" "$T/keep.ref" || fail "stalled download replaced the good local file"
+pass "server stalls mid-download: I/O timeout, good local file intact"
+
 # The server still works afterwards (only the connection was cut).
 expect_ok sti download "$ME@127.0.0.1:$R/good" "$L/keep"
 cmp "$L/keep" "$T/good.ref" || fail "download after the cut"

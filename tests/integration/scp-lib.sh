@@ -41,9 +41,16 @@ expect_code() {
 expect_ok() {
 	"$@" >"$T/out" 2>&1 || { cat "$T/out" >&2; fail "'$*' failed"; }
 }
-# All descendants of a PID (sshd's per-connection processes).
+# All descendants of a PID (sshd's per-connection processes), from /proc
+# (no procps in a minimal system).
+children() {
+	for f in /proc/[0-9]*/stat; do
+		# "PID (comm) STATE PPID ...": the PPID follows the last ')'.
+		sed -n 's/^\([0-9]*\) .*) [A-Za-z] \([0-9]*\) .*/\1 \2/p' "$f" 2>/dev/null
+	done | awk -v p="$1" '$2 == p { print $1 }'
+}
 descendants() {
-	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+	for c in $(children "$1"); do
 		echo "$c"
 		descendants "$c"
 	done
