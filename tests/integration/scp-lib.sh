@@ -44,10 +44,9 @@ expect_ok() {
 # All descendants of a PID (sshd's per-connection processes), from /proc
 # (no procps in a minimal system).
 children() {
-	for f in /proc/[0-9]*/stat; do
-		# "PID (comm) STATE PPID ...": the PPID follows the last ')'.
-		sed -n 's/^\([0-9]*\) .*) [A-Za-z] \([0-9]*\) .*/\1 \2/p' "$f" 2>/dev/null
-	done | awk -v p="$1" '$2 == p { print $1 }'
+	# "PID (comm) STATE PPID ...": the PPID follows the last ')'.
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '{
+		pid = $1; sub(/^.*\) /, ""); if ($2 == p) print pid }'
 }
 descendants() {
 	for c in $(children "$1"); do

@@ -14,7 +14,7 @@
  *          --password-file F --timeout-ms N --no-agent --max-size N
  *          --no-verify  upload: confirm the size only, not the SHA-256
  *          --no-confirm upload: skip the confirmation (the bench)
- *          --marker F   create F once a quarter of the data moved, then go
+ *          --marker F   create F once 1 MiB (or a quarter) moved, then go
  *                       slowly (the cut-connection test kills sshd then)
  *          --cancel-at N  cancel once N bytes moved
  *          --confirm yes|no  answer the unknown-host-key question (what the
@@ -51,12 +51,14 @@ static int
 progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct tool *t = ctx;
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	int fd;
 
 	if (t->cancel_at > 0 && done >= t->cancel_at)
 		return 1;
-	if (t->marker != NULL && total > 0 && done >= total / 4) {
+	/* Early (1 MiB in), so that less than the window plus the socket
+	 * buffers has left the server when the test cuts or stalls it. */
+	if (t->marker != NULL && total > 0 && done >= (total / 4 < (1u << 20) ? total / 4 : (1u << 20))) {
 		if (!t->marked && (fd = open(t->marker, O_WRONLY | O_CREAT, 0600)) != -1) {
 			close(fd);
 			t->marked = 1;
