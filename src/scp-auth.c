@@ -179,8 +179,8 @@ kbd_answer(const char *name, int name_len, const char *instruction,
 		const char *ans = prompts[i].echo ? "" : cw_secret_data(pw);
 		size_t n = prompts[i].echo ? 0 : cw_secret_len(pw);
 
-		/* libssh2 frees each text with its allocator (free()). */
-		if ((responses[i].text = malloc(n + 1)) == NULL) {
+		/* libssh2 frees (and our allocator wipes) each answer. */
+		if ((responses[i].text = cw_scp_alloc(n + 1)) == NULL) {
 			responses[i].length = 0;
 			continue;
 		}

@@ -21,6 +21,10 @@ struct cw_scp {
 	socklen_t salen;
 };
 
+/* Allocates like libssh2's allocator for this session (a block libssh2
+ * frees and wipes itself, e.g. keyboard-interactive answers). */
+void *cw_scp_alloc(size_t count);
+
 /* Copies libssh2's last error into err's detail.  Returns -1. */
 int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
 

@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "cfg.h"
 #include "i18n.h"
@@ -186,6 +189,64 @@ cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
 	    out, err);
 }
 
+/* ---- libssh2's memory: wiped when freed ----
+ *
+ * libssh2 copies passwords, keyboard-interactive answers and decrypted
+ * packets into buffers it frees itself.  Its allocator is ours: each block
+ * carries its size in a header so that it is wiped (OPENSSL_cleanse)
+ * before free(). */
+
+#define HDR 16	/* keeps the alignment malloc gives */
+
+void *
+cw_scp_alloc(size_t count)
+{
+	unsigned char *p;
+
+	if (count > SIZE_MAX - HDR || (p = malloc(count + HDR)) == NULL)
+		return NULL;
+	memcpy(p, &count, sizeof(count));
+	return p + HDR;
+}
+
+static void *
+lib_alloc(size_t count, void **abstract)
+{
+	(void)abstract;
+	return cw_scp_alloc(count);
+}
+
+static void
+lib_free(void *ptr, void **abstract)
+{
+	unsigned char *p = ptr;
+	size_t count;
+
+	(void)abstract;
+	if (p == NULL)
+		return;
+	p -= HDR;
+	memcpy(&count, p, sizeof(count));
+	OPENSSL_cleanse(p, count + HDR);
+	free(p);
+}
+
+static void *
+lib_realloc(void *ptr, size_t count, void **abstract)
+{
+	unsigned char *n;
+	size_t old;
+
+	if (ptr == NULL)
+		return lib_alloc(count, abstract);
+	if ((n = cw_scp_alloc(count)) == NULL)
+		return NULL;
+	memcpy(&old, (unsigned char *)ptr - HDR, sizeof(old));
+	memcpy(n, ptr, old < count ? old : count);
+	lib_free(ptr, abstract);
+	return n;
+}
+
 /* ---- the connection ---- */
 
 int
@@ -309,7 +370,8 @@ cw_scp_connect(const struct cw_scp_target *t, const struct cw_scp_opts *o,
 
 	if (tcp_connect(s, err) == -1)
 		goto out;
-	if ((s->session = libssh2_session_init()) == NULL) {
+	if ((s->session = libssh2_session_init_ex(lib_alloc, lib_free, lib_realloc,
+	    NULL)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
