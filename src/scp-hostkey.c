@@ -299,7 +299,7 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		cw_error_set(err, CW_E_HOSTKEY,
 		    _("the host key of '%s' port %d has CHANGED: known_hosts has %s, the server sent %s %s"),
 		    s->host, s->port, oldfp, s->key_type, s->fp);
-		cw_error_detail(err, "%s", o->known_hosts);
+		cw_error_detail(err, "known_hosts: %s", o->known_hosts);
 		/* TRANSLATORS: %s is the known_hosts host name, %s the file. */
 		cw_error_hint(err, _("Refused; nothing was copied.  This may be an attack.  If the server was reinstalled, check its new key there, remove the old entry with: ssh-keygen -R '%s' -f '%s'"),
 		    khname, o->known_hosts);
@@ -336,7 +336,7 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		cw_error_set(err, CW_E_HOSTKEY,
 		    _("the host key of '%s' port %d is unknown: %s %s"),
 		    s->host, s->port, s->key_type, s->fp);
-		cw_error_detail(err, "%s", o->known_hosts);
+		cw_error_detail(err, "known_hosts: %s", o->known_hosts);
 		/* TRANSLATORS: %s is the fingerprint. */
 		cw_error_hint(err, _("Compare it with 'ssh-keygen -lf' of the server's host key, then run again with --accept-host-key %s; nothing was copied."),
 		    s->fp);
