@@ -342,7 +342,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		    s->fp);
 		goto out;
 	}
-	if (save_key(s, o->known_hosts, text != NULL ? text : "", textlen, b64, err) == -1)
+	if (!o->no_save &&
+	    save_key(s, o->known_hosts, text != NULL ? text : "", textlen, b64, err) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -78,6 +78,8 @@ struct cw_scp_opts {
 	const char *identity;		/* private key file or NULL */
 	const struct cw_secret *password;	/* NULL: ask (if ask is set) */
 	int no_agent;			/* do not try ssh-agent */
+	int no_save;			/* --dry-run: an accepted key is not
+					 * written to known_hosts */
 	cw_scp_ask_fn *ask;		/* NULL: batch mode, never asks */
 	cw_scp_hostkey_fn *confirm_hostkey;	/* NULL: batch mode */
 	void *ctx;			/* passed to ask and confirm_hostkey */

@@ -20,6 +20,10 @@ expect_fixed "$FP"
 [ ! -e "$KH" ] || fail "a wrong --accept-host-key wrote known_hosts"
 pass "--accept-host-key with another fingerprint refused"
 
+expect_ok sti --no-save --accept-host-key "$FP" connect "$T_"
+[ ! -e "$KH" ] || fail "--no-save wrote known_hosts"
+pass "accepted with --no-save (dry run): connects, known_hosts untouched"
+
 expect_code hostkey sti --confirm no connect "$T_"
 expect_fixed "confirm: 127.0.0.1 port $PORT ssh-ed25519 $FP"
 [ ! -e "$KH" ] || fail "a declined key was written to known_hosts"

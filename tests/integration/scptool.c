@@ -12,6 +12,7 @@
  *
  * OPTIONS: --port N --known-hosts F --accept-host-key FP --identity F
  *          --password-file F --timeout-ms N --no-agent --max-size N
+ *          --no-save    an accepted host key is not saved (--dry-run)
  *          --no-verify  upload: confirm the size only, not the SHA-256
  *          --no-confirm upload: skip the confirmation (the bench)
  *          --marker F   create F once 1 MiB (or a quarter) moved, then go
@@ -176,6 +177,7 @@ main(int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(a, "--no-agent") == 0) { o.no_agent = 1; continue; }
+		if (strcmp(a, "--no-save") == 0) { o.no_save = 1; continue; }
 		if (strcmp(a, "--no-verify") == 0) { verify = 0; continue; }
 		if (strcmp(a, "--no-confirm") == 0) { confirm = 0; continue; }
 		if (v == NULL) {
