@@ -69,8 +69,28 @@ if command -v ssh-agent >/dev/null && command -v ssh-add >/dev/null; then
 	pass "ssh-agent identity accepted"
 fi
 
-# Only ciphers libssh2 1.10 lacks: the message names what the server offers.
+# Only algorithms libssh2 1.10 lacks: the message names what the server
+# offers, for ciphers, MACs and host key types.
 stop_sshd
+cp "$S/sshd_config" "$T/sshd_config.base"
+sh "$LAB" config "$S" "MACs hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "umac-128-etm@openssh.com"
+expect_out "MAC"
+pass "MAC negotiation failure names the server's MACs"
+
+stop_sshd
+ssh-keygen -q -t rsa -b 2048 -N '' -f "$S/host_rsa"
+sed "s|^HostKey .*|HostKey $S/host_rsa|" "$T/sshd_config.base" > "$S/sshd_config"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "rsa-sha2-512"
+expect_out "host key type"
+pass "RSA-only server (no ssh-rsa): host key type failure names the server's types"
+
+stop_sshd
+cp "$T/sshd_config.base" "$S/sshd_config"
 sh "$LAB" config "$S" "Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com"
 start_sshd "$PORT"
 expect_code network sti connect "$T_"
