@@ -127,6 +127,16 @@ int cw_flow_open_id(const struct cw_cfg *cfg, const struct cw_flow_def *def,
     const char *run_id, void *user, struct cw_flow **out,
     struct cw_error *err);
 
+/* Abandons the run run_id in one call (the TUI's and CLI's "Abandon"):
+ * opens it, records it abandoned, removes its staging dir, calls the
+ * flow's abandon hook and rotates the journal.  A journal too damaged to
+ * replay is moved aside as journal/done/RUN.damaged and its staging dir
+ * removed.  def as for cw_flow_open_id (NULL: unknown flow, no hook).
+ * The caller must hold the state lock. */
+int cw_flow_abandon_id(const struct cw_cfg *cfg,
+    const struct cw_flow_def *def, const char *run_id, void *user,
+    struct cw_error *err);
+
 /* Replaces the user pointer (a resume hook builds it after opening). */
 void cw_flow_set_user(struct cw_flow *run, void *user);
 
