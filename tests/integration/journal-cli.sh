@@ -8,6 +8,7 @@
 FT="$top_builddir/tests/integration/flowtest"
 [ -x "$FT" ] || fail "no $FT (run make check)"
 SECRET="journalcli-Secret-c0ffee"
+CW_TEST_SECRETS="$CW_TEST_SECRETS $SECRET"
 printf '%s\n' "$SECRET" > "$T/secret"
 chmod 600 "$T/secret"
 write_conf
