@@ -519,7 +519,8 @@ cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 			/* Unreadable: refuse if it may be ours, never guess. */
 			if (cw_journal_flow_of_id(info.id, flow, sizeof(flow)) == 0 &&
 			    strcmp(flow, def->name) == 0) {
-				*err = e2;
+				if (err != NULL)
+					*err = e2;
 				cw_error_hint(err, _("Show it with 'certwiz journal show %s'; 'certwiz journal abandon %s' gives it up."),
 				    info.id, info.id);
 				goto out;
