@@ -117,7 +117,18 @@ const char *cw_flow_id(const struct cw_flow *run);
 /* 1 if this run was resumed from an earlier process. */
 int cw_flow_resumed(const struct cw_flow *run);
 
-/* ---- additions for resuming and inspecting runs by id ---- */
+/* ---- additions for resuming and inspecting runs by id ----
+ *
+ * Notes for flow authors:
+ *  - A flow is registered with one line in flows.c (flows.h).
+ *  - The abandon hook and, on resume, the check functions may run in a
+ *    process that did not start the run (`certwiz journal abandon RUN`):
+ *    there cw_flow_user() is NULL for the hook, and whatever the resume
+ *    function set for the checks.  Make both idempotent: a crash while
+ *    closing a run out makes the next open run them again.
+ *  - Facts and intents are replayed from the journal; anything else a
+ *    resumed step needs must be a fact or derivable from the disk.
+ */
 
 /* Opens the run run_id (STATE_DIR/journal/RUN.journal) to resume or
  * abandon it.  def must be the run's flow (CW_E_STATE otherwise); it may
