@@ -14,15 +14,24 @@
  * CSR for the same key.  Prints one result line
  *   "result=ok http=200 delivery=answered certs=N fingerprint=HEX" or
  *   "result=<error code name> http=N delivery=NAME"
- * then the message, and exits with cw_error_exit_code(). */
+ * then the message, and exits with cw_error_exit_code().
+ *
+ * Without arguments it runs the cmocka tests of src/est that need no
+ * server (make check, make check-valgrind). */
 #include "config.h"
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -229,67 +238,153 @@ out:
 	return ret;
 }
 
-#define CHECK(cond) do { if (!(cond)) { \
-	fprintf(stderr, "esttool self-test: %s:%d: %s failed\n", __FILE__, __LINE__, #cond); \
-	return 1; } } while (0)
+/* ---- without arguments (as run by make check and check-valgrind): the
+ * cmocka tests of src/est that need no server. */
 
-/* Without arguments (as run by make check and check-valgrind): the checks
- * that need no server. */
+struct fixture {
+	struct cw_secret *otp;
+	unsigned char *csr;
+	int len;
+	struct cw_est *est;	/* bootstrap client for 127.0.0.1:1 (closed) */
+};
+
 static int
-self_test(void)
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct cw_est_opts o;
+	struct cw_error err;
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+
+	assert_non_null(f);
+	assert_non_null(pk);
+	assert_non_null(f->otp = cw_secret_new(64));
+	assert_int_equal(cw_secret_append(f->otp, "ABCDEF", 6, &err), 0);
+	assert_int_equal(make_csr(pk, "0001", &f->csr, &f->len, &err), 0);
+	EVP_PKEY_free(pk);
+	memset(&o, 0, sizeof(o));
+	o.url = "https://127.0.0.1:1/.well-known/est/";
+	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
+	o.connect_timeout_ms = 2000;
+	assert_int_equal(cw_est_new(&o, &f->est, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	cw_est_free(f->est);
+	cw_secret_free(f->otp);
+	OPENSSL_free(f->csr);
+	free(f);
+	return 0;
+}
+
+static void
+test_est_opts_from_config(void **state)
 {
 	struct cw_est_opts o;
-	struct cw_est_certs certs;
 	struct cw_error err;
-	struct cw_est *est = NULL;
-	struct cw_secret *otp = cw_secret_new(64);
-	EVP_PKEY *pk = EVP_EC_gen("P-256");
-	unsigned char *csr = NULL;
-	int len = 0, rc;
-
 	struct cw_cfg cfg;
 
-	CHECK(otp != NULL && pk != NULL);
+	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	CHECK(cw_cfg_defaults(&cfg, &err) == 0);
+	assert_int_equal(cw_cfg_defaults(&cfg, &err), 0);
 	cw_est_opts_init(&o, &cfg);
-	CHECK(o.trust == CW_EST_TRUST_ANCHOR && o.url == cfg.enroll_url &&
-	    o.trust_anchor == cfg.trust_anchor && o.connect_timeout_ms == cfg.timeout_ms);
+	assert_int_equal(o.trust, CW_EST_TRUST_ANCHOR);
+	assert_ptr_equal(o.url, cfg.enroll_url);
+	assert_ptr_equal(o.trust_anchor, cfg.trust_anchor);
+	assert_int_equal(o.connect_timeout_ms, cfg.timeout_ms);
 	cw_cfg_release(&cfg);
-	CHECK(cw_secret_append(otp, "ABCDEF", 6, &err) == 0);
-	CHECK(make_csr(pk, "0001", &csr, &len, &err) == 0);
+}
+
+static void
+test_est_new_refuses_bad_config(void **state)
+{
+	struct cw_est_opts o;
+	struct cw_error err;
+	struct cw_est *est = NULL;
+
+	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.url = "http://127.0.0.1:1/.well-known/est";
 	o.trust_anchor = "/nonexistent";
-	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
-	o.url = "https://127.0.0.1:1/.well-known/est/";
-	o.trust_anchor = NULL;
-	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
-	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
-	o.connect_timeout_ms = 2000;
-	CHECK(cw_est_new(&o, &est, &err) == 0);
-	/* Bad input fails before anything is sent. */
-	CHECK(cw_est_simpleenroll(est, "00:01", otp, csr, (size_t)len, &certs, &err) == -1);
-	CHECK(err.code == CW_E_CONFIG && cw_est_delivery(est) == CW_EST_NOT_SENT);
-	CHECK(cw_est_simpleenroll(est, "0001", otp, "garbage", 7, &certs, &err) == -1);
-	CHECK(err.code == CW_E_CRYPTO && cw_est_delivery(est) == CW_EST_NOT_SENT);
-	CHECK(cw_est_simplereenroll(est, csr, (size_t)len, &certs, &err) == -1);
-	CHECK(err.code == CW_E_STATE);
-	/* Nobody listens on port 1: a network error, nothing sent. */
-	rc = cw_est_simpleenroll(est, "0001", otp, csr, (size_t)len, &certs, &err);
-	CHECK(rc == -1 && err.code == CW_E_NET);
-	CHECK(cw_est_delivery(est) == CW_EST_NOT_SENT && cw_est_http_status(est) == 0);
-	CHECK(certs.count == 0 && certs.certs == NULL);
-	CHECK(cw_est_cacerts(est, &certs, &err) == -1 && err.code == CW_E_NET);
-	CHECK(strcmp(cw_est_delivery_name(CW_EST_MAYBE_RECEIVED), "maybe-received") == 0);
-	cw_est_certs_release(&certs);
-	cw_est_free(est);
+	assert_int_equal(cw_est_new(&o, &est, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	o.url = "https://127.0.0.1:1/.well-known/est";
+	o.trust_anchor = NULL;	/* CW_EST_TRUST_ANCHOR without an anchor */
+	assert_int_equal(cw_est_new(&o, &est, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_null(est);
 	cw_est_free(NULL);
-	cw_secret_free(otp);
-	EVP_PKEY_free(pk);
-	OPENSSL_free(csr);
-	printf("esttool self-test: ok\n");
-	return 0;
+}
+
+static void
+test_est_bad_input_is_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+
+	assert_int_equal(cw_est_simpleenroll(f->est, "00:01", f->otp, f->csr,
+	    (size_t)f->len, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_simpleenroll(f->est, "0001", f->otp, "garbage", 7,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CRYPTO);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_simplereenroll(f->est, f->csr, (size_t)f->len,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_STATE);
+	assert_int_equal(certs.count, 0);
+}
+
+static void
+test_est_connection_refused_is_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+
+	/* Nobody listens on port 1. */
+	assert_int_equal(cw_est_simpleenroll(f->est, "0001", f->otp, f->csr,
+	    (size_t)f->len, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_NET);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_http_status(f->est), 0);
+	assert_null(certs.certs);
+	assert_int_equal(cw_est_cacerts(f->est, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_NET);
+	cw_est_certs_release(&certs);
+}
+
+static void
+test_est_delivery_names(void **state)
+{
+	(void)state;
+	assert_string_equal(cw_est_delivery_name(CW_EST_NOT_SENT), "not-sent");
+	assert_string_equal(cw_est_delivery_name(CW_EST_MAYBE_RECEIVED), "maybe-received");
+	assert_string_equal(cw_est_delivery_name(CW_EST_ANSWERED), "answered");
+	assert_string_equal(cw_est_delivery_name(CW_EST_DELIVERY__MAX), "unknown");
+}
+
+static int
+unit_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_est_opts_from_config),
+		cmocka_unit_test(test_est_new_refuses_bad_config),
+		cmocka_unit_test_setup_teardown(test_est_bad_input_is_not_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_est_connection_refused_is_not_sent,
+		    setup, teardown),
+		cmocka_unit_test(test_est_delivery_names),
+	};
+
+	return cmocka_run_group_tests_name("est", tests, NULL, NULL);
 }
 
 static int
@@ -340,7 +435,7 @@ main(int argc, char **argv)
 	memset(&certs, 0, sizeof(certs));
 	cw_error_clear(&err);
 	if (argc < 2)
-		return self_test();
+		return unit_tests();
 	a.cmd = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
