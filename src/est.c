@@ -65,7 +65,6 @@ struct cw_est {
 	enum cw_est_delivery delivery;
 	long status;
 	unsigned polls;
-	enum cw_est_phase phase;
 };
 
 /* ---- allocators that wipe what libcurl frees (its copies of headers) */
@@ -489,7 +488,6 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, est);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
-	est->phase = CW_EST_PHASE_TRANSFER;
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &est->status);
 	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
