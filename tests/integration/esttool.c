@@ -35,6 +35,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
 #include "src/cfg.h"
@@ -372,6 +373,217 @@ test_est_delivery_names(void **state)
 	assert_string_equal(cw_est_delivery_name(CW_EST_DELIVERY__MAX), "unknown");
 }
 
+/* ---- answers built here: PKCS#7 certs-only around self-signed certs */
+
+static X509 *
+self_signed(EVP_PKEY *pk, const char *cn)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_get_subject_name(x);
+
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509_set_pubkey(x, pk);
+	assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
+	return x;
+}
+
+/* certs-only PKCS#7 of x1 (and x2), base64 wrapped at cols (0: DER). */
+static char *
+certs_only(X509 *x1, X509 *x2, int cols, size_t *len)
+{
+	PKCS7 *p7 = PKCS7_new();
+	unsigned char *der = NULL;
+	char *out;
+	int n, i, o = 0;
+
+	assert_true(PKCS7_set_type(p7, NID_pkcs7_signed));
+	assert_true(PKCS7_content_new(p7, NID_pkcs7_data));
+	assert_true(PKCS7_add_certificate(p7, x1));
+	if (x2 != NULL)
+		assert_true(PKCS7_add_certificate(p7, x2));
+	assert_true((n = i2d_PKCS7(p7, &der)) > 0);
+	PKCS7_free(p7);
+	if (cols == 0) {
+		*len = (size_t)n;
+		return (char *)der;
+	}
+	out = malloc((size_t)n * 2 + 16);
+	for (i = 0; i < n; i += cols / 4 * 3) {
+		int chunk = n - i < cols / 4 * 3 ? n - i : cols / 4 * 3;
+
+		o += EVP_EncodeBlock((unsigned char *)out + o, der + i, chunk);
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	out[o] = '\0';
+	OPENSSL_free(der);
+	*len = (size_t)o;
+	return out;
+}
+
+struct pfix {
+	EVP_PKEY *ours, *theirs;
+	X509 *xours, *xtheirs;
+	unsigned char *csr;
+	int csrlen;
+};
+
+static int
+psetup(void **state)
+{
+	struct pfix *f = calloc(1, sizeof(*f));
+	struct cw_error err;
+
+	assert_non_null(f);
+	f->ours = EVP_EC_gen("P-256");
+	f->theirs = EVP_EC_gen("P-256");
+	assert_non_null(f->ours);
+	assert_non_null(f->theirs);
+	f->xours = self_signed(f->ours, "0001");
+	f->xtheirs = self_signed(f->theirs, "CA");
+	assert_int_equal(make_csr(f->ours, "0001", &f->csr, &f->csrlen, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+pteardown(void **state)
+{
+	struct pfix *f = *state;
+
+	X509_free(f->xours);
+	X509_free(f->xtheirs);
+	EVP_PKEY_free(f->ours);
+	EVP_PKEY_free(f->theirs);
+	OPENSSL_free(f->csr);
+	free(f);
+	return 0;
+}
+
+#define P7 "application/pkcs7-mime; smime-type=certs-only"
+
+static void
+test_est_parse_any_wrapping_with_or_without_cte(void **state)
+{
+	static const int cols[] = { 64, 76, 4096 };
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t i, len;
+	char *body;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		body = certs_only(f->xours, NULL, cols[i], &len);
+		assert_int_equal(cw_est_parse_certs(P7, "base64", body, len, f->csr,
+		    (size_t)f->csrlen, &certs, &err), 0);
+		assert_int_equal(certs.count, 1);
+		cw_est_certs_release(&certs);
+		assert_int_equal(cw_est_parse_certs("application/pkcs7-mime", NULL,
+		    body, len, f->csr, (size_t)f->csrlen, &certs, &err), 0);
+		assert_string_equal(certs.chain_pem, "");
+		cw_est_certs_release(&certs);
+		free(body);
+	}
+}
+
+static void
+test_est_parse_binary_der(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len;
+	char *der = certs_only(f->xours, NULL, 0, &len);
+
+	assert_int_equal(cw_est_parse_certs(P7, "binary", der, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), 0);
+	cw_est_certs_release(&certs);
+	/* Without the header, DER is not base64. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, der, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	OPENSSL_free(der);
+}
+
+static void
+test_est_parse_puts_our_cert_first(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	unsigned char md[32];
+	unsigned int mdlen;
+	char hex[65];
+	size_t len;
+	char *body = certs_only(f->xtheirs, f->xours, 64, &len);
+	int i;
+
+	assert_int_equal(cw_est_parse_certs(P7, "base64", body, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), 0);
+	assert_int_equal(certs.count, 2);
+	assert_non_null(strstr(certs.certs[0].subject, "CN=0001"));
+	assert_non_null(strstr(certs.certs[1].subject, "CN=CA"));
+	assert_string_equal(certs.chain_pem, certs.certs[1].pem);
+	assert_int_equal(strlen(certs.all_pem),
+	    strlen(certs.certs[0].pem) + strlen(certs.certs[1].pem));
+	X509_digest(f->xours, EVP_sha256(), md, &mdlen);
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(certs.certs[0].fingerprint, hex);
+	cw_est_certs_release(&certs);
+	/* /cacerts: as sent. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len, NULL, 0, &certs, &err), 0);
+	assert_non_null(strstr(certs.certs[0].subject, "CN=CA"));
+	cw_est_certs_release(&certs);
+	free(body);
+}
+
+static void
+test_est_parse_refuses_bad_answers(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len;
+	char *body = certs_only(f->xtheirs, NULL, 64, &len);
+	static const char junk_b64[] = "SGVsbG8sIHRoaXMgaXMgbm90IFBLQ1MjNw==\r\n";
+
+	/* A certificate for another key. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CRYPTO);
+	assert_null(certs.certs);
+	/* Wrong media type. */
+	assert_int_equal(cw_est_parse_certs("text/html", NULL, body, len, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(NULL, NULL, body, len, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	/* Not base64, empty, base64 of something else. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, "%%% no ***", 10, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(P7, NULL, "", 0, NULL, 0, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(P7, NULL, junk_b64, sizeof(junk_b64) - 1,
+	    NULL, 0, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	/* Truncated. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len / 2, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(certs.count, 0);
+	free(body);
+}
+
 static int
 unit_tests(void)
 {
@@ -382,6 +594,13 @@ unit_tests(void)
 		cmocka_unit_test_setup_teardown(test_est_connection_refused_is_not_sent,
 		    setup, teardown),
 		cmocka_unit_test(test_est_delivery_names),
+		cmocka_unit_test_setup_teardown(test_est_parse_any_wrapping_with_or_without_cte,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_binary_der, psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_puts_our_cert_first,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_refuses_bad_answers,
+		    psetup, pteardown),
 	};
 
 	return cmocka_run_group_tests_name("est", tests, NULL, NULL);
