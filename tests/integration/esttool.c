@@ -584,6 +584,46 @@ test_est_parse_refuses_bad_answers(void **state)
 	free(body);
 }
 
+/* Mutated answers (deterministic): refused or accepted, never a crash or
+ * a leak (ASan, valgrind), never another error code. */
+static void
+test_est_parse_survives_mutations(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len, dlen, i;
+	char *b64 = certs_only(f->xtheirs, f->xours, 64, &len);
+	char *der = certs_only(f->xtheirs, f->xours, 0, &dlen);
+	char *buf = malloc(len > dlen ? len : dlen);
+	unsigned int seed = 12345;
+	int round, k, rc;
+
+	for (round = 0; round < 400; round++) {
+		int binary = round & 1;
+		size_t n = binary ? dlen : len;
+
+		memcpy(buf, binary ? der : b64, n);
+		for (k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			i = (seed >> 8) % n;
+			buf[i] = (char)(seed >> 16);
+		}
+		if (round % 7 == 0)
+			n = (seed >> 4) % n;	/* truncated too */
+		rc = cw_est_parse_certs(P7, binary ? "binary" : NULL, buf, n,
+		    round % 3 ? f->csr : NULL, (size_t)f->csrlen, &certs, &err);
+		if (rc < 0)
+			assert_true(err.code == CW_E_PROTO || err.code == CW_E_CRYPTO);
+		else
+			assert_true(certs.count >= 1);
+		cw_est_certs_release(&certs);
+	}
+	free(buf);
+	free(b64);
+	OPENSSL_free(der);
+}
+
 static int
 unit_tests(void)
 {
@@ -600,6 +640,8 @@ unit_tests(void)
 		cmocka_unit_test_setup_teardown(test_est_parse_puts_our_cert_first,
 		    psetup, pteardown),
 		cmocka_unit_test_setup_teardown(test_est_parse_refuses_bad_answers,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_survives_mutations,
 		    psetup, pteardown),
 	};
 
