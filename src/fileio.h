@@ -39,6 +39,21 @@ int cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int cw_file_write_all(int fd, const void *buf, size_t len);
 
+/* Streaming install, for data that arrives in pieces (a download):
+ * cw_file_stage_open() creates the temporary file beside path (mode applied
+ * first), cw_file_stage_write() appends, cw_file_stage_commit() fsyncs and
+ * renames it over path (flags as for cw_file_install) and frees the stage
+ * whatever the outcome; cw_file_stage_abort() removes the temporary file and
+ * frees the stage (NULL is a no-op).  path is untouched until the commit. */
+struct cw_file_stage;
+int cw_file_stage_open(const char *path, mode_t mode,
+    struct cw_file_stage **out, struct cw_error *err);
+int cw_file_stage_write(struct cw_file_stage *st, const void *buf, size_t len,
+    struct cw_error *err);
+int cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
+    struct cw_error *err);
+void cw_file_stage_abort(struct cw_file_stage *st);
+
 #ifdef CW_FAULT_INJECTION
 /* Counts a fault point; with CERTWIZ_FAULT=after:N in the environment the
  * process is killed with SIGKILL right after the N-th point. */
