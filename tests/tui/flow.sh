@@ -32,3 +32,18 @@ grep -qx "ran step 3" "$T/o2" || fail "the last step did not run"
 expect_rc 0 "$CERTWIZ" --config "$T/certwiz.conf" journal
 grep -q "^Unfinished runs:" "$T/out" && { cat "$T/out" >&2; fail "run still unfinished"; }
 pass "the next start resumes where it stopped and finishes"
+
+# A dropped SSH session (SIGHUP) in the middle of the job: the terminal is
+# restored, the run stays unfinished, and the next start resumes it.
+tui_start "sh -c 'echo \$\$ > \"$T/pid\"; UIDEMO_CONF=\"$T/certwiz.conf\" UIDEMO_OUT=\"$T/o3\" exec \"$DEMO\" flow'; echo EXIT=\$?"
+tui_wait "Step 2 of 4"
+kill -HUP "$(cat "$T/pid")"
+tui_wait "EXIT=130"
+grep -qx "flow rc=-1 code=cancelled" "$T/o3" || { cat "$T/o3" >&2; fail "SIGHUP did not stop the flow"; }
+grep -qx "quit=1" "$T/o3" || fail "SIGHUP not reported"
+tui_start "UIDEMO_CONF='$T/certwiz.conf' UIDEMO_OUT='$T/o4' '$DEMO' flow"
+tui_wait "EXIT=0" 30
+grep -qx "resumed=1" "$T/o4" || { cat "$T/o4" >&2; fail "not resumed after SIGHUP"; }
+grep -qx "flow rc=0 code=ok" "$T/o4" || fail "resumed run did not finish"
+grep -qx "ran step 0" "$T/o4" && fail "a finished step ran again after SIGHUP"
+pass "SIGHUP mid-job: journal consistent, resumed on the next start"

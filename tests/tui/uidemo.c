@@ -271,10 +271,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|view\n");
 		return 2;
 	}
+	int sig = uw_quit_signal();
+
 	if (out != NULL)
-		fprintf(out, "quit=%d\n", uw_quit_signal());
+		fprintf(out, "quit=%d\n", sig);
 	uw_end();
 	if (out != NULL)
 		fclose(out);
-	return rc == UW_QUIT ? 130 : 0;
+	return rc == UW_QUIT || sig ? 130 : 0;
 }
