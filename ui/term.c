@@ -566,9 +566,8 @@ uw__frame(struct uw_frame *f, int h, int w, const char *title)
 	box(f->win, 0, 0);
 	if (title != NULL && *title) {
 		mvwaddch(f->win, 0, 2, ' ');
-		int n = uw__put(f->win, 0, 3, title, strlen(title), w - 6);
+		uw__put(f->win, 0, 3, title, strlen(title), w - 6);
 		waddch(f->win, ' ');
-		(void)n;
 	}
 	return 0;
 }
