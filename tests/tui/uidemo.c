@@ -107,13 +107,14 @@ demo_input(const char *title, const char *prompt)
 static const struct uw_item items[] = {
 	{ 'a', "Alpha", NULL }, { 'b', "Bravo", NULL }, { 'c', "Charlie", NULL },
 	{ 'd', "Delta", NULL },
+	{ 'e', "時刻サーバーの設定", "日本語の説明" },
 };
 
 static int
 demo_menu(void)
 {
 	size_t sel = 0;
-	int rc = uw_menu("Menu", "Pick one.", items, 4, &sel);
+	int rc = uw_menu("Menu", "Pick one.", items, 5, &sel);
 
 	result("menu", rc);
 	if (out != NULL)
