@@ -12,6 +12,7 @@
  *	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
  */
 #define CW_FLOWS(FLOW) \
+	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
 	/* end of the list */
 
 #define DECLARE(def, resume) \
