@@ -8,5 +8,5 @@ int
 ui_cert_run(const struct cw_cfg *cfg)
 {
 	(void)cfg;
-	return ui_not_available(_("Install device certificate (OTP)"), "cert fetch");
+	return ui_not_available(_("Install device certificate (OTP)"), NULL);
 }

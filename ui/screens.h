@@ -25,8 +25,9 @@ int ui_logs_run(const struct cw_cfg *cfg);
  * journal).  Returns UW_QUIT or 0. */
 int ui_resume_offer(const struct cw_cfg *cfg);
 
-/* Shared by the screens whose backend is not in this build yet: says so,
- * names the subcommand, and that nothing was changed. */
+/* Shared by the screens not written yet: says so, that nothing was
+ * changed, and names the subcommand that does the job (NULL: none does
+ * yet). */
 int ui_not_available(const char *title, const char *subcommand);
 
 /* Shows a backend error (message, detail, hint) in a message box. */

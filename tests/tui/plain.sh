@@ -27,3 +27,10 @@ tui_wait "EXIT=0"
 tui_history | grep -q hunter2 && fail "plain mode echoed the secret"
 grep -qx "match=1" "$T/p" || fail "plain secret not delivered"
 pass "plain masked input does not echo"
+
+# SIGTERM while plain mode waits for a line: it quits at once.
+tui_start "sh -c 'echo \$\$ > \"$T/pid\"; TERM=dumb exec \"$CERTWIZ\" --config \"$T/certwiz.conf\"'; echo EXIT=\$?"
+tui_wait "8\\) Quit"
+kill -TERM "$(cat "$T/pid")"
+tui_wait "EXIT=143"
+pass "plain mode: SIGTERM ends the wait for input"
