@@ -249,8 +249,9 @@ cw_renew_run(const struct cw_cfg *cfg, int force, int dry, struct cw_renew_resul
 			res->next_attempt = cw_renew_next_attempt(now,
 			    st.last_renewal_attempt, st.next_renewal_attempt, r);
 			/* The error in words with the library's reason. */
-			snprintf(msg, sizeof(msg), "%s%s%s", err->msg,
-			    err->detail[0] ? ": " : "", err->detail);
+			if (snprintf(msg, sizeof(msg), "%s%s%s", err->msg,
+			    err->detail[0] ? ": " : "", err->detail) >= (int)sizeof(msg))
+				msg[sizeof(msg) - 1] = '\0';	/* cut: one line is enough */
 			cw_error_clear(&e2);
 			if (cw_cert_renew_state_write(cfg->state_dir, st.fingerprint_sha256,
 			    now, res->next_attempt, msg, &e2) == -1)
