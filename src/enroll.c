@@ -16,6 +16,7 @@
 #include "enroll-int.h"
 #include "est.h"
 #include "fileio.h"
+#include "ntp.h"
 #include "i18n.h"
 #include "proc.h"
 
@@ -112,18 +113,38 @@ cw_enroll_otp_clean(const struct cw_secret *in, struct cw_secret **out,
 	return 0;
 }
 
-/* The NTP time check.  The ntp module's proof of the clock replaces this
- * hook when it lands; until then the time is reported as unproven, never
- * as checked. */
+/* The NTP time check (ntp.h): proven, or unproven with the reason (NTP
+ * not configured, no server answered), which the confirmation shows and
+ * the log keeps.  A clock measured too far off blocks the enrollment: the
+ * certificate's validity would be judged wrong after the OTP is spent. */
 static int
 enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
     int *proven, struct cw_error *err)
 {
-	(void)cfg;
-	(void)err;
+	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_error e;
+
 	*proven = 0;
-	snprintf(status, len, "%s",
-	    _("time unproven (this certwiz has no NTP check yet)"));
+	cw_error_clear(&e);
+	if (cw_ntp_check_time(cfg, res, &e) == 0) {
+		for (int r = 0; r < CW_NTP_ROLE__MAX; r++)
+			if (res[r].status == CW_NTP_OK && res[r].answered) {
+				*proven = 1;
+				/* TRANSLATORS: the proven time in the enrollment summary. */
+				snprintf(status, len, _("proven: offset %+.0f ms from %s (stratum %d%s)"),
+				    res[r].sample.offset_ms, res[r].sample.address,
+				    res[r].sample.stratum,
+				    res[r].sample.authenticated ? _(", authenticated") : "");
+				return 0;
+			}
+	}
+	for (int r = 0; r < CW_NTP_ROLE__MAX; r++)
+		if (res[r].status == CW_NTP_OFFSET) {
+			*err = e;
+			return cw_error_hint(err, _("Fix the clock (NTP) first: a certificate cannot be checked with a wrong clock. No OTP was used; nothing was changed."));
+		}
+	/* TRANSLATORS: %s is why, e.g. "certwiz has not configured NTP yet". */
+	snprintf(status, len, _("UNPROVEN: %s"), e.msg);
 	return 0;
 }
 
@@ -230,6 +251,8 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	if (enroll_time_check(cfg, status, sizeof(status), &proven, err) == -1 ||
 	    cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
 		goto out;
+	if (!proven)
+		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING, "time %s", status);
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "preflight: '%s' reachable in %s ms over verified TLS; %s; install dir '%s' writable",
 	    cfg->enroll_url, buf, status, cfg->cert_dir);

@@ -5,8 +5,9 @@
 [ -x "$CERTWIZ" ] || fail "no $CERTWIZ (run make)"
 command -v openssl >/dev/null || skip "openssl CLI missing (build-aux/install-deps)"
 
-# cw_conf DIR [EXTRA INI LINES]: $DIR/certwiz.conf against the running lab,
-# every path under DIR; the trust anchor is bootstrapped (not installed).
+# cw_conf DIR [ENROLL LINES [NTP LINES]]: $DIR/certwiz.conf against the
+# running lab, every path under DIR (NTP files too: never the system's);
+# the trust anchor is bootstrapped (not installed).
 cw_conf() {
 	d=$1; shift
 	mkdir -p "$d"
@@ -22,6 +23,11 @@ log_dir = $d/log
 url = $URL
 trust_anchor = $d/cert/trust-anchor.pem
 ${1:-}
+[ntp]
+conf_file = $d/chrony/certwiz.conf
+keys_file = $d/chrony/certwiz.keys
+reload_command = true
+${2:-}
 [log]
 syslog = no
 EOC
