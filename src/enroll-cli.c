@@ -99,6 +99,14 @@ cw_enroll_cli_ops(struct cw_enroll_cli *cli, struct cw_enroll_ops *ops)
 	ops->ctx = cli;
 }
 
+static const struct cw_enroll_ops *resume_ops;
+
+void
+cw_enroll_set_resume_ops(const struct cw_enroll_ops *ops)
+{
+	resume_ops = ops;
+}
+
 int
 cw_enroll_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
     void *ctx, struct cw_error *err)
@@ -109,6 +117,8 @@ cw_enroll_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
 	int rc;
 
 	cw_enroll_cli_ops(&cli, &ops);
+	if (resume_ops != NULL)
+		e.ops = resume_ops;
 	if (cw_est_global_init(err) == -1)
 		return -1;
 	cw_flow_set_user(run, &e);

@@ -108,6 +108,10 @@ struct cw_enroll_cli {
 	int yes;		/* --yes: no confirmation prompt */
 };
 
+/* The ops cw_enroll_resume uses (the wizard sets its dialogs); NULL or
+ * never called: the CLI's, asking on the terminal.  Borrowed. */
+void cw_enroll_set_resume_ops(const struct cw_enroll_ops *ops);
+
 /* ops that print on stdout and ask through prompt.h; cli is borrowed. */
 void cw_enroll_cli_ops(struct cw_enroll_cli *cli, struct cw_enroll_ops *ops);
 
