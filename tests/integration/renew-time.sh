@@ -34,6 +34,9 @@ rm -f "$A/hook-ran"
 cp -a "$A" "$T/b"
 B=$T/b
 sed -i "s|$A|$B|g" "$B/certwiz.conf"
+cp -a "$A" "$T/c"
+C=$T/c
+sed -i "s|$A|$C|g" "$C/certwiz.conf"
 day0=$(snapshot "$A")
 
 # Day 74: nothing to do, nothing said.
@@ -86,6 +89,20 @@ dl=$(j days_left)
 same "$(j key_type)" ec-p256 key_type
 same "$(j last_renewal_error)" null last_renewal_error
 pass "day 76: status JSON matches openssl x509 field by field"
+
+# A failing post-install command is reported (exit 11, one line); the new
+# certificate stays installed.  (From day 0, on the real clock: the lab's
+# TLS layer checks client certificates against the real time.)
+lab_set --clock-offset 0
+CERTWIZ_WRAPPER=
+sed -i 's|^post_install_command = .*|post_install_command = echo hook-broke \&\& exit 3|' "$C/certwiz.conf"
+cw_rc 11 "$C" renew --force
+[ "$(wc -l < "$T/out")" = 1 ] || { cat "$T/out"; fail "hook failure: not one line"; }
+expect_out 'post-install command failed with exit code 3'
+[ "$(snapshot "$C")" != "$day0" ] || fail "hook failure: the new certificate is not installed"
+valid_install "$C"
+grep -q 'hook-broke' "$C/log/renew.log" || fail "the failing hook's output is not logged"
+pass "a failing post_install_command is reported (exit 11), the new certificate stays"
 
 # Second story, from day 0: the service is down at day 76.
 lab_stop
