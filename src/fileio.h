@@ -34,6 +34,27 @@ int cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int cw_file_write_all(int fd, const void *buf, size_t len);
 
+/* Staged writes for files too large to hold in memory: the data goes to a
+ * temporary file in the target's directory (mode applied first), and
+ * commit fsyncs it, renames it over path and fsyncs the directory.  A file
+ * that is aborted or freed uncommitted is unlinked: path never changes. */
+struct cw_file_stage;
+
+/* Creates the temporary file for path.  Returns 0 and *stp, or -1. */
+int cw_file_stage_open(const char *path, mode_t mode,
+    struct cw_file_stage **stp, struct cw_error *err);
+
+/* The temporary file's descriptor, for the caller's writes. */
+int cw_file_stage_fd(const struct cw_file_stage *st);
+
+/* fsync, close, rename over path (CW_FILE_KEEP_PREV honoured), fsync the
+ * directory.  Returns 0 or -1 (then the temporary is gone, path intact). */
+int cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
+    struct cw_error *err);
+
+/* Unlinks the temporary if not committed, frees st.  NULL is a no-op. */
+void cw_file_stage_free(struct cw_file_stage *st);
+
 #ifdef CW_FAULT_INJECTION
 /* Counts a fault point; with CERTWIZ_FAULT=after:N in the environment the
  * process is killed with SIGKILL right after the N-th point. */
