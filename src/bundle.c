@@ -545,7 +545,8 @@ struct open_ctx {
 	struct cw_age_dec *dec;
 	struct cw_error aerr;	/* the age layer's error, if it failed */
 	int age_failed;
-	uint8_t buf[IO_BUF];
+	uint8_t buf[IO_BUF];	/* libarchive reads from here: never reuse */
+	uint8_t xbuf[IO_BUF];	/* extracted data */
 };
 
 static la_ssize_t
@@ -782,7 +783,7 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 		cw_error_detail(err, "%s", strerror(errno));
 		goto out;
 	}
-	while ((n = archive_read_data(a, oc->buf, sizeof(oc->buf))) != 0) {
+	while ((n = archive_read_data(a, oc->xbuf, sizeof(oc->xbuf))) != 0) {
 		if (n < 0) {
 			if (oc->age_failed)
 				age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
@@ -792,8 +793,8 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 			goto out;
 		}
 		total += (uint64_t)n;
-		EVP_DigestUpdate(md, oc->buf, (size_t)n);
-		if (fd != -1 && cw_file_write_all(fd, oc->buf, (size_t)n) == -1) {
+		EVP_DigestUpdate(md, oc->xbuf, (size_t)n);
+		if (fd != -1 && cw_file_write_all(fd, oc->xbuf, (size_t)n) == -1) {
 			*bf = CW_BUNDLE_IO;
 			cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
 			cw_error_detail(err, "%s", strerror(errno));

@@ -378,12 +378,36 @@ test_bundle_every_flip_refused(void **state)
 	free(orig);
 }
 
+static void
+test_bundle_large_files_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info, oinfo;
+	char *staging = NULL, d[65];
+	FILE *fp = fopen(tu_path(f->sc3, "big.bin"), "w");
+
+	/* Several STREAM chunks and tar blocks, so that extraction
+	 * overlaps libarchive's read-ahead. */
+	assert_non_null(fp);
+	for (unsigned i = 0; i < 300000; i++)
+		fputc((int)((i * 2654435761u) >> 24), fp);
+	fclose(fp);
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, &info, &err), 0);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, &staging, &oinfo, NULL, &err), 0);
+	assert_int_equal(cw_bundle_dir_digest(staging, d, &err), 0);
+	assert_string_equal(d, info.manifest_sha256);
+	assert_int_equal(cw_bundle_discard(staging, &err), 0);
+	free(staging);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bundle_seal_open_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_swap_into_missing_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_large_files_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_refuses_bad_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_wrong_key_not_age_not_bundle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_every_truncation_refused, setup, teardown),
