@@ -38,7 +38,8 @@ mem_read(void *ctx, void *buf, size_t len, struct cw_error *err)
 		k = len;
 	if (m->max_read && k > m->max_read)
 		k = m->max_read;
-	memcpy(buf, m->p + m->pos, k);
+	if (k > 0)
+		memcpy(buf, m->p + m->pos, k);
 	m->pos += k;
 	return (ssize_t)k;
 }
@@ -399,7 +400,7 @@ test_age_not_age_and_work_factor_cap(void **state)
 	struct cw_error err;
 
 	(void)state;
-	mem_write(&m, "PK\003\004 this is a zip", 20, NULL);
+	mem_write(&m, "PK\003\004 this is a zip", sizeof("PK\003\004 this is a zip") - 1, NULL);
 	assert_int_equal(decrypt(&m, pass, NULL, CW_AGE_ARMOR_AUTO, NULL), CW_AGE_NOT_AGE);
 	m.len = 0;
 	mem_write(&m, "hello\n", 6, NULL);
