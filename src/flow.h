@@ -117,4 +117,33 @@ const char *cw_flow_id(const struct cw_flow *run);
 /* 1 if this run was resumed from an earlier process. */
 int cw_flow_resumed(const struct cw_flow *run);
 
+/* ---- additions for resuming and inspecting runs by id ---- */
+
+/* Opens the run run_id (STATE_DIR/journal/RUN.journal) to resume or
+ * abandon it.  def must be the run's flow (CW_E_STATE otherwise); it may
+ * be NULL when the flow is unknown to this certwiz, and then the run can
+ * only be abandoned.  The caller must hold the state lock. */
+int cw_flow_open_id(const struct cw_cfg *cfg, const struct cw_flow_def *def,
+    const char *run_id, void *user, struct cw_flow **out,
+    struct cw_error *err);
+
+/* Replaces the user pointer (a resume hook builds it after opening). */
+void cw_flow_set_user(struct cw_flow *run, void *user);
+
+/* "running" | "failed" | "finished" | "abandoned" (as in journal.h). */
+const char *cw_flow_state(const struct cw_flow *run);
+
+/* Index of the first step not done (nsteps when all are). */
+size_t cw_flow_next_step(const struct cw_flow *run);
+
+/* The flow's name as recorded in the journal. */
+const char *cw_flow_name(const struct cw_flow *run);
+
+/* Resumes an opened run for `certwiz journal resume`: rebuilds what the
+ * steps need (cw_flow_set_user, prompting for secrets with prompt.h),
+ * runs it (cw_flow_run) and releases what it built.  cw_flow_run itself
+ * fits this type for flows whose steps need no user pointer. */
+typedef int cw_flow_resume_fn(struct cw_flow *run,
+    cw_flow_progress_fn *progress, void *ctx, struct cw_error *err);
+
 #endif
