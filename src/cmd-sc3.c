@@ -26,21 +26,6 @@
 #include "prompt.h"
 #include "secret.h"
 
-#define MASTER_KEY_MAX 1024
-
-static int
-get_master_key(const struct cw_cfg *cfg, const char *file, int confirm,
-    struct cw_secret **key, struct cw_error *err)
-{
-	if (file == NULL)
-		file = cfg->master_key_file;
-	if (file != NULL && *file != '\0')
-		return cw_secret_read_file(file, MASTER_KEY_MAX, 0, key, err);
-	return cw_prompt_secret(_("Master key: "),
-	    confirm ? _("Master key (again): ") : NULL, MASTER_KEY_MAX,
-	    "--master-key-file", key, err);
-}
-
 static int
 sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 {
@@ -70,7 +55,7 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 		cw_error_set(&err, CW_E_USAGE, _("usage: certwiz sc3 seal --to FILE"));
 		return cw_cli_report(&err);
 	}
-	if (get_master_key(cfg, keyfile, 1, &key, &err) == -1)
+	if (cw_sc3_master_key(cfg, keyfile, 1, &key, &err) == -1)
 		return cw_cli_report(&err);
 	rc = cw_bundle_seal(cfg->sc3_dir, to, key, log2n, &info, &err);
 	cw_secret_free(key);
@@ -113,7 +98,7 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 		cw_error_set(&err, CW_E_USAGE, _("usage: certwiz sc3 open --from FILE"));
 		return cw_cli_report(&err);
 	}
-	if (get_master_key(cfg, keyfile, 0, &key, &err) == -1)
+	if (cw_sc3_master_key(cfg, keyfile, 0, &key, &err) == -1)
 		return cw_cli_report(&err);
 	rc = cw_bundle_open(from, cfg->sc3_dir, key, verify ? NULL : &staging,
 	    &info, &fail, &err);
@@ -141,21 +126,6 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 
 /* ---- backup and restore */
 
-static void
-say_cb(void *ctx, const char *line)
-{
-	(void)ctx;
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
-static int
-confirm_cb(void *ctx, const char *question, int *yes, struct cw_error *err)
-{
-	(void)ctx;
-	return cw_prompt_yesno(question, yes, err);
-}
-
 static int
 progress_cb(void *ctx, size_t step, size_t nsteps, double fraction, const char *label)
 {
@@ -164,25 +134,6 @@ progress_cb(void *ctx, size_t step, size_t nsteps, double fraction, const char *
 		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
 	fflush(stdout);
 	return 0;
-}
-
-/* USER@HOST:PATH goes over SCP; anything else is a local file. */
-static int
-is_remote(const char *target)
-{
-	const char *colon = strchr(target, ':'), *slash = strchr(target, '/');
-
-	return colon != NULL && (slash == NULL || colon < slash);
-}
-
-static int
-make_transport(const char *target, struct cw_sc3_transport *tp, struct cw_error *err)
-{
-	if (is_remote(target)) {
-		cw_error_set(err, CW_E_NOTIMPL, _("copying over SCP ('%s') is not in this build yet"), target);
-		return cw_error_hint(err, _("Give a local path (for example a mounted USB stick) instead."));
-	}
-	return cw_sc3_transport_file(target, tp, err);
 }
 
 static int
@@ -236,7 +187,7 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		{ "work-factor", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = say_cb, .confirm = confirm_cb };
+	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = cw_sc3_say_tty, .confirm = cw_sc3_confirm_tty };
 	struct cw_secret *key = NULL;
 	struct cw_error err;
 	const char *target = NULL, *keyfile = NULL;
@@ -258,7 +209,7 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 	}
 	if (target == NULL || optind != argc)
 		goto usage;
-	if (make_transport(target, &u.tp, &err) == -1)
+	if (cw_sc3_transport_for(target, &u.tp, &err) == -1)
 		goto out;
 	if (restore) {
 		restore_checklist();
@@ -277,14 +228,14 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		printf("%s\n", _("In an HA pair, back up the active unit first."));
 	if (!restore && cw_bundle_dir_digest(cfg->sc3_dir, digest, &err) == -1)
 		goto out;
-	if (get_master_key(cfg, keyfile, !restore, &key, &err) == -1)
+	if (cw_sc3_master_key(cfg, keyfile, !restore, &key, &err) == -1)
 		goto out;
 	u.master_key = key;
 	if (dry) {
 		/* Everything but the transfer: a probe at the destination. */
 		struct cw_file_stage *probe = NULL;
 
-		if (!restore && !is_remote(target)) {
+		if (!restore && !cw_sc3_is_remote(target)) {
 			if (cw_file_stage_open(target, 0600, &probe, &err) == -1)
 				goto out;
 			cw_file_stage_free(probe);
@@ -304,47 +255,6 @@ usage:
 	    _("usage: certwiz sc3 restore --from USER@HOST:PATH|FILE [--master-key-file FILE] [--yes]") :
 	    _("usage: certwiz sc3 backup --to USER@HOST:PATH|FILE [--master-key-file FILE] [--no-verify] [--dry-run]"));
 	return cw_cli_report(&err);
-}
-
-/* Resume from `certwiz journal resume RUN`: the target is an input. */
-static int
-resume(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx, int restore,
-    struct cw_error *err)
-{
-	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = say_cb, .confirm = confirm_cb };
-	struct cw_secret *key = NULL;
-	const char *target = cw_flow_fact(run, "target");
-	int rc = -1;
-
-	if (target == NULL)
-		return cw_error_set(err, CW_E_JOURNAL, _("the run has no target"));
-	if (make_transport(target, &u.tp, err) == -1 ||
-	    get_master_key(cw_flow_cfg(run), NULL, 0, &key, err) == -1)
-		goto out;
-	u.master_key = key;
-	cw_flow_set_user(run, &u);
-	rc = cw_flow_run(run, progress, ctx, err);
-	cw_flow_set_user(run, NULL);
-out:
-	if (u.tp.free != NULL)
-		u.tp.free(u.tp.ctx);
-	cw_secret_free(key);
-	(void)restore;
-	return rc;
-}
-
-int
-cw_sc3_backup_resume(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
-    struct cw_error *err)
-{
-	return resume(run, progress, ctx, 0, err);
-}
-
-int
-cw_sc3_restore_resume(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
-    struct cw_error *err)
-{
-	return resume(run, progress, ctx, 1, err);
 }
 
 int

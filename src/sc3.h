@@ -56,7 +56,25 @@ struct cw_sc3_user {
 extern const struct cw_flow_def cw_sc3_backup_flow;
 extern const struct cw_flow_def cw_sc3_restore_flow;
 
-/* `certwiz journal resume` of the two flows (cmd-sc3.c): rebuild the
+/* ---- sc3-tty.c: for the CLI */
+
+/* The master key from file, else [sc3] master_key_file, else asked on the
+ * terminal (twice when confirm is set).  Caller frees *key. */
+int cw_sc3_master_key(const struct cw_cfg *cfg, const char *file, int confirm,
+    struct cw_secret **key, struct cw_error *err);
+
+/* 1 when target is USER@HOST:PATH (SCP), 0 for a local path. */
+int cw_sc3_is_remote(const char *target);
+
+/* The transport for target.  Release with tp->free(tp->ctx). */
+int cw_sc3_transport_for(const char *target, struct cw_sc3_transport *tp,
+    struct cw_error *err);
+
+/* say / confirm callbacks on stdout and /dev/tty. */
+void cw_sc3_say_tty(void *ctx, const char *line);
+int cw_sc3_confirm_tty(void *ctx, const char *question, int *yes, struct cw_error *err);
+
+/* `certwiz journal resume` of the two flows (sc3-tty.c): rebuild the
  * transport from the run's "target" input and ask for the master key. */
 cw_flow_resume_fn cw_sc3_backup_resume;
 cw_flow_resume_fn cw_sc3_restore_resume;
