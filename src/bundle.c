@@ -340,7 +340,7 @@ cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err)
 
 struct seal_ctx {
 	struct cw_age_enc *enc;
-	int fd;
+	struct cw_file_stage *stage;
 	EVP_MD_CTX *md;
 	struct cw_error *err;
 	int failed;
@@ -351,10 +351,8 @@ bundle_out(void *ctx, const void *buf, size_t len, struct cw_error *err)
 {
 	struct seal_ctx *sc = ctx;
 
-	if (cw_file_write_all(sc->fd, buf, len) == -1) {
-		cw_error_set(err, CW_E_IO, _("cannot write the bundle"));
-		return cw_error_detail(err, "%s", strerror(errno));
-	}
+	if (cw_file_stage_write(sc->stage, buf, len, err) == -1)
+		return -1;
 	EVP_DigestUpdate(sc->md, buf, len);
 	return 0;
 }
@@ -449,10 +447,9 @@ cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *
     int log2n, struct cw_bundle_info *info, struct cw_error *err)
 {
 	struct manifest m = { 0 };
-	struct cw_file_stage *stage = NULL;
 	struct archive *a = NULL;
 	struct archive_entry *ae = NULL;
-	struct seal_ctx sc = { .fd = -1, .err = err };
+	struct seal_ctx sc = { .err = err };
 	struct cw_bundle_info inf;
 	uint8_t *buf = NULL, dig[32];
 	char *text = NULL, name[PATH_MAX + 8];
@@ -469,9 +466,8 @@ cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
-	if (cw_file_stage_open(bundle, 0600, &stage, err) == -1)
+	if (cw_file_stage_open(bundle, 0600, &sc.stage, err) == -1)
 		goto out;
-	sc.fd = cw_file_stage_fd(stage);
 	if (cw_age_enc_new(key, log2n, bundle_out, &sc, &sc.enc, err) == -1)
 		goto out;
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
@@ -516,9 +512,13 @@ cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *
 		tar_fail(a, &sc, err);
 		goto out;
 	}
-	if (cw_age_enc_finish(sc.enc, err) == -1 ||
-	    cw_file_stage_commit(stage, 0, err) == -1)
+	if (cw_age_enc_finish(sc.enc, err) == -1)
 		goto out;
+	rc = cw_file_stage_commit(sc.stage, 0, err);
+	sc.stage = NULL;	/* freed by the commit, whatever its outcome */
+	if (rc == -1)
+		goto out;
+	rc = -1;
 	EVP_DigestFinal_ex(sc.md, dig, NULL);
 	hex(dig, sizeof(dig), inf.bundle_sha256);
 	if (info != NULL)
@@ -531,7 +531,7 @@ out:
 		archive_write_free(a);
 	archive_entry_free(ae);
 	cw_age_enc_free(sc.enc);
-	cw_file_stage_free(stage);
+	cw_file_stage_abort(sc.stage);
 	EVP_MD_CTX_free(sc.md);
 	free(buf);
 	free(text);

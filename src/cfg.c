@@ -28,6 +28,8 @@ enum kind {
 	K_URL,		/* https:// URL */
 	K_ENDPOINTS,	/* host:port[,host:port...] */
 	K_SERIAL,	/* device serial: letters, digits, - _ . */
+	K_PORTS,	/* port[,port...] */
+	K_WILDMAP,	/* *.domain=host[,*.domain=host...] */
 };
 
 struct key {
@@ -75,6 +77,9 @@ static const struct key keys[] = {
 	{ "sc3", "restart_command", K_STRING, OFF(restart_command), "systemctl restart management-server", 0, 0 },
 	{ "sc3", "known_hosts", K_PATH, OFF(known_hosts), "/var/lib/certwiz/known_hosts", 0, 0 },
 	{ "log", "syslog", K_BOOL, OFF(log_syslog), "yes", 0, 0 },
+	{ "network", "tls_ports", K_PORTS, OFF(tls_ports), "443,444", 0, 0 },
+	{ "network", "wildcard_hosts", K_WILDMAP, OFF(wildcard_hosts), "", 0, 0 },
+	{ "network", "ca_file", K_PATH, OFF(ca_file), "", 0, 0 },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -235,6 +240,55 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 			if (!valid_host_port(p, len))
 				return bad_value(err, file, k, value,
 				    _("a comma-separated list of host:port (port 1-65535)"));
+			if (comma == NULL)
+				break;
+			p = comma + 1;
+		}
+		break;
+	case K_PORTS:
+		for (const char *p = value; *p; ) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			char num[8];
+
+			while (len > 0 && *p == ' ') {
+				p++;
+				len--;
+			}
+			while (len > 0 && p[len - 1] == ' ')
+				len--;
+			if (len == 0 || len >= sizeof(num))
+				return bad_value(err, file, k, value,
+				    _("a comma-separated list of ports (1-65535)"));
+			memcpy(num, p, len);
+			num[len] = '\0';
+			errno = 0;
+			n = strtol(num, &end, 10);
+			if (*end != '\0' || errno != 0 || n < 1 || n > 65535)
+				return bad_value(err, file, k, value,
+				    _("a comma-separated list of ports (1-65535)"));
+			if (comma == NULL)
+				break;
+			p = comma + 1;
+		}
+		break;
+	case K_WILDMAP:
+		for (const char *p = value; *p; ) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			const char *eq;
+
+			while (len > 0 && *p == ' ') {
+				p++;
+				len--;
+			}
+			while (len > 0 && p[len - 1] == ' ')
+				len--;
+			eq = memchr(p, '=', len);
+			if (len < 3 || p[0] != '*' || p[1] != '.' || eq == NULL ||
+			    eq == p + 2 || eq + 1 == p + len)
+				return bad_value(err, file, k, value,
+				    _("a comma-separated list of *.domain=host"));
 			if (comma == NULL)
 				break;
 			p = comma + 1;

@@ -44,6 +44,11 @@ struct cw_cfg {
 	char *known_hosts;
 
 	int log_syslog;			/* [log] syslog = yes|no */
+
+	/* [network], added with the connectivity check */
+	char *tls_ports;		/* comma-separated ports checked with TLS */
+	char *wildcard_hosts;		/* *.domain=host[,...] representatives */
+	char *ca_file;			/* CA bundle for the check; "" = system */
 };
 
 /* Called once per warning (unknown key or section), message translated. */

@@ -238,7 +238,7 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		if (!restore && !cw_sc3_is_remote(target)) {
 			if (cw_file_stage_open(target, 0600, &probe, &err) == -1)
 				goto out;
-			cw_file_stage_free(probe);
+			cw_file_stage_abort(probe);
 		}
 		printf("%s\n", _("Dry run: the SC3 directory, the master key and the destination are usable."));
 		rc = 0;

@@ -15,9 +15,15 @@ enum cw_file_flags {
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any
- * byte is written.  Returns 0 or -1. */
+ * byte is written.  Temporaries of path left by an earlier install that was
+ * killed are removed first.  Returns 0 or -1. */
 int cw_file_install(const char *path, const void *data, size_t len,
     mode_t mode, unsigned flags, struct cw_error *err);
+
+/* Undoes the last cw_file_install(..., CW_FILE_KEEP_PREV) of path: renames
+ * PATH.prev back over path, or removes path when there is no PATH.prev (the
+ * install created it).  fsyncs the directory.  Returns 0 or -1. */
+int cw_file_restore_prev(const char *path, struct cw_error *err);
 
 /* fsyncs the directory that holds path (or path itself if it is a
  * directory when is_dir is set). */
@@ -34,26 +40,20 @@ int cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int cw_file_write_all(int fd, const void *buf, size_t len);
 
-/* Staged writes for files too large to hold in memory: the data goes to a
- * temporary file in the target's directory (mode applied first), and
- * commit fsyncs it, renames it over path and fsyncs the directory.  A file
- * that is aborted or freed uncommitted is unlinked: path never changes. */
+/* Streaming install, for data that arrives in pieces (a download):
+ * cw_file_stage_open() creates the temporary file beside path (mode applied
+ * first), cw_file_stage_write() appends, cw_file_stage_commit() fsyncs and
+ * renames it over path (flags as for cw_file_install) and frees the stage
+ * whatever the outcome; cw_file_stage_abort() removes the temporary file and
+ * frees the stage (NULL is a no-op).  path is untouched until the commit. */
 struct cw_file_stage;
-
-/* Creates the temporary file for path.  Returns 0 and *stp, or -1. */
 int cw_file_stage_open(const char *path, mode_t mode,
-    struct cw_file_stage **stp, struct cw_error *err);
-
-/* The temporary file's descriptor, for the caller's writes. */
-int cw_file_stage_fd(const struct cw_file_stage *st);
-
-/* fsync, close, rename over path (CW_FILE_KEEP_PREV honoured), fsync the
- * directory.  Returns 0 or -1 (then the temporary is gone, path intact). */
+    struct cw_file_stage **out, struct cw_error *err);
+int cw_file_stage_write(struct cw_file_stage *st, const void *buf, size_t len,
+    struct cw_error *err);
 int cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
     struct cw_error *err);
-
-/* Unlinks the temporary if not committed, frees st.  NULL is a no-op. */
-void cw_file_stage_free(struct cw_file_stage *st);
+void cw_file_stage_abort(struct cw_file_stage *st);
 
 #ifdef CW_FAULT_INJECTION
 /* Counts a fault point; with CERTWIZ_FAULT=after:N in the environment the

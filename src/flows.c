@@ -12,6 +12,7 @@
  *	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
  */
 #define CW_FLOWS(FLOW) \
+	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
 	FLOW(cw_sc3_backup_flow, cw_sc3_backup_resume) \
 	FLOW(cw_sc3_restore_flow, cw_sc3_restore_resume) \
 	/* end of the list */

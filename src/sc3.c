@@ -395,15 +395,18 @@ copy_file(const char *from, const char *to, struct cw_error *err)
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || cw_file_write_all(cw_file_stage_fd(st), buf, (size_t)n) == -1) {
-			cw_error_set(err, CW_E_IO, _("cannot copy '%s' to '%s'"), from, to);
+		if (n == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), from);
 			cw_error_detail(err, "%s", strerror(errno));
 			goto out;
 		}
+		if (cw_file_stage_write(st, buf, (size_t)n, err) == -1)
+			goto out;
 	}
 	rc = cw_file_stage_commit(st, 0, err);
+	st = NULL;	/* freed by the commit */
 out:
-	cw_file_stage_free(st);
+	cw_file_stage_abort(st);
 	close(fd);
 	return rc;
 }

@@ -1,77 +1,100 @@
-/* wizard.c - the wizard shell: the main menu.  Screens whose backend has
- * not landed say so. */
+/* wizard.c - the wizard shell: unfinished runs first, then the main menu;
+ * each entry opens its screen (ui/screen-*.c).
+ *
+ * Quitting: SIGHUP (dropped SSH) and SIGTERM make every box return
+ * UW_QUIT; the screens unwind (a flow stops between steps, its journal
+ * consistent), the terminal is restored here and the exit code is 128 plus
+ * the signal.  Ctrl-C does the same when idle and asks first while work is
+ * in progress. */
 #include "config.h"
 
-#include <curses.h>
-#include <locale.h>
-#include <string.h>
+#include <stdio.h>
 
 #include "../src/cfg.h"
 #include "../src/i18n.h"
+#include "screens.h"
 #include "ui.h"
+#include "widgets.h"
 
-static const char *const entries[] = {
-	N_("Check prerequisites"),
-	N_("Configure NTP"),
-	N_("Install device certificate (OTP)"),
-	N_("Certificate status"),
-	N_("Back up SC3"),
-	N_("Restore SC3"),
-	N_("View logs"),
-	N_("Quit"),
+struct entry {
+	char key;
+	const char *label;
+	const char *help;
+	int (*run)(const struct cw_cfg *cfg);
 };
 
-#define NENTRIES ((int)(sizeof(entries) / sizeof(entries[0])))
+static const struct entry entries[] = {
+	{ 'c', N_("Check prerequisites"),
+	  N_("Checks that the enrollment service and the other endpoints can be reached."), ui_check_run },
+	{ 'n', N_("Configure NTP"),
+	  N_("Sets the NTP servers and their keys, then proves the time."), ui_ntp_run },
+	{ 'i', N_("Install device certificate (OTP)"),
+	  N_("Enrolls for a device certificate with a one-time password from the support portal."), ui_cert_run },
+	{ 's', N_("Certificate status"),
+	  N_("Shows the installed certificate, its lifetime and its renewal."), ui_status_run },
+	{ 'b', N_("Back up SC3"),
+	  N_("Seals the SC3 trust material into an encrypted bundle and copies it over SCP."), ui_sc3_backup_run },
+	{ 'r', N_("Restore SC3"),
+	  N_("Fetches an SC3 bundle over SCP, checks it and restores it."), ui_sc3_restore_run },
+	{ 'l', N_("View logs"),
+	  N_("Shows the logs the jobs wrote."), ui_logs_run },
+	{ 'q', N_("Quit"), NULL, NULL },
+};
 
-static void
-draw(int sel, const char *note)
+#define NENTRIES (sizeof(entries) / sizeof(entries[0]))
+
+static int
+exit_code(void)
 {
-	int y0 = 3;
+	int sig = uw_quit_signal();
 
-	erase();
-	attron(A_BOLD);
-	mvaddstr(1, 2, _("certwiz - appliance certificate wizard"));
-	attroff(A_BOLD);
-	for (int i = 0; i < NENTRIES; i++) {
-		if (i == sel)
-			attron(A_REVERSE);
-		mvprintw(y0 + i, 4, "%d. %s", i + 1, _(entries[i]));
-		if (i == sel)
-			attroff(A_REVERSE);
-	}
-	if (note != NULL)
-		mvaddstr(y0 + NENTRIES + 1, 4, note);
-	mvaddstr(LINES - 1, 0, _("Up/Down: move  Enter: select  Q: quit"));
-	refresh();
+	return sig ? 128 + sig : 0;
 }
 
 int
 ui_wizard_run(const struct cw_cfg *cfg)
 {
-	const char *note = NULL;
-	int sel = 0, ch;
+	struct uw_item items[NENTRIES];
+	char title[256];
+	size_t sel = 0;
+	int rc;
 
-	(void)cfg;
-	initscr();
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	for (;;) {
-		draw(sel, note);
-		ch = getch();
-		note = NULL;
-		if (ch == KEY_UP || ch == 'k')
-			sel = (sel + NENTRIES - 1) % NENTRIES;
-		else if (ch == KEY_DOWN || ch == 'j')
-			sel = (sel + 1) % NENTRIES;
-		else if (ch >= '1' && ch <= '0' + NENTRIES)
-			sel = ch - '1';
-		else if (ch == 'q' || ch == 'Q' || ((ch == '\n' || ch == KEY_ENTER) && sel == NENTRIES - 1))
-			break;
-		else if (ch == '\n' || ch == KEY_ENTER)
-			note = _("This screen is not available yet in this version.");
+	if (uw_begin() == -1) {
+		fprintf(stderr, "%s\n", _("certwiz: cannot start the terminal interface"));
+		return 1;
 	}
-	endwin();
-	return 0;
+	for (size_t i = 0; i < NENTRIES; i++) {
+		items[i].key = entries[i].key;
+		items[i].label = _(entries[i].label);
+		items[i].help = entries[i].help != NULL ? _(entries[i].help) : NULL;
+	}
+	if (cfg->device_serial != NULL && *cfg->device_serial)
+		/* TRANSLATORS: the top line; %s is the device serial number. */
+		snprintf(title, sizeof(title), _("certwiz - appliance %s"), cfg->device_serial);
+	else
+		snprintf(title, sizeof(title), "%s", _("certwiz"));
+	uw_backtitle(title);
+	uw_status(_("Arrows: move  Enter: select  Letter: shortcut  Esc: back  F1: help"));
+	uw_help(_("certwiz sets up this appliance step by step: NTP first (the "
+	    "certificate needs the right time), then the device certificate "
+	    "with a one-time password, and the SC3 migration.\n\n"
+	    "Keys: arrows or the letter in front of an entry choose, Enter "
+	    "confirms, Esc goes back, Tab moves between fields and buttons, "
+	    "Ctrl-L redraws the screen, Ctrl-C quits (it asks first while work "
+	    "is in progress).\n\n"
+	    "Every job can also be run from the command line: see 'certwiz --help'."));
+
+	rc = ui_resume_offer(cfg);
+	while (rc != UW_QUIT) {
+		int r = uw_menu(_("Main menu"), _("What do you want to do?"),
+		    items, NENTRIES, &sel);
+
+		if (r == UW_QUIT)
+			break;
+		if (r != UW_OK || entries[sel].run == NULL)
+			break;
+		rc = entries[sel].run(cfg);
+	}
+	uw_end();
+	return exit_code();
 }

@@ -1,0 +1,448 @@
+/* esttool.c - drives the EST client for the integration tests (the real
+ * `certwiz cert fetch` is the enrollment flow's).  Makes an EC P-256 or
+ * RSA key + CSR with OpenSSL and calls src/est.
+ *
+ *   esttool cacerts  --url U (--ca FILE | --insecure) [--out FILE]
+ *   esttool enroll   --url U --ca FILE --serial S --key FILE [--cn CN]
+ *                    [--rsa] --otp-file FILE|- [--out FILE] [--chain-out FILE]
+ *                    [--max-polls N] [--max-wait S] [--timeout-ms MS]
+ *                    [--cancel-after-polls N] [--proxy URL]
+ *   esttool reenroll --url U --ca FILE --cert FILE --client-key FILE
+ *                    --key FILE [--cn CN] [--out FILE]
+ *
+ * --key FILE is created (0600) when missing, so that a second run sends a
+ * CSR for the same key.  Prints one result line
+ *   "result=ok http=200 delivery=answered certs=N fingerprint=HEX" or
+ *   "result=<error code name> http=N delivery=NAME"
+ * then the message, and exits with cw_error_exit_code(). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "src/cfg.h"
+#include "src/error.h"
+#include "src/est.h"
+#include "src/fileio.h"
+#include "src/secret.h"
+
+struct args {
+	const char *cmd, *url, *ca, *serial, *key, *cn, *otp_file, *out;
+	const char *chain_out, *cert, *client_key, *proxy;
+	int insecure, rsa, max_polls, max_wait, cancel_after, scan;
+	long timeout_ms;
+};
+
+static int
+progress(void *ctx, enum cw_est_phase phase, unsigned poll, long left)
+{
+	const struct args *a = ctx;
+	static long last = -1;
+	static unsigned last_poll;
+
+	if (phase == CW_EST_PHASE_WAITING && (left != last || poll != last_poll)) {
+		fprintf(stderr, "waiting: poll %u, %ld s left\n", poll, left);
+		last = left;
+		last_poll = poll;
+	}
+	return a->cancel_after > 0 && poll >= (unsigned)a->cancel_after;
+}
+
+/* ---- --scan-memory: after everything is freed, look through our own
+ * writable memory (/proc/self/mem) for the OTP and for the Basic
+ * credentials (base64 of serial:otp).  The needles are kept XOR-masked so
+ * that the search does not find its own copy. */
+
+#define MASK 0x5a
+
+struct needle {
+	unsigned char *masked;
+	size_t len;
+};
+
+static void
+needle_set(struct needle *nd, const char *plain, size_t len)
+{
+	size_t i;
+
+	nd->masked = malloc(len);
+	nd->len = len;
+	for (i = 0; i < len; i++)
+		nd->masked[i] = (unsigned char)plain[i] ^ MASK;
+}
+
+static size_t
+count_hits(const unsigned char *buf, size_t n, const struct needle *nd)
+{
+	size_t i, j, hits = 0;
+
+	for (i = 0; i + nd->len <= n; i++) {
+		for (j = 0; j < nd->len; j++)
+			if ((buf[i + j] ^ MASK) != nd->masked[j])
+				break;
+		if (j == nd->len)
+			hits++;
+	}
+	return hits;
+}
+
+static size_t
+scan_memory(const struct needle *nds, size_t nn)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned long lo, hi, off, own = 0;
+	char line[512], perms[8];
+	unsigned char *buf = NULL;
+	size_t hits = 0, k, n, overlap = 0;
+	FILE *maps = NULL;
+	int mem = -1;
+
+	for (k = 0; k < nn; k++)
+		overlap = nds[k].len > overlap ? nds[k].len : overlap;
+	if ((maps = fopen("/proc/self/maps", "r")) == NULL ||
+	    (mem = open("/proc/self/mem", O_RDONLY)) == -1 ||
+	    (buf = malloc(CHUNK)) == NULL) {
+		fprintf(stderr, "esttool: cannot scan memory\n");
+		hits = (size_t)-1;
+		goto out;
+	}
+	own = (unsigned long)buf;
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' || strstr(line, "[vvar]") != NULL)
+			continue;
+		/* Sanitizer shadow and reserved arenas: huge and empty. */
+		if (hi - lo > 256UL << 20)
+			continue;
+		for (off = lo; off < hi; off += CHUNK - overlap) {
+			ssize_t got;
+
+			n = hi - off < CHUNK ? hi - off : CHUNK;
+			if ((got = pread(mem, buf, n, (off_t)off)) <= 0)
+				break;
+			if (off <= own && own < off + (size_t)got)
+				continue;	/* our own scan buffer */
+			for (k = 0; k < nn; k++)
+				hits += count_hits(buf, (size_t)got, &nds[k]);
+			if (off + n >= hi)
+				break;
+		}
+	}
+out:
+	free(buf);
+	if (maps != NULL)
+		fclose(maps);
+	if (mem != -1)
+		close(mem);
+	return hits;
+}
+
+static void
+needles_from_otp(struct needle nds[2], const char *serial, const struct cw_secret *otp)
+{
+	size_t len = strlen(serial) + 1 + cw_secret_len(otp);
+	char *plain = malloc(len + 1), *b64 = malloc((len + 2) / 3 * 4 + 1);
+	int n;
+
+	snprintf(plain, len + 1, "%s:%s", serial, cw_secret_data(otp));
+	n = EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)plain, (int)len);
+	needle_set(&nds[0], cw_secret_data(otp), cw_secret_len(otp));
+	needle_set(&nds[1], b64, (size_t)n);
+	OPENSSL_cleanse(plain, len + 1);
+	OPENSSL_cleanse(b64, (size_t)n);
+	free(plain);
+	free(b64);
+}
+
+static int
+load_or_make_key(const char *path, int rsa, EVP_PKEY **out, struct cw_error *err)
+{
+	EVP_PKEY *pk = NULL;
+	BIO *bio = NULL;
+	char *filebuf = NULL, *pem = NULL;
+	size_t len;
+	long n;
+	int ret = -1;
+
+	if (access(path, F_OK) == 0) {
+		if (cw_file_read(path, 64 * 1024, &filebuf, &len, err) < 0)
+			return -1;
+		if ((bio = BIO_new_mem_buf(filebuf, (int)len)) == NULL ||
+		    (pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL) {
+			cw_error_set(err, CW_E_CRYPTO, "cannot read key '%s'", path);
+			cw_error_openssl(err);
+			goto out;
+		}
+	} else {
+		pk = rsa ? EVP_RSA_gen(3072) : EVP_EC_gen("P-256");
+		if (pk == NULL || (bio = BIO_new(BIO_s_mem())) == NULL ||
+		    !PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL)) {
+			cw_error_set(err, CW_E_CRYPTO, "cannot make a key");
+			cw_error_openssl(err);
+			goto out;
+		}
+		n = BIO_get_mem_data(bio, &pem);	/* owned by the BIO */
+		if (cw_file_install(path, pem, (size_t)n, 0600, 0, err) < 0)
+			goto out;
+	}
+	*out = pk;
+	pk = NULL;
+	ret = 0;
+out:
+	free(filebuf);
+	EVP_PKEY_free(pk);
+	BIO_free(bio);
+	return ret;
+}
+
+static int
+make_csr(EVP_PKEY *pk, const char *cn, unsigned char **der, int *len,
+    struct cw_error *err)
+{
+	X509_REQ *req = NULL;
+	X509_NAME *name = NULL;
+	int ret = -1;
+
+	*der = NULL;
+	if ((req = X509_REQ_new()) == NULL || (name = X509_NAME_new()) == NULL ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0) ||
+	    !X509_REQ_set_subject_name(req, name) || !X509_REQ_set_pubkey(req, pk) ||
+	    !X509_REQ_sign(req, pk, EVP_sha256()) ||
+	    (*len = i2d_X509_REQ(req, der)) <= 0) {
+		cw_error_set(err, CW_E_CRYPTO, "cannot make the CSR");
+		cw_error_openssl(err);
+		goto out;
+	}
+	ret = 0;
+out:
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	return ret;
+}
+
+#define CHECK(cond) do { if (!(cond)) { \
+	fprintf(stderr, "esttool self-test: %s:%d: %s failed\n", __FILE__, __LINE__, #cond); \
+	return 1; } } while (0)
+
+/* Without arguments (as run by make check and check-valgrind): the checks
+ * that need no server. */
+static int
+self_test(void)
+{
+	struct cw_est_opts o;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	struct cw_est *est = NULL;
+	struct cw_secret *otp = cw_secret_new(64);
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	unsigned char *csr = NULL;
+	int len = 0, rc;
+
+	struct cw_cfg cfg;
+
+	CHECK(otp != NULL && pk != NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(cw_cfg_defaults(&cfg, &err) == 0);
+	cw_est_opts_init(&o, &cfg);
+	CHECK(o.trust == CW_EST_TRUST_ANCHOR && o.url == cfg.enroll_url &&
+	    o.trust_anchor == cfg.trust_anchor && o.connect_timeout_ms == cfg.timeout_ms);
+	cw_cfg_release(&cfg);
+	CHECK(cw_secret_append(otp, "ABCDEF", 6, &err) == 0);
+	CHECK(make_csr(pk, "0001", &csr, &len, &err) == 0);
+	memset(&o, 0, sizeof(o));
+	o.url = "http://127.0.0.1:1/.well-known/est";
+	o.trust_anchor = "/nonexistent";
+	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
+	o.url = "https://127.0.0.1:1/.well-known/est/";
+	o.trust_anchor = NULL;
+	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
+	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
+	o.connect_timeout_ms = 2000;
+	CHECK(cw_est_new(&o, &est, &err) == 0);
+	/* Bad input fails before anything is sent. */
+	CHECK(cw_est_simpleenroll(est, "00:01", otp, csr, (size_t)len, &certs, &err) == -1);
+	CHECK(err.code == CW_E_CONFIG && cw_est_delivery(est) == CW_EST_NOT_SENT);
+	CHECK(cw_est_simpleenroll(est, "0001", otp, "garbage", 7, &certs, &err) == -1);
+	CHECK(err.code == CW_E_CRYPTO && cw_est_delivery(est) == CW_EST_NOT_SENT);
+	CHECK(cw_est_simplereenroll(est, csr, (size_t)len, &certs, &err) == -1);
+	CHECK(err.code == CW_E_STATE);
+	/* Nobody listens on port 1: a network error, nothing sent. */
+	rc = cw_est_simpleenroll(est, "0001", otp, csr, (size_t)len, &certs, &err);
+	CHECK(rc == -1 && err.code == CW_E_NET);
+	CHECK(cw_est_delivery(est) == CW_EST_NOT_SENT && cw_est_http_status(est) == 0);
+	CHECK(certs.count == 0 && certs.certs == NULL);
+	CHECK(cw_est_cacerts(est, &certs, &err) == -1 && err.code == CW_E_NET);
+	CHECK(strcmp(cw_est_delivery_name(CW_EST_MAYBE_RECEIVED), "maybe-received") == 0);
+	cw_est_certs_release(&certs);
+	cw_est_free(est);
+	cw_est_free(NULL);
+	cw_secret_free(otp);
+	EVP_PKEY_free(pk);
+	OPENSSL_free(csr);
+	printf("esttool self-test: ok\n");
+	return 0;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: esttool cacerts|enroll|reenroll --url URL ... (see esttool.c)\n");
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "ca", required_argument, NULL, 'a' },
+		{ "insecure", no_argument, NULL, 'I' },
+		{ "serial", required_argument, NULL, 's' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "cn", required_argument, NULL, 'n' },
+		{ "rsa", no_argument, NULL, 'R' },
+		{ "otp-file", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "chain-out", required_argument, NULL, 'C' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "client-key", required_argument, NULL, 'K' },
+		{ "proxy", required_argument, NULL, 'P' },
+		{ "max-polls", required_argument, NULL, 'p' },
+		{ "max-wait", required_argument, NULL, 'w' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "cancel-after-polls", required_argument, NULL, 'x' },
+		{ "scan-memory", no_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct args a;
+	struct cw_est_opts opts;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	struct cw_est *est = NULL;
+	struct cw_secret *otp = NULL;
+	EVP_PKEY *pk = NULL;
+	unsigned char *csr = NULL;
+	char buf[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + CW_ERR_HINT_MAX + 8];
+	struct needle nds[2];
+	int c, csrlen = 0, rc = -1, nneedles = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&opts, 0, sizeof(opts));
+	memset(&certs, 0, sizeof(certs));
+	cw_error_clear(&err);
+	if (argc < 2)
+		return self_test();
+	a.cmd = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u': a.url = optarg; break;
+		case 'a': a.ca = optarg; break;
+		case 'I': a.insecure = 1; break;
+		case 's': a.serial = optarg; break;
+		case 'k': a.key = optarg; break;
+		case 'n': a.cn = optarg; break;
+		case 'R': a.rsa = 1; break;
+		case 'o': a.otp_file = optarg; break;
+		case 'O': a.out = optarg; break;
+		case 'C': a.chain_out = optarg; break;
+		case 'c': a.cert = optarg; break;
+		case 'K': a.client_key = optarg; break;
+		case 'P': a.proxy = optarg; break;
+		case 'p': a.max_polls = atoi(optarg); break;
+		case 'w': a.max_wait = atoi(optarg); break;
+		case 't': a.timeout_ms = atol(optarg); break;
+		case 'x': a.cancel_after = atoi(optarg); break;
+		case 'M': a.scan = 1; break;
+		default: return usage();
+		}
+	}
+	if (a.url == NULL)
+		return usage();
+
+	opts.url = a.url;
+	opts.trust = a.insecure ? CW_EST_TRUST_NONE_BOOTSTRAP : CW_EST_TRUST_ANCHOR;
+	opts.trust_anchor = a.ca;
+	opts.proxy = a.proxy;
+	opts.timeout_ms = a.timeout_ms;
+	opts.connect_timeout_ms = 5000;
+	opts.client_cert = a.cert;
+	opts.client_key = a.client_key;
+	opts.max_polls = (unsigned)a.max_polls;
+	opts.max_wait_s = a.max_wait;
+	opts.progress = progress;
+	opts.progress_ctx = &a;
+	if (cw_est_new(&opts, &est, &err) < 0)
+		goto out;
+
+	if (strcmp(a.cmd, "cacerts") == 0) {
+		rc = cw_est_cacerts(est, &certs, &err);
+	} else if (strcmp(a.cmd, "enroll") == 0 || strcmp(a.cmd, "reenroll") == 0) {
+		int re = strcmp(a.cmd, "reenroll") == 0;
+
+		if (a.key == NULL || (!re && (a.serial == NULL || a.otp_file == NULL)))
+			return usage();
+		if (load_or_make_key(a.key, a.rsa, &pk, &err) < 0 ||
+		    make_csr(pk, a.cn ? a.cn : (a.serial ? a.serial : "none"), &csr,
+		    &csrlen, &err) < 0)
+			goto out;
+		if (re) {
+			rc = cw_est_simplereenroll(est, csr, (size_t)csrlen, &certs, &err);
+		} else {
+			/* The OTP: stdin or a 0600 file, never argv. */
+			if (cw_secret_read_file(a.otp_file, 256, 0, &otp, &err) < 0)
+				goto out;
+			if (a.scan) {
+				needles_from_otp(nds, a.serial, otp);
+				nneedles = 2;
+			}
+			rc = cw_est_simpleenroll(est, a.serial, otp, csr, (size_t)csrlen,
+			    &certs, &err);
+		}
+	} else {
+		return usage();
+	}
+	if (rc == 0 && a.out != NULL &&
+	    cw_file_install(a.out, certs.certs[0].pem, strlen(certs.certs[0].pem),
+	    0644, 0, &err) < 0)
+		rc = -1;
+	if (rc == 0 && a.chain_out != NULL &&
+	    cw_file_install(a.chain_out, certs.chain_pem, strlen(certs.chain_pem),
+	    0644, 0, &err) < 0)
+		rc = -1;
+out:
+	if (rc == 0) {
+		printf("result=ok http=%ld delivery=%s certs=%zu fingerprint=%s\n",
+		    cw_est_http_status(est), cw_est_delivery_name(cw_est_delivery(est)),
+		    certs.count, certs.certs[0].fingerprint);
+		for (size_t i = 0; i < certs.count; i++)
+			printf("cert %zu subject=%s issuer=%s sha256=%s\n", i,
+			    certs.certs[i].subject, certs.certs[i].issuer,
+			    certs.certs[i].fingerprint);
+	} else {
+		printf("result=%s http=%ld delivery=%s\n", cw_error_code_name(err.code),
+		    est ? cw_est_http_status(est) : 0L,
+		    est ? cw_est_delivery_name(cw_est_delivery(est)) : "not-sent");
+		printf("%s\n", cw_error_format(&err, buf, sizeof(buf)));
+	}
+	cw_est_certs_release(&certs);
+	cw_est_free(est);
+	cw_secret_free(otp);
+	EVP_PKEY_free(pk);
+	OPENSSL_free(csr);
+	if (nneedles > 0) {
+		printf("otp-in-memory=%zu\n", scan_memory(nds, (size_t)nneedles));
+		free(nds[0].masked);
+		free(nds[1].masked);
+	}
+	return rc == 0 ? 0 : cw_error_exit_code(err.code);
+}

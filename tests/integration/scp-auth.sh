@@ -1,0 +1,99 @@
+#!/bin/sh
+# Authentication against a real sshd: key file, wrong key, wrong password
+# (an account that cannot log in: the server refuses), encrypted key with
+# no one to ask, ssh-agent, and a cipher negotiation failure naming the
+# server's ciphers.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/scp-lib.sh"
+
+start_sshd
+trust
+T_=$ME@127.0.0.1:x
+
+expect_ok sti connect "$T_"
+pass "key file accepted"
+
+ssh-keygen -q -t ed25519 -N '' -f "$T/stranger"
+expect_code auth st --identity "$T/stranger" connect "$T_"
+expect_out "publickey"
+expect_out "stranger"
+pass "key not in authorized_keys refused, methods listed"
+
+# A locked account (no usable password): sshd's own check refuses it.
+if id nobody >/dev/null 2>&1; then
+	LOCKED=nobody
+else
+	LOCKED=$ME
+fi
+printf 'not-the-password\n' > "$T/pw"
+chmod 600 "$T/pw"
+expect_code auth st --password-file "$T/pw" connect "$LOCKED@127.0.0.1:x"
+expect_out "password"
+pass "wrong password refused"
+
+expect_code auth st connect "$T_"
+pass "no credentials: refused with the methods offered"
+
+ssh-keygen -q -t ed25519 -N 'secret phrase' -f "$T/locked_key"
+cat "$T/locked_key.pub" >> "$S/authorized_keys"
+expect_code usage st --identity "$T/locked_key" connect "$T_" </dev/null
+expect_out "passphrase"
+pass "encrypted key with no terminal: clear usage error"
+
+printf 'secret phrase\n' > "$T/phrase"
+printf 'wrong phrase\n' > "$T/wrong"
+chmod 600 "$T/phrase" "$T/wrong"
+expect_ok st --ask-file "$T/phrase" --identity "$T/locked_key" connect "$T_"
+expect_out "asked: Passphrase"
+pass "encrypted key: passphrase asked through the callback, accepted"
+expect_code auth st --ask-file "$T/wrong" --identity "$T/locked_key" connect "$T_"
+expect_out "passphrase"
+pass "encrypted key with a wrong passphrase refused"
+
+expect_code auth st --ask-file "$T/pw" connect "$LOCKED@127.0.0.1:x"
+expect_out "asked: Password for $LOCKED@127.0.0.1"
+pass "password asked through the callback when no key works, refused"
+
+ssh-keygen -q -t ed25519 -N '' -f "$T/pem_key" -m PEM
+cat "$T/pem_key.pub" >> "$S/authorized_keys"
+expect_ok st --identity "$T/pem_key" connect "$T_"
+pass "PEM key file accepted"
+
+if command -v ssh-agent >/dev/null && command -v ssh-add >/dev/null; then
+	ssh-agent -D -a "$T/agent.sock" >/dev/null 2>&1 &
+	CW_PIDS="$CW_PIDS $!"
+	i=0
+	while [ ! -S "$T/agent.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	SSH_AUTH_SOCK=$T/agent.sock ssh-add -q "$S/id_ed25519" 2>/dev/null
+	expect_ok env SSH_AUTH_SOCK="$T/agent.sock" "$SCPTOOL" --port "$PORT" \
+	    --known-hosts "$KH" connect "$T_"
+	pass "ssh-agent identity accepted"
+fi
+
+# Only algorithms libssh2 1.10 lacks: the message names what the server
+# offers, for ciphers, MACs and host key types.
+stop_sshd
+cp "$S/sshd_config" "$T/sshd_config.base"
+sh "$LAB" config "$S" "MACs hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "umac-128-etm@openssh.com"
+expect_out "MAC"
+pass "MAC negotiation failure names the server's MACs"
+
+stop_sshd
+ssh-keygen -q -t rsa -b 2048 -N '' -f "$S/host_rsa"
+sed "s|^HostKey .*|HostKey $S/host_rsa|" "$T/sshd_config.base" > "$S/sshd_config"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "rsa-sha2-512"
+expect_out "host key type"
+pass "RSA-only server (no ssh-rsa): host key type failure names the server's types"
+
+stop_sshd
+cp "$T/sshd_config.base" "$S/sshd_config"
+sh "$LAB" config "$S" "Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "chacha20-poly1305@openssh.com"
+expect_out "cipher"
+pass "cipher negotiation failure names the server's ciphers"

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Host keys against a real sshd: unknown refused in batch mode (fingerprint
+# shown), wrong --accept-host-key refused, accepted key saved in a form
+# OpenSSH reads, hashed entries, changed key refused (both fingerprints),
+# @revoked refused, unparseable lines skipped.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/scp-lib.sh"
+
+start_sshd
+FP=$(host_fp)
+T_=$ME@127.0.0.1:x
+
+expect_code hostkey sti connect "$T_"
+expect_fixed "$FP"
+expect_out "accept-host-key"
+[ ! -e "$KH" ] || fail "an unknown key was written to known_hosts"
+pass "unknown host key refused in batch mode, fingerprint shown"
+
+expect_code hostkey sti --accept-host-key "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" connect "$T_"
+expect_fixed "$FP"
+[ ! -e "$KH" ] || fail "a wrong --accept-host-key wrote known_hosts"
+pass "--accept-host-key with another fingerprint refused"
+
+expect_ok sti --no-save --accept-host-key "$FP" connect "$T_"
+[ ! -e "$KH" ] || fail "--no-save wrote known_hosts"
+pass "accepted with --no-save (dry run): connects, known_hosts untouched"
+
+expect_code hostkey sti --confirm no connect "$T_"
+expect_fixed "confirm: 127.0.0.1 port $PORT ssh-ed25519 $FP"
+[ ! -e "$KH" ] || fail "a declined key was written to known_hosts"
+pass "unknown key declined through the confirm callback (the TUI's question)"
+
+expect_ok sti --confirm yes connect "$T_"
+expect_fixed "confirm: 127.0.0.1 port $PORT ssh-ed25519 $FP"
+ssh-keygen -F "[127.0.0.1]:$PORT" -f "$KH" >/dev/null || fail "confirmed key not saved"
+rm -f "$KH"
+pass "unknown key accepted through the confirm callback, saved"
+
+expect_ok sti --accept-host-key "$FP" connect "$T_"
+ssh-keygen -F "[127.0.0.1]:$PORT" -f "$KH" >/dev/null || fail "OpenSSH does not find the saved key"
+expect_ok sti connect "$T_"
+pass "accepted key saved (OpenSSH finds it) and then works without accepting"
+
+ssh-keygen -q -H -f "$KH" 2>/dev/null
+grep -q '^|1|' "$KH" || fail "ssh-keygen -H did not hash"
+expect_ok sti connect "$T_"
+pass "hashed known_hosts entry matches"
+
+# Lines libssh2 cannot parse do not hide the others.
+{ echo "# comment"; echo "garbage"; echo "@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf69APmah62Xb8y7PbjXrrqCRUvCB1E7Whx+035W61S";
+  echo "[127.0.0.1]:$PORT sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIH7bVfJq0tU1Ao2ey0Z5xUkcOvMHqOKA6BgqkZO5hJHyAAAABHNzaDo="; cat "$KH"; } > "$KH.new"
+mv "$KH.new" "$KH"
+expect_ok sti connect "$T_"
+pass "unparseable known_hosts lines skipped"
+
+cp "$KH" "$KH.good"
+echo "@revoked * $(cut -d' ' -f1,2 "$S/host_key.pub")" >> "$KH"
+expect_code hostkey sti connect "$T_"
+expect_out "revoked"
+cp "$KH.good" "$KH"
+pass "@revoked key refused"
+
+# The server gets a new host key: refused, both fingerprints shown, even
+# when the new one is offered for acceptance; known_hosts untouched.
+stop_sshd
+sh "$LAB" rekey "$S"
+start_sshd "$PORT"
+NEWFP=$(host_fp)
+[ "$NEWFP" != "$FP" ] || fail "rekey kept the key"
+cp "$KH" "$KH.before"
+expect_code hostkey sti connect "$T_"
+expect_out "CHANGED"
+expect_fixed "$FP"
+expect_fixed "$NEWFP"
+expect_code hostkey sti --accept-host-key "$NEWFP" connect "$T_"
+cmp "$KH" "$KH.before" || fail "a changed key touched known_hosts"
+expect_code hostkey sti --accept-host-key "$NEWFP" upload "$S/host_key.pub" "$ME@127.0.0.1:$T/never"
+[ ! -e "$T/never" ] && [ ! -e "$T/never.part" ] || fail "copied despite a changed key"
+pass "changed host key refused with both fingerprints, even when offered to accept"
+
+# A server with two host keys: the type known_hosts has is the one asked
+# for (libssh2 alone would take ECDSA first), hashed entries included.
+stop_sshd
+ssh-keygen -q -t ecdsa -N '' -f "$S/host_ecdsa"
+sh "$LAB" config "$S" "HostKey $S/host_ecdsa"
+start_sshd "$PORT"
+echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/host_key.pub")" > "$KH"
+ssh-keygen -q -H -f "$KH" 2>/dev/null
+expect_ok sti connect "$T_"
+expect_out "^ssh-ed25519 "
+echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/host_ecdsa.pub")" > "$KH"
+expect_ok sti connect "$T_"
+expect_out "^ecdsa-sha2-nistp256 "
+pass "the host key type known_hosts has is negotiated"

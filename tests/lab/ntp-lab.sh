@@ -1,0 +1,88 @@
+# ntp-lab.sh - helpers for the NTP integration tests.  Sourced AFTER
+# tests/lib.sh; tests call lab_ntp_netns "$0" BEFORE sourcing lib.sh.
+#
+# chronyd must run as root.  CI is root; elsewhere the test re-runs itself
+# inside a user + network namespace (unshare -rn) with its own loopback,
+# where it is root and disturbs nothing.
+
+lab_ntp_netns() {
+	[ "$(id -u)" = 0 ] && return 0
+	if ! command -v unshare >/dev/null 2>&1 || ! unshare -rn true 2>/dev/null; then
+		echo "SKIP: needs root or 'unshare -rn' (user namespaces) to run chronyd"
+		exit 77
+	fi
+	exec unshare -rn sh -c 'ip link set lo up 2>/dev/null || true; exec sh "$0"' "$1"
+}
+
+: "${PYTHON3:=/usr/bin/python3}"
+LAB=$top_srcdir/tests/lab
+
+# A free UDP port on 127.0.0.1 (bound and released: the race is harmless
+# on a test host).
+lab_free_port() {
+	"$PYTHON3" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# lab_chronyd DIR PORT: starts the lab chronyd, registers its PID.
+lab_chronyd() {
+	mkdir -p "$1"
+	pid=$(PYTHON3=$PYTHON3 sh "$LAB/chronyd.sh" start "$1" "$2") || {
+		rc=$?; [ "$rc" = 77 ] && skip "chronyd is not installed"; fail "chronyd did not start"; }
+	CW_PIDS="$CW_PIDS $pid"
+}
+
+# lab_fake NAME PORT ARGS...: starts fake-ntp.py, waits until bound.
+lab_fake() {
+	name=$1 port=$2; shift 2
+	"$PYTHON3" "$LAB/fake-ntp.py" --port "$port" --ready "$T/$name.ready" "$@" \
+		>"$T/$name.log" 2>&1 &
+	CW_PIDS="$CW_PIDS $!"
+	i=0
+	while [ ! -f "$T/$name.ready" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$T/$name.log" >&2; fail "fake-ntp $name did not start"; }
+		sleep 0.1
+	done
+}
+
+# ntp_conf PORT [RELOAD_COMMAND]: $T/certwiz.conf with NTP files under $T.
+ntp_conf() {
+	write_conf
+	cat >> "$T/certwiz.conf" <<EOC
+[ntp]
+conf_file = $T/chrony/conf.d/certwiz.conf
+keys_file = $T/chrony/certwiz.keys
+reload_command = ${2:-true}
+port = $1
+timeout_ms = 800
+max_offset_ms = 1000
+EOC
+}
+
+# cw_json WANT_RC ARGS...: runs certwiz with the test config, stdout (JSON)
+# to $T/json, stderr to $T/err, checks the exit code.
+cw_json() {
+	want=$1; shift
+	set +e
+	"$CERTWIZ" --config "$T/certwiz.conf" "$@" >"$T/json" 2>"$T/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$T/json" "$T/err" >&2; fail "'certwiz $*' exited $got, want $want"; }
+}
+
+# jget EXPR: a Python expression over d = the last JSON output.
+jget() {
+	"$PYTHON3" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/json" "$1"
+}
+
+# jexpect EXPR WANT
+jexpect() {
+	got=$(jget "$1") || { cat "$T/json" >&2; fail "no JSON"; }
+	[ "$got" = "$2" ] || { cat "$T/json" "$T/err" >&2; fail "$1 = '$got', want '$2'"; }
+}
+
+# A key file (0600) with the given content.
+key_file() {
+	printf '%s\n' "$2" > "$T/$1"
+	chmod 600 "$T/$1"
+}

@@ -1,0 +1,48 @@
+/* screens.h - one function per wizard screen (ui/screen-*.c).  Each draws
+ * with widgets.h and asks the backend for everything else; each returns
+ * UW_QUIT when the wizard must stop (a quit signal), else 0.
+ *
+ * A screen typically: collects input with uw_form() (secrets in masked
+ * fields that fill a struct cw_secret), runs the backend flow with
+ * ui_run_with_gauge(), then shows the result with uw_msgbox() or the error
+ * with ui_error().  It never includes curses and never touches a file. */
+#ifndef CW_UI_SCREENS_H
+#define CW_UI_SCREENS_H
+
+#include <stddef.h>
+
+struct cw_cfg;
+
+int ui_check_run(const struct cw_cfg *cfg);
+int ui_ntp_run(const struct cw_cfg *cfg);
+int ui_cert_run(const struct cw_cfg *cfg);
+int ui_status_run(const struct cw_cfg *cfg);
+int ui_sc3_backup_run(const struct cw_cfg *cfg);
+int ui_sc3_restore_run(const struct cw_cfg *cfg);
+int ui_logs_run(const struct cw_cfg *cfg);
+
+/* At start: offers the unfinished journaled runs (Resume, Abandon, Show
+ * journal).  Returns UW_QUIT or 0. */
+int ui_resume_offer(const struct cw_cfg *cfg);
+
+/* Shared by the screens whose backend is not in this build yet: says so,
+ * names the subcommand, and that nothing was changed. */
+int ui_not_available(const char *title, const char *subcommand);
+
+/* Shows a backend error (message, detail, hint) in a message box. */
+struct cw_error;
+int ui_error(const char *title, const struct cw_error *err);
+
+/* Backend work that reports progress (a flow run, a resume): called with
+ * the gauge's callback, which has the type cw_flow_progress_fn (flow.h). */
+typedef int ui_work_fn(void *arg,
+    int (*progress)(void *ctx, size_t step, size_t nsteps, double fraction,
+    const char *label), void *ctx, struct cw_error *err);
+
+/* Runs work under a progress gauge titled title (Cancel and Ctrl-C ask,
+ * then stop it between steps); a failure other than a cancel is shown.
+ * Returns UW_OK, UW_BACK (failed or cancelled) or UW_QUIT (a quit signal
+ * came: unwind). */
+int ui_run_with_gauge(const char *title, ui_work_fn *work, void *arg);
+
+#endif
