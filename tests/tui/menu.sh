@@ -16,13 +16,13 @@ tui_wait "Check prerequisites"
 tui_wait "F1: help"
 pass "main menu shown"
 
-tui_keys Down Down
-tui_wait "Enrolls for a device certificate with a one-time password"
+tui_keys Down
+tui_wait "Sets the NTP servers and their keys"
 pass "the selected entry's help is shown above the status line"
 tui_keys Enter
 tui_wait "not available in this version"
-tui_wait "Install device certificate"
-pass "arrows and Enter open the third entry, which says it is not available"
+tui_wait "Configure NTP"
+pass "arrows and Enter open the second entry, which says it is not available"
 
 tui_keys Escape
 tui_wait "What do you want to do"
