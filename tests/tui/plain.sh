@@ -9,7 +9,7 @@ for term in dumb ""; do
 	tui_wait "1\\) Check prerequisites"
 	tui_wait "8\\) Quit"
 	LC_ALL=C grep -q "$(printf '\033')" "$T/pane.raw" && fail "escape sequences sent to TERM='$term'"
-	tui_text "2"
+	tui_text "3"
 	tui_keys Enter
 	tui_wait "Generate the one-time password"
 	tui_text "n"
