@@ -61,7 +61,8 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 	cw_secret_free(key);
 	if (rc == -1)
 		return cw_cli_report(&err);
-	printf(_("Sealed %zu files (%llu bytes) from '%s' into '%s'.\n"), info.files,
+	printf(ngettext("Sealed %zu file (%llu bytes) from '%s' into '%s'.\n",
+	    "Sealed %zu files (%llu bytes) from '%s' into '%s'.\n", info.files), info.files,
 	    (unsigned long long)info.bytes, cfg->sc3_dir, to);
 	printf("SHA-256 %s\n", info.bundle_sha256);
 	return 0;
@@ -115,10 +116,12 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	free(staging);
 	if (verify)
-		printf(_("The bundle '%s' opens: %zu files, %llu bytes.\n"), from,
+		printf(ngettext("The bundle '%s' opens: %zu file, %llu bytes.\n",
+		    "The bundle '%s' opens: %zu files, %llu bytes.\n", info.files), from,
 		    info.files, (unsigned long long)info.bytes);
 	else
-		printf(_("Restored %zu files (%llu bytes) from '%s' into '%s'.\n"),
+		printf(ngettext("Restored %zu file (%llu bytes) from '%s' into '%s'.\n",
+		    "Restored %zu files (%llu bytes) from '%s' into '%s'.\n", info.files),
 		    info.files, (unsigned long long)info.bytes, from, cfg->sc3_dir);
 	printf("manifest SHA-256 %s\n", info.manifest_sha256);
 	return 0;
