@@ -1,12 +1,287 @@
-/* screen-ntp.c - Configure NTP. */
+/* screen-ntp.c - Configure NTP, the vendor procedure's form: primary and
+ * optional secondary server, per server authentication None or Symmetric
+ * Key (key ID, algorithm, key masked).  OK validates (inline, then as a
+ * whole), applies through the "ntp" flow with a gauge, and shows the
+ * probe: offset, delay, stratum per server and whether enrollment may
+ * proceed.  Every check and all work is the backend's (ntp.h). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/cfg.h"
+#include "../src/error.h"
 #include "../src/i18n.h"
+#include "../src/lock.h"
+#include "../src/ntp-flow.h"
+#include "../src/ntp.h"
+#include "../src/secret.h"
 #include "screens.h"
+#include "widgets.h"
+
+struct key_ctx {
+	int have_current;	/* an empty key keeps the current one */
+};
+
+static int
+v_host(const char *value, char *msg, size_t len, void *ctx)
+{
+	struct cw_error err;
+
+	(void)ctx;
+	if (value[0] == '\0')
+		return 0;	/* required-ness is the form's job */
+	if (cw_ntp_host_check(value, &err) == 0)
+		return 0;
+	snprintf(msg, len, "%s", err.msg);
+	return -1;
+}
+
+static int
+v_key_id(const char *value, char *msg, size_t len, void *ctx)
+{
+	struct cw_error err;
+	unsigned id;
+
+	(void)ctx;
+	if (cw_ntp_key_id_parse(value, &id, &err) == 0)
+		return 0;
+	snprintf(msg, len, "%s", err.msg);
+	return -1;
+}
+
+static int
+v_key(const char *value, char *msg, size_t len, void *ctx)
+{
+	struct key_ctx *k = ctx;
+	struct cw_secret *s = NULL;
+	struct cw_error err;
+
+	if (value[0] == '\0' && k->have_current)
+		return 0;
+	if (cw_ntp_key_parse(value, strlen(value), &s, &err) == 0) {
+		cw_secret_free(s);
+		return 0;
+	}
+	/* The parser's messages name no key byte. */
+	snprintf(msg, len, "%s", err.msg);
+	return -1;
+}
+
+/* Asks authentication, algorithm, key ID and key for one server.  The
+ * key read into s->key; with cur (the current settings of this server,
+ * same host) an empty key keeps the current key. */
+static int
+ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
+    const struct cw_ntp_server *cur)
+{
+	struct uw_item auth_items[] = {
+		/* TRANSLATORS: NTP authentication type, as in the vendor UI. */
+		{ 'n', _("None"), _("The server's answers are not authenticated.") },
+		{ 's', _("Symmetric Key"), _("A key shared with the server authenticates its answers.") },
+	};
+	struct uw_item alg_items[] = {
+		{ 'm', "MD5", NULL },
+		{ 's', "SHA1", NULL },
+	};
+	size_t auth_sel, alg_sel;
+	int r;
+	char title[256], text[512], key_id[16] = "";
+	struct key_ctx kctx = { .have_current = cur != NULL && cur->key != NULL };
+	struct cw_secret *key = NULL;
+
+	/* TRANSLATORS: %s is "primary" or "secondary", then the host. */
+	snprintf(title, sizeof(title), _("Authentication: %s server"), cw_ntp_role_label(role));
+	snprintf(text, sizeof(text), _("How should certwiz and the time daemon authenticate '%s'?"), s->host);
+	/* A menu, not a radio list: Enter takes the preselected entry. */
+	auth_sel = s->auth == CW_NTP_AUTH_SYMKEY ? 1 : 0;
+	if ((r = uw_menu(title, text, auth_items, 2, &auth_sel)) != UW_OK)
+		return r;
+	if (auth_sel == 0) {
+		s->auth = CW_NTP_AUTH_NONE;
+		cw_secret_free(s->key);
+		s->key = NULL;
+		return UW_OK;
+	}
+	alg_sel = s->alg == CW_NTP_ALG_SHA1 ? 1 : 0;
+	if ((r = uw_menu(title, _("Algorithm"), alg_items, 2, &alg_sel)) != UW_OK)
+		return r;
+	if (s->key_id != 0)
+		snprintf(key_id, sizeof(key_id), "%u", s->key_id);
+	if ((key = cw_secret_new(CW_NTP_KEY_TEXT_MAX)) == NULL)
+		return UW_ERROR;
+	{
+		struct uw_field f[] = {
+			{ _("Key ID (1-65534)"), key_id, sizeof(key_id), NULL, 0, v_key_id, NULL },
+			{ _("Key"), NULL, 0, key,
+			  UW_FIELD_MASKED | (kctx.have_current ? UW_FIELD_OPTIONAL : 0), v_key, &kctx },
+		};
+
+		snprintf(text, sizeof(text), "%s%s",
+		    _("The key as the server has it: up to 20 characters, or HEX: and up to 40 hex digits."),
+		    kctx.have_current ? _(" Leave it empty to keep the current key.") : "");
+		r = uw_form(title, text, f, 2);
+	}
+	if (r == UW_OK) {
+		struct cw_error err;
+
+		s->auth = CW_NTP_AUTH_SYMKEY;
+		s->alg = alg_sel == 1 ? CW_NTP_ALG_SHA1 : CW_NTP_ALG_MD5;
+		cw_ntp_key_id_parse(key_id, &s->key_id, &err);
+		if (cw_secret_len(key) > 0) {
+			cw_secret_free(s->key);
+			s->key = NULL;
+			if (cw_ntp_key_parse(cw_secret_data(key), cw_secret_len(key), &s->key, &err) == -1)
+				r = UW_ERROR;	/* validated above: cannot happen */
+		}
+	}
+	cw_secret_free(key);
+	return r;
+}
+
+static void
+append(char *buf, size_t len, const char *text)
+{
+	size_t used = strlen(buf);
+
+	if (used < len)
+		snprintf(buf + used, len - used, "%s", text);
+}
+
+static int
+show_results(const struct cw_ntp_config *c, const struct cw_ntp_result *res,
+    int proven, const struct cw_error *err)
+{
+	char text[4096] = "", line[768];
+
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+		const struct cw_ntp_result *r = &res[i];
+
+		if (c->server[i].host[0] == '\0')
+			continue;
+		if (r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET)
+			/* TRANSLATORS: role, host, offset ms, delay ms, stratum,
+			 * reference ID, then "authenticated" or not. */
+			snprintf(line, sizeof(line), _("%s %s: offset %+.3f ms, delay %.3f ms, stratum %d, reference %s, %s.\n"),
+			    cw_ntp_role_label(i), c->server[i].host, r->sample.offset_ms,
+			    r->sample.delay_ms, r->sample.stratum, r->sample.refid,
+			    r->sample.authenticated ? _("authenticated") : _("not authenticated"));
+		else
+			snprintf(line, sizeof(line), "%s: %s\n", cw_ntp_role_label(i), r->err.msg);
+		append(text, sizeof(text), line);
+	}
+	append(text, sizeof(text), "\n");
+	if (proven)
+		append(text, sizeof(text), _("The time is proven: enrollment may proceed."));
+	else {
+		snprintf(line, sizeof(line), _("The time is NOT proven, so enrollment cannot proceed yet: %s\n%s"),
+		    err->msg, err->hint);
+		append(text, sizeof(text), line);
+	}
+	return uw_msgbox(_("NTP result"), text) == UW_QUIT ? UW_QUIT : 0;
+}
+
+static int
+apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c)
+{
+	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_error err;
+	struct cw_lock *lock = NULL;
+	struct uw_gauge *g = NULL;
+	int applied = 0, rc;
+
+	cw_error_clear(&err);
+	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1)
+		return ui_error(_("Configure NTP"), &err);
+	if ((g = uw_gauge_open(_("Applying the NTP settings"))) == NULL) {
+		cw_lock_release(lock);
+		return UW_ERROR;
+	}
+	uw_busy(1);
+	rc = cw_ntp_set_run(cfg, c, uw_gauge_update, g, res, &applied, &err);
+	uw_busy(0);
+	uw_gauge_close(g);
+	cw_lock_release(lock);
+	if (uw_quit_signal())
+		return UW_QUIT;
+	if (!applied)
+		return ui_error(_("Configure NTP"), &err);
+	return show_results(c, res, rc == 0, &err);
+}
 
 int
 ui_ntp_run(const struct cw_cfg *cfg)
 {
-	(void)cfg;
-	return ui_not_available(_("Configure NTP"), "ntp set");
+	struct cw_ntp_config cur, c;
+	struct cw_error err;
+	char primary[CW_NTP_HOST_MAX + 1], secondary[CW_NTP_HOST_MAX + 1];
+	int configured = 0, r = 0;
+
+	cw_error_clear(&err);
+	/* The current settings prefill the form; their keys (root only) let
+	 * an unchanged key stay unchanged. */
+	if (cw_ntp_conf_read(cfg, 1, &cur, &configured, &err) == -1 &&
+	    cw_ntp_conf_read(cfg, 0, &cur, &configured, &err) == -1)
+		cw_ntp_config_init(&cur);
+	cw_ntp_config_init(&c);
+	snprintf(primary, sizeof(primary), "%s", cur.server[CW_NTP_PRIMARY].host);
+	snprintf(secondary, sizeof(secondary), "%s", cur.server[CW_NTP_SECONDARY].host);
+	uw_help(_("An NTP server is required to validate the device certificate's dates: "
+	    "enter the hostname or IP address of the primary NTP server and, optionally, "
+	    "of a secondary one.  With Symmetric Key authentication, the key ID (1-65534), "
+	    "the algorithm (MD5 or SHA1) and the key must match the server's.\n\n"
+	    "OK writes the time daemon's configuration, reloads it and then asks the "
+	    "servers for the time; a clock off by more than the allowed offset blocks "
+	    "enrollment."));
+	for (;;) {
+		struct uw_field f[] = {
+			{ _("Primary NTP server"), primary, sizeof(primary), NULL, 0, v_host, NULL },
+			{ _("Secondary NTP server"), secondary, sizeof(secondary), NULL,
+			  UW_FIELD_OPTIONAL, v_host, NULL },
+		};
+
+		r = uw_form(_("Configure NTP"), _("Enter the hostname or IP address of each NTP server."), f, 2);
+		if (r != UW_OK)
+			break;
+		cw_ntp_config_release(&c);
+		snprintf(c.server[CW_NTP_PRIMARY].host, sizeof(c.server[0].host), "%s", primary);
+		snprintf(c.server[CW_NTP_SECONDARY].host, sizeof(c.server[1].host), "%s", secondary);
+		for (int i = 0; i < CW_NTP_ROLE__MAX && r == UW_OK; i++) {
+			const struct cw_ntp_server *old = &cur.server[i];
+			struct cw_ntp_server *s = &c.server[i];
+
+			if (s->host[0] == '\0')
+				continue;
+			/* Same host as before: start from its settings. */
+			if (strcmp(old->host, s->host) == 0) {
+				s->auth = old->auth;
+				s->key_id = old->key_id;
+				s->alg = old->alg;
+			}
+			r = ask_auth(i, s, strcmp(old->host, s->host) == 0 ? old : NULL);
+			if (r == UW_OK && s->auth == CW_NTP_AUTH_SYMKEY && s->key == NULL &&
+			    old->key != NULL && old->key_id == s->key_id) {
+				/* Kept key: a copy, owned by c. */
+				s->key = cw_secret_new(CW_NTP_KEY_BYTES_MAX);
+				if (s->key == NULL || cw_secret_append(s->key,
+				    cw_secret_data(old->key), cw_secret_len(old->key), NULL) == -1)
+					r = UW_ERROR;
+			}
+		}
+		if (r == UW_QUIT || r == UW_ERROR)
+			break;
+		if (r != UW_OK)
+			continue;	/* back: the server form again */
+		if (cw_ntp_config_validate(&c, &err) == -1) {
+			if ((r = ui_error(_("Configure NTP"), &err)) == UW_QUIT)
+				break;
+			continue;
+		}
+		r = apply(cfg, &c);
+		break;
+	}
+	cw_ntp_config_release(&c);
+	cw_ntp_config_release(&cur);
+	uw_help(NULL);
+	return r == UW_QUIT ? UW_QUIT : 0;
 }

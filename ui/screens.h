@@ -16,6 +16,8 @@ struct cw_cfg;
 int ui_check_run(const struct cw_cfg *cfg);
 int ui_ntp_run(const struct cw_cfg *cfg);
 int ui_cert_run(const struct cw_cfg *cfg);
+/* Makes a resumed enrollment run ask through the wizard's dialogs. */
+void ui_cert_install_resume_ops(void);
 int ui_status_run(const struct cw_cfg *cfg);
 int ui_sc3_backup_run(const struct cw_cfg *cfg);
 int ui_sc3_restore_run(const struct cw_cfg *cfg);

@@ -11,7 +11,8 @@ for term in dumb ""; do
 	LC_ALL=C grep -q "$(printf '\033')" "$T/pane.raw" && fail "escape sequences sent to TERM='$term'"
 	tui_text "3"
 	tui_keys Enter
-	tui_wait "not available in this version"
+	tui_wait "Generate the one-time password"
+	tui_text "n"
 	tui_keys Enter
 	tui_text "8"
 	tui_keys Enter
