@@ -18,6 +18,7 @@
 #include "flows.h"
 #include "i18n.h"
 #include "journal.h"
+#include "runs.h"
 #include "lock.h"
 
 static void
@@ -139,58 +140,23 @@ progress_cb(void *ctx, size_t step, size_t nsteps, double fraction,
 	return 0;
 }
 
-/* resume or abandon: lock, find the flow, open the run by id. */
+/* resume or abandon: the same code as the wizard's resume prompt. */
 static int
 cmd_act(const struct cw_cfg *cfg, const char *id, int abandon)
 {
-	const struct cw_flows_entry *entry;
-	struct cw_journal_run_info info;
-	struct cw_lock *lock = NULL;
-	struct cw_flow *run = NULL;
 	struct cw_error err;
-	char path[4096], flow[32];
-	int rc = -1;
 
 	cw_error_clear(&err);
-	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1)
-		return cw_cli_report(&err);
-	if (cw_journal_run_path(cfg, id, 0, path, sizeof(path), &err) == -1)
-		goto out;
-	if (access(path, F_OK) == -1) {
-		cw_error_set(&err, CW_E_USAGE, _("there is no unfinished run '%s'"), id);
-		cw_error_hint(&err, _("'certwiz journal list' shows the runs."));
-		goto out;
-	}
-	/* The flow from the journal, or from the id when it is unreadable
-	 * (such a run can still be abandoned). */
-	if (cw_journal_read_info(path, &info, NULL, &err) == 0)
-		snprintf(flow, sizeof(flow), "%s", info.flow);
-	else if (abandon && cw_journal_flow_of_id(id, flow, sizeof(flow)) == 0)
-		cw_error_clear(&err);
-	else
-		goto out;
-	entry = cw_flows_find(flow);
-	if (!abandon && entry == NULL) {
-		cw_error_set(&err, CW_E_STATE,
-		    _("this certwiz does not know the flow '%s' of the run '%s'"), flow, id);
-		cw_error_hint(&err, _("It can only be abandoned: 'certwiz journal abandon %s'."), id);
-		goto out;
-	}
 	if (abandon) {
-		if (cw_flow_abandon_id(cfg, entry ? entry->def : NULL, id, NULL, &err) == -1)
-			goto out;
+		if (cw_runs_abandon(cfg, id, &err) == -1)
+			return cw_cli_report(&err);
 		printf(_("Run %s abandoned; its staged files were removed.\n"), id);
 	} else {
-		if (cw_flow_open_id(cfg, entry->def, id, NULL, &run, &err) == -1 ||
-		    entry->resume(run, progress_cb, NULL, &err) == -1)
-			goto out;
+		if (cw_runs_resume(cfg, id, progress_cb, NULL, &err) == -1)
+			return cw_cli_report(&err);
 		printf(_("Run %s finished.\n"), id);
 	}
-	rc = 0;
-out:
-	cw_flow_free(run);
-	cw_lock_release(lock);
-	return rc == 0 ? 0 : cw_cli_report(&err);
+	return 0;
 }
 
 int

@@ -1,4 +1,5 @@
-/* runs.c - resume or abandon a run by id (runs.h). */
+/* runs.c - resume or abandon a run by id (runs.h): the wizard's resume
+ * prompt and `certwiz journal resume|abandon` share it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@ act(const struct cw_cfg *cfg, const char *id, int abandon,
 		goto out;
 	if (access(path, F_OK) == -1) {
 		cw_error_set(err, CW_E_USAGE, _("there is no unfinished run '%s'"), id);
+		cw_error_hint(err, _("'certwiz journal list' shows the runs."));
 		goto out;
 	}
 	/* The flow from the journal, or from the id when the journal cannot
@@ -41,14 +43,13 @@ act(const struct cw_cfg *cfg, const char *id, int abandon,
 	if (!abandon && entry == NULL) {
 		cw_error_set(err, CW_E_STATE,
 		    _("this certwiz does not know the flow '%s' of the run '%s'"), flow, id);
-		cw_error_hint(err, _("It can only be abandoned. Nothing was changed."));
+		cw_error_hint(err, _("It can only be abandoned ('certwiz journal abandon %s'); nothing was changed."), id);
 		goto out;
 	}
-	if (cw_flow_open_id(cfg, entry ? entry->def : NULL, id, NULL, &run, err) == -1)
-		goto out;
+	/* Abandon by id: a journal too damaged to replay is moved aside. */
 	if (abandon)
-		rc = cw_flow_abandon(run, err);
-	else
+		rc = cw_flow_abandon_id(cfg, entry ? entry->def : NULL, id, NULL, err);
+	else if (cw_flow_open_id(cfg, entry->def, id, NULL, &run, err) == 0)
 		rc = entry->resume(run, progress, ctx, err);
 out:
 	cw_flow_free(run);

@@ -1,6 +1,5 @@
 /* runs.h - resume or abandon a journaled run by its id, for the wizard's
- * resume prompt (the CLI's `certwiz journal resume|abandon` does the same
- * in cmd-journal.c).  Each call takes the state lock for its duration,
+ * resume prompt and the CLI's `certwiz journal resume|abandon`.  Each call takes the state lock for its duration,
  * finds the run's flow in the registry (flows.h) and opens the run. */
 #ifndef CW_RUNS_H
 #define CW_RUNS_H
