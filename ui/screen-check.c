@@ -23,8 +23,8 @@ progress(void *ctx, size_t done, size_t total,
 	/* TRANSLATORS: the gauge while checking; endpoint, then ok/failed. */
 	snprintf(label, sizeof(label), _("%s: %s"), finished->endpoint,
 	    finished->ok ? _("ok") : _("FAILED"));
-	return uw_gauge_update(ctx, done, total,
-	    total ? (double)done / (double)total : 1.0, label);
+	/* "Step DONE of TOTAL", the bar at DONE/TOTAL. */
+	return uw_gauge_update(ctx, done > 0 ? done - 1 : 0, total, 1.0, label);
 }
 
 static void
@@ -101,7 +101,8 @@ ui_check_run(const struct cw_cfg *cfg)
 	cw_error_clear(&err);
 	if ((g = uw_gauge_open(title)) == NULL)
 		return 0;
-	uw_gauge_update(g, 0, 1, 0.0, _("Checking the endpoints..."));
+	uw_gauge_question(g, _("Stop the check? Nothing was changed; the endpoints not yet checked are not reported."));
+	uw_gauge_update(g, 0, 0, 0.0, _("Checking the endpoints..."));
 	rc = cw_netcheck_run(cfg, progress, g, &rep, &err);
 	cancelled = uw_gauge_cancelled(g);
 	uw_gauge_close(g);

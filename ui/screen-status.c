@@ -84,6 +84,23 @@ ntp_line(const struct cw_cfg *cfg, char *buf, size_t len)
 	cw_ntp_config_release(&c);
 }
 
+/* A SHA-256 fingerprint as two halves of 32 hex digits: the row wraps at
+ * the blank, so each half sits on a line of its own at 80 columns. */
+static const char *
+halves(const char fp[65], char buf[80])
+{
+	size_t n = strnlen(fp, 64);
+
+	memcpy(buf, fp, n);
+	buf[n] = '\0';
+	if (n == 64) {
+		memcpy(buf + 33, fp + 32, 32);
+		buf[32] = ' ';
+		buf[65] = '\0';
+	}
+	return buf;
+}
+
 struct row {
 	const char *label;
 	const char *value;
@@ -94,7 +111,7 @@ ui_status_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
 	char nb[128], na[128], ra[128], days[96], state[128], ntp[600];
-	char anchor[1200], last[CW_ERR_MSG_MAX + 64], next[128], t[32];
+	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[128], t[32];
 	struct ui_text text = { 0 };
 	struct cw_error err;
 	struct row rows[20];
@@ -115,8 +132,9 @@ ui_status_run(const struct cw_cfg *cfg)
 	rows[n++] = (struct row){ _("State:"), state };
 	if (st.have_cert) {
 		if (st.days_left >= 0)
-			snprintf(days, sizeof(days), ngettext("%ld day left",
-			    "%ld days left", (unsigned long)st.days_left), st.days_left);
+			/* TRANSLATORS: the value of "Days left:". */
+			snprintf(days, sizeof(days), ngettext("%ld day",
+			    "%ld days", (unsigned long)st.days_left), st.days_left);
 		else
 			snprintf(days, sizeof(days), ngettext("expired %ld day ago",
 			    "expired %ld days ago", (unsigned long)-st.days_left),
@@ -124,7 +142,7 @@ ui_status_run(const struct cw_cfg *cfg)
 		rows[n++] = (struct row){ _("Subject:"), st.subject };
 		rows[n++] = (struct row){ _("Issuer:"), st.issuer };
 		rows[n++] = (struct row){ _("Serial number:"), st.serial };
-		rows[n++] = (struct row){ _("SHA-256 fingerprint:"), st.fingerprint_sha256 };
+		rows[n++] = (struct row){ _("SHA-256 fingerprint:"), halves(st.fingerprint_sha256, fp) };
 		rows[n++] = (struct row){ _("Not before:"), both_times(st.not_before, nb, sizeof(nb)) };
 		rows[n++] = (struct row){ _("Not after:"), both_times(st.not_after, na, sizeof(na)) };
 		rows[n++] = (struct row){ _("Days left:"), days };
@@ -133,13 +151,16 @@ ui_status_run(const struct cw_cfg *cfg)
 			rows[n++] = (struct row){ _("Key type:"), st.key_type };
 	}
 	if (st.anchor_subject[0])
-		/* TRANSLATORS: trust anchor subject, SHA-256 fingerprint, file. */
-		snprintf(anchor, sizeof(anchor), _("%s (SHA-256 %s) in %s"),
-		    st.anchor_subject, st.anchor_fingerprint_sha256, cfg->trust_anchor);
+		/* TRANSLATORS: trust anchor subject, then its file. */
+		snprintf(anchor, sizeof(anchor), _("%s in %s"),
+		    st.anchor_subject, cfg->trust_anchor);
 	else
 		snprintf(anchor, sizeof(anchor), _("%s (missing or unreadable)"),
 		    cfg->trust_anchor);
 	rows[n++] = (struct row){ _("Trust anchor:"), anchor };
+	if (st.anchor_subject[0])
+		rows[n++] = (struct row){ _("Anchor SHA-256:"),
+		    halves(st.anchor_fingerprint_sha256, afp) };
 	if (st.last_renewal_error[0]) {
 		snprintf(last, sizeof(last), "%s: %s",
 		    cw_cert_time_rfc3339(st.last_renewal_attempt, t, sizeof(t)),

@@ -25,7 +25,7 @@ tui_start "TERM=linux '$CERTWIZ' --config '$T/certwiz.conf'"
 tui_wait "Main menu"
 tui_keys s
 tui_wait "Certificate status"
-tui_wait "not available"
+tui_wait "State:"
 tui_keys Escape q
 tui_wait "EXIT=0"
 pass "TERM=linux"
