@@ -176,14 +176,13 @@ cmd_act(const struct cw_cfg *cfg, const char *id, int abandon)
 		cw_error_hint(&err, _("It can only be abandoned: 'certwiz journal abandon %s'."), id);
 		goto out;
 	}
-	if (cw_flow_open_id(cfg, entry ? entry->def : NULL, id, NULL, &run, &err) == -1)
-		goto out;
 	if (abandon) {
-		if (cw_flow_abandon(run, &err) == -1)
+		if (cw_flow_abandon_id(cfg, entry ? entry->def : NULL, id, NULL, &err) == -1)
 			goto out;
 		printf(_("Run %s abandoned; its staged files were removed.\n"), id);
 	} else {
-		if (entry->resume(run, progress_cb, NULL, &err) == -1)
+		if (cw_flow_open_id(cfg, entry->def, id, NULL, &run, &err) == -1 ||
+		    entry->resume(run, progress_cb, NULL, &err) == -1)
 			goto out;
 		printf(_("Run %s finished.\n"), id);
 	}

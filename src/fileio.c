@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -89,6 +90,31 @@ cw_file_sync_dir(const char *path, int is_dir, struct cw_error *err)
 	return 0;
 }
 
+/* Removes ".BASE.XXXXXX" temporaries that an earlier install of the same
+ * file left when it was killed between write and rename (they may hold a
+ * private key).  Callers hold the state lock, so none is in use. */
+static void
+remove_stale_temps(const char *dir, const char *base)
+{
+	size_t bl = strlen(base);
+	struct dirent *de;
+	char p[PATH_MAX];
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (n[0] != '.' || strncmp(n + 1, base, bl) != 0 || n[1 + bl] != '.' ||
+		    strlen(n + 2 + bl) != 6 || strspn(n + 2 + bl,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
+			continue;
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, n) < sizeof(p))
+			unlink(p);
+	}
+	closedir(d);
+}
+
 int
 cw_file_install(const char *path, const void *data, size_t len, mode_t mode,
     unsigned flags, struct cw_error *err)
@@ -103,6 +129,7 @@ cw_file_install(const char *path, const void *data, size_t len, mode_t mode,
 	    (size_t)snprintf(prev, sizeof(prev), "%s.prev", path) >= sizeof(prev))
 		return cw_error_set(err, CW_E_IO, _("path too long: '%s'"), path);
 
+	remove_stale_temps(dir, base);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		cw_error_set(err, CW_E_IO, _("cannot create a temporary file in '%s'"), dir);
 		cw_error_detail(err, "%s", strerror(errno));

@@ -15,7 +15,8 @@ enum cw_file_flags {
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any
- * byte is written.  Returns 0 or -1. */
+ * byte is written.  Temporaries of path left by an earlier install that was
+ * killed are removed first.  Returns 0 or -1. */
 int cw_file_install(const char *path, const void *data, size_t len,
     mode_t mode, unsigned flags, struct cw_error *err);
 

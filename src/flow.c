@@ -519,7 +519,8 @@ cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 			/* Unreadable: refuse if it may be ours, never guess. */
 			if (cw_journal_flow_of_id(info.id, flow, sizeof(flow)) == 0 &&
 			    strcmp(flow, def->name) == 0) {
-				*err = e2;
+				if (err != NULL)
+					*err = e2;
 				cw_error_hint(err, _("Show it with 'certwiz journal show %s'; 'certwiz journal abandon %s' gives it up."),
 				    info.id, info.id);
 				goto out;
@@ -708,8 +709,10 @@ cw_flow_run(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
 				return -1;
 			}
 			if (r == 1) {
-				if (step_done(run, "check", err) == -1)
+				if (step_done(run, "check", err) == -1) {
+					step_failed(run, err);
 					return -1;
+				}
 				if (run->log)
 					cw_log_msg(run->log, CW_LOG_INFO,
 					    _("run %s: step '%s' had already taken effect"), run->id, s->name);
@@ -725,8 +728,10 @@ cw_flow_run(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
 			step_failed(run, err);
 			return -1;
 		}
-		if (step_done(run, "run", err) == -1)
+		if (step_done(run, "run", err) == -1) {
+			step_failed(run, err);
 			return -1;
+		}
 		if (run->log)
 			cw_log_msg(run->log, CW_LOG_INFO, _("run %s: step '%s' done"), run->id, s->name);
 	}
@@ -752,6 +757,31 @@ cw_flow_abandon(struct cw_flow *run, struct cw_error *err)
 	if (run->log)
 		cw_log_msg(run->log, CW_LOG_INFO, _("run %s: abandoned"), run->id);
 	return close_out(run, err);
+}
+
+int
+cw_flow_abandon_id(const struct cw_cfg *cfg, const struct cw_flow_def *def,
+    const char *run_id, void *user, struct cw_error *err)
+{
+	struct cw_flow *run = NULL;
+	int rc;
+
+	if (cw_flow_open_id(cfg, def, run_id, user, &run, err) == 0) {
+		rc = cw_flow_abandon(run, err);
+		cw_flow_free(run);
+		return rc;
+	}
+	if (err == NULL || err->code != CW_E_JOURNAL)
+		return -1;
+	/* Too damaged to record anything in: set it aside. */
+	if (run_new(cfg, def, run_id, user, &run, err) == -1 ||
+	    cw_journal_quarantine(cfg, run_id, err) == -1 ||
+	    remove_stage(run, err) == -1)
+		rc = -1;
+	else
+		rc = 0;
+	cw_flow_free(run);
+	return rc;
 }
 
 void

@@ -117,7 +117,18 @@ const char *cw_flow_id(const struct cw_flow *run);
 /* 1 if this run was resumed from an earlier process. */
 int cw_flow_resumed(const struct cw_flow *run);
 
-/* ---- additions for resuming and inspecting runs by id ---- */
+/* ---- additions for resuming and inspecting runs by id ----
+ *
+ * Notes for flow authors:
+ *  - A flow is registered with one line in flows.c (flows.h).
+ *  - The abandon hook and, on resume, the check functions may run in a
+ *    process that did not start the run (`certwiz journal abandon RUN`):
+ *    there cw_flow_user() is NULL for the hook, and whatever the resume
+ *    function set for the checks.  Make both idempotent: a crash while
+ *    closing a run out makes the next open run them again.
+ *  - Facts and intents are replayed from the journal; anything else a
+ *    resumed step needs must be a fact or derivable from the disk.
+ */
 
 /* Opens the run run_id (STATE_DIR/journal/RUN.journal) to resume or
  * abandon it.  def must be the run's flow (CW_E_STATE otherwise); it may
@@ -125,6 +136,16 @@ int cw_flow_resumed(const struct cw_flow *run);
  * only be abandoned.  The caller must hold the state lock. */
 int cw_flow_open_id(const struct cw_cfg *cfg, const struct cw_flow_def *def,
     const char *run_id, void *user, struct cw_flow **out,
+    struct cw_error *err);
+
+/* Abandons the run run_id in one call (the TUI's and CLI's "Abandon"):
+ * opens it, records it abandoned, removes its staging dir, calls the
+ * flow's abandon hook and rotates the journal.  A journal too damaged to
+ * replay is moved aside as journal/done/RUN.damaged and its staging dir
+ * removed.  def as for cw_flow_open_id (NULL: unknown flow, no hook).
+ * The caller must hold the state lock. */
+int cw_flow_abandon_id(const struct cw_cfg *cfg,
+    const struct cw_flow_def *def, const char *run_id, void *user,
     struct cw_error *err);
 
 /* Replaces the user pointer (a resume hook builds it after opening). */

@@ -725,6 +725,31 @@ cw_journal_retire(const struct cw_cfg *cfg, const char *run_id,
 	return prune_done(donedir, err);
 }
 
+int
+cw_journal_quarantine(const struct cw_cfg *cfg, const char *run_id,
+    struct cw_error *err)
+{
+	char from[PATH_MAX], to[PATH_MAX + 16], donedir[PATH_MAX];
+
+	if (cw_journal_run_path(cfg, run_id, 0, from, sizeof(from), err) == -1 ||
+	    cw_journal_run_path(cfg, run_id, 1, donedir, sizeof(donedir), err) == -1)
+		return -1;
+	snprintf(to, sizeof(to), "%s", donedir);
+	/* .damaged, not .journal: kept for inspection, never listed. */
+	memcpy(to + strlen(to) - 8, ".damaged", 9);
+	*strrchr(donedir, '/') = '\0';
+	if (cw_journal_mkdir(donedir, err) == -1)
+		return -1;
+	if (rename(from, to) == -1) {
+		cw_error_set(err, CW_E_JOURNAL, _("cannot move the journal '%s' to '%s'"), from, donedir);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	cw_fault_point("journal-rename");
+	if (cw_file_sync_dir(to, 0, err) == -1 || cw_file_sync_dir(from, 0, err) == -1)
+		return -1;
+	return 0;
+}
+
 /* ---- summaries, listing, rendering */
 
 struct info_ctx {
@@ -985,8 +1010,16 @@ cw_journal_show(const struct cw_cfg *cfg, const char *run_id, char **text,
 		cw_error_set(err, CW_E_USAGE, _("there is no run '%s'"), run_id);
 		return cw_error_hint(err, _("'certwiz journal list' shows the runs."));
 	}
-	if (cw_journal_read_info(path, &info, NULL, err) == -1)
-		return -1;
+	if (cw_journal_read_info(path, &info, NULL, err) == -1) {
+		/* Damaged: show what can be read, then what is wrong. */
+		struct cw_error e2;
+		sb_printf(&b, _("Run %s: the journal is damaged\n"), run_id);
+		sb_printf(&b, _("Journal: %s\n"), path);
+		cw_journal_replay(path, show_rec, &b, NULL, &e2);
+		sb_printf(&b, "%s%s%s\n", err->msg, err->detail[0] ? ": " : "", err->detail);
+		sb_printf(&b, "%s\n", _("'certwiz journal abandon RUN' gives the run up and keeps the damaged file in journal/done/."));
+		goto done;
+	}
 	/* TRANSLATORS: run id, flow name, state (running/failed/...). */
 	sb_printf(&b, _("Run %s (flow %s): %s\n"), info.id, info.flow, info.state);
 	if (info.last_error[0])
@@ -999,6 +1032,7 @@ cw_journal_show(const struct cw_cfg *cfg, const char *run_id, char **text,
 	if (t.torn)
 		sb_printf(&b, _("(line %zu is an incomplete record, ignored: the run was interrupted while writing it)\n"),
 		    t.torn_line);
+done:
 	if (b.oom) {
 		free(b.s);
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));

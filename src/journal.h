@@ -135,6 +135,11 @@ int cw_journal_mkdir(const char *path, struct cw_error *err);
 int cw_journal_retire(const struct cw_cfg *cfg, const char *run_id,
     struct cw_error *err);
 
+/* Moves a journal that cannot be replayed to journal/done/RUN.damaged,
+ * where it is kept for inspection and neither listed nor rotated. */
+int cw_journal_quarantine(const struct cw_cfg *cfg, const char *run_id,
+    struct cw_error *err);
+
 /* 1 if id is a plausible run id ([A-Za-z0-9_.-], no leading dot). */
 int cw_journal_valid_id(const char *id);
 

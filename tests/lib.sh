@@ -9,10 +9,28 @@ export LC_ALL=C
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cwtest.XXXXXX")
 CW_PIDS=""
+# Test secrets (OTPs, keys, passwords) a test registers with
+# `CW_TEST_SECRETS="$CW_TEST_SECRETS VALUE"` (no spaces in VALUE): on exit,
+# no journal under $T/state or log under $T/log may contain one.
+CW_TEST_SECRETS=""
+check_secrets() {
+	for s in $CW_TEST_SECRETS; do
+		for d in "$T/state" "$T/log"; do
+			[ -d "$d" ] || continue
+			if grep -r -l -F -e "$s" "$d" >&2; then
+				echo "FAIL: a test secret is in the files above" >&2
+				return 1
+			fi
+		done
+	done
+}
 cleanup() {
+	cw_rc=$?
 	for p in $CW_PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $CW_PIDS; do wait "$p" 2>/dev/null || true; done
+	check_secrets || cw_rc=1
 	rm -rf "$T"
+	exit $cw_rc
 }
 trap cleanup EXIT INT TERM
 

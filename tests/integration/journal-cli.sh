@@ -8,6 +8,7 @@
 FT="$top_builddir/tests/integration/flowtest"
 [ -x "$FT" ] || fail "no $FT (run make check)"
 SECRET="journalcli-Secret-c0ffee"
+CW_TEST_SECRETS="$CW_TEST_SECRETS $SECRET"
 printf '%s\n' "$SECRET" > "$T/secret"
 chmod 600 "$T/secret"
 write_conf
@@ -88,6 +89,23 @@ expect_out " new$"
 expect_rc 2 "$CERTWIZ" --config "$C" journal frobnicate x
 expect_rc 2 "$CERTWIZ" --config "$C" journal show
 pass "a new run starts after the abandon; bad usage exits 2"
+
+# A damaged journal: shown as far as it reads, abandoned into done/.
+expect_rc 6 "$FT" "$C" run "$T/files2" "$T/secret" three 2
+RUN2=$(ls "$T/state/journal" | sed -n 's/\.journal$//p')
+sed -i '2s/begin/bigin/' "$T/state/journal/$RUN2.journal"
+expect_rc 0 "$CERTWIZ" --config "$C" journal
+expect_out "^  $RUN2 +flowtest +failed"
+expect_out "corrupt at line 2"
+expect_rc 0 "$CERTWIZ" --config "$C" journal show "$RUN2"
+expect_out "damaged"
+expect_rc 10 "$FT" "$C" run "$T/files2" "$T/secret" three
+expect_out "corrupt at line 2"
+expect_rc 0 "$CERTWIZ" --config "$C" journal abandon "$RUN2"
+[ -f "$T/state/journal/done/$RUN2.damaged" ] || fail "damaged journal not kept"
+[ ! -e "$T/state/journal/$RUN2.journal" ] || fail "damaged journal still in place"
+expect_rc 0 "$FT" "$C" run "$T/files2" "$T/secret" three
+pass "a damaged journal is refused, shown, abandoned and kept aside"
 
 if grep -r -l -F "$SECRET" "$T/state" "$T/log"; then
 	fail "the secret is in the files above"

@@ -158,6 +158,22 @@ test_fileio_readonly_dir_keeps_old(void **state)
 	assert_int_equal(count_entries(ro), 1);
 }
 
+/* A temporary left by a killed install of the same file is removed; other
+ * files are not. */
+static void
+test_fileio_install_removes_stale_temporaries(void **state)
+{
+	const char *dir = *state;
+	struct cw_error err;
+
+	tu_write(tu_path(dir, ".key.pem.Ab3xYz"), "half a key", 0600);
+	tu_write(tu_path(dir, ".key.pem.keepme1"), "not ours", 0600);
+	tu_write(tu_path(dir, ".cert.pem.Ab3xYz"), "another file's", 0600);
+	assert_int_equal(cw_file_install(tu_path(dir, "key.pem"), "k\n", 2, 0600, 0, &err), 0);
+	assert_null(tu_read(tu_path(dir, ".key.pem.Ab3xYz")));
+	assert_int_equal(count_entries(dir), 3);
+}
+
 static void
 test_fileio_mkdirs(void **state)
 {
@@ -201,6 +217,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fileio_mode_applied_despite_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_failure_before_rename_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_readonly_dir_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fileio_install_removes_stale_temporaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_mkdirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fileio_read_capped, setup, teardown),
 	};

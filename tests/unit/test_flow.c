@@ -333,6 +333,47 @@ test_flow_abandon(void **state)
 	assert_int_equal(err.code, CW_E_USAGE);
 }
 
+static void
+test_flow_abandon_damaged_journal(void **state)
+{
+	struct fx *f = *state;
+	struct cw_flow *run = NULL;
+	struct cw_error err;
+	char id[96], path[4096], stage[4096], *text;
+
+	f->c.fail_at = 2;
+	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs, 2, &f->c, &run, &err), 0);
+	assert_int_equal(cw_flow_run(run, NULL, NULL, &err), -1);
+	snprintf(id, sizeof(id), "%s", cw_flow_id(run));
+	snprintf(stage, sizeof(stage), "%s", cw_flow_stage_dir(run));
+	cw_flow_free(run);
+	assert_int_equal(cw_journal_run_path(&f->cfg, id, 0, path, sizeof(path), &err), 0);
+	text = tu_read(path);
+	*strchr(text, ' ') = '#';	/* line 1 damaged */
+	tu_write(path, text, 0600);
+	free(text);
+
+	/* Refused, never guessed: neither resumed nor replaced. */
+	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs, 2, &f->c, &run, &err), -1);
+	assert_int_equal(err.code, CW_E_JOURNAL);
+	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs2, 2, &f->c, &run, &err), -1);
+	assert_int_equal(err.code, CW_E_JOURNAL);
+	assert_int_equal(cw_journal_show(&f->cfg, id, &text, &err), 0);
+	assert_non_null(strstr(text, "line 1"));
+	free(text);
+
+	assert_int_equal(cw_flow_abandon_id(&f->cfg, &def, id, &f->c, &err), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(access(stage, F_OK), -1);
+	assert_int_equal(cw_journal_run_path(&f->cfg, id, 1, path, sizeof(path), &err), 0);
+	strcpy(path + strlen(path) - 8, ".damaged");
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(count_runs(f, 1), 0);
+	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs, 2, &f->c, &run, &err), 0);
+	assert_int_equal(cw_flow_resumed(run), 0);
+	cw_flow_free(run);
+}
+
 static int
 cancel_at_2(void *ctx, size_t step, size_t nsteps, double fraction, const char *label)
 {
@@ -414,6 +455,50 @@ test_flow_power_loss_every_offset(void **state)
 	free(orig);
 }
 
+/* Replay of every prefix of a journal, cut at every byte: the steps it
+ * reports done are exactly those whose whole "done" line (newline
+ * included) is in the prefix. */
+static void
+test_flow_replay_every_prefix(void **state)
+{
+	struct fx *f = *state;
+	struct cw_flow *run = NULL;
+	struct cw_error err;
+	char id[96], path[4096], *orig;
+	size_t len, startlen;
+
+	f->c.fail_at = 2;
+	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs, 2, &f->c, &run, &err), 0);
+	assert_int_equal(cw_flow_run(run, NULL, NULL, &err), -1);
+	snprintf(id, sizeof(id), "%s", cw_flow_id(run));
+	cw_flow_free(run);
+	assert_int_equal(cw_journal_run_path(&f->cfg, id, 0, path, sizeof(path), &err), 0);
+	orig = tu_read(path);
+	len = strlen(orig);
+	startlen = (size_t)(strchr(orig, '\n') - orig) + 1;
+	for (size_t cut = startlen; cut <= len; cut++) {
+		size_t want = 0;
+		FILE *fp;
+
+		for (const char *p = orig; p < orig + cut; ) {
+			const char *nl = memchr(p, '\n', (size_t)(orig + cut - p));
+			if (nl == NULL)
+				break;
+			if (strstr(p, " done step=") != NULL && strstr(p, " done step=") < nl)
+				want++;
+			p = nl + 1;
+		}
+		assert_non_null(fp = fopen(path, "w"));
+		assert_int_equal(fwrite(orig, 1, cut, fp), cut);
+		assert_int_equal(fclose(fp), 0);
+		assert_int_equal(cw_flow_open_id(&f->cfg, &def, id, &f->c, &run, &err), 0);
+		assert_int_equal(cw_flow_next_step(run), want);
+		cw_flow_free(run);
+	}
+	assert_int_equal(len > startlen + 300, 1);	/* the loop saw records */
+	free(orig);
+}
+
 static void
 test_flow_registry_lookup(void **state)
 {
@@ -441,8 +526,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flow_check_skips_step_that_took_effect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_other_inputs_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_abandon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_abandon_damaged_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_cancel_between_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow_power_loss_every_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_replay_every_prefix, setup, teardown),
 		cmocka_unit_test(test_flow_registry_lookup),
 	};
 
