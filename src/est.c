@@ -65,7 +65,6 @@ struct cw_est {
 	enum cw_est_delivery delivery;
 	long status;
 	unsigned polls;
-	enum cw_est_phase phase;
 };
 
 /* ---- allocators that wipe what libcurl frees (its copies of headers) */
@@ -489,7 +488,6 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, est);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
-	est->phase = CW_EST_PHASE_TRANSFER;
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &est->status);
 	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -598,46 +596,33 @@ media_type_is(const char *ctype, const char *want)
 }
 
 static int
-decode_body(struct cw_est *est, const char *op, unsigned char **der,
-    size_t *derlen, struct cw_error *err)
+decode_body(const char *op, const char *body, size_t len, int binary,
+    unsigned char **der, size_t *derlen, struct cw_error *err)
 {
 	EVP_ENCODE_CTX *ctx = NULL;
 	unsigned char *out = NULL;
-	int n = 0, m = 0, binary = 0;
+	int n = 0, m = 0;
 
 	*der = NULL;
-#if LIBCURL_VERSION_NUM >= 0x075300
-	{
-		struct curl_header *h = NULL;
-
-		/* RFC 8951: base64 always; a server that says binary is taken
-		 * at its word. */
-		if (curl_easy_header(est->curl, "Content-Transfer-Encoding", 0,
-		    CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL &&
-		    (strcasecmp(h->value, "binary") == 0 ||
-		    strcasecmp(h->value, "8bit") == 0))
-			binary = 1;
-	}
-#endif
-	if (est->body_len == 0)
+	if (len == 0)
 		return cw_error_set(err, CW_E_PROTO,
 		    _("the EST server's answer to '%s' is empty"), op);
 	if (binary) {
-		if ((out = malloc(est->body_len)) == NULL)
+		if ((out = malloc(len)) == NULL)
 			return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
-		memcpy(out, est->body, est->body_len);
+		memcpy(out, body, len);
 		*der = out;
-		*derlen = est->body_len;
+		*derlen = len;
 		return 0;
 	}
-	if ((out = malloc(est->body_len / 4 * 3 + 80)) == NULL ||
+	if ((out = malloc(len / 4 * 3 + 80)) == NULL ||
 	    (ctx = EVP_ENCODE_CTX_new()) == NULL) {
 		free(out);
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 	}
 	EVP_DecodeInit(ctx);
-	if (EVP_DecodeUpdate(ctx, out, &n, (unsigned char *)est->body,
-	    (int)est->body_len) < 0 || EVP_DecodeFinal(ctx, out + n, &m) < 0 ||
+	if (EVP_DecodeUpdate(ctx, out, &n, (const unsigned char *)body,
+	    (int)len) < 0 || EVP_DecodeFinal(ctx, out + n, &m) < 0 ||
 	    n + m == 0) {
 		EVP_ENCODE_CTX_free(ctx);
 		free(out);
@@ -721,21 +706,20 @@ join_pem(const struct cw_est_certs *certs, size_t from, char **out)
 	return 0;
 }
 
-/* Parses the 200 answer.  csr: the request (enroll) or NULL (cacerts). */
+/* Parses a 200 answer.  csr: the request (enroll) or NULL (cacerts). */
 static int
-parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
-    struct cw_est_certs *certs, struct cw_error *err)
+parse_certs(const char *op, const char *ctype, const char *cte,
+    const char *body, size_t len, X509_REQ *csr, struct cw_est_certs *certs,
+    struct cw_error *err)
 {
 	STACK_OF(X509) *sk = NULL;
 	const unsigned char *p;
 	unsigned char *der = NULL;
 	size_t derlen = 0, i, k;
 	PKCS7 *p7 = NULL;
-	char *ctype = NULL;
-	int leaf = -1, ret = -1;
+	int leaf = -1, ret = -1, binary;
 
 	memset(certs, 0, sizeof(*certs));
-	curl_easy_getinfo(est->curl, CURLINFO_CONTENT_TYPE, &ctype);
 	if (ctype == NULL || (!media_type_is(ctype, "application/pkcs7-mime") &&
 	    !media_type_is(ctype, "application/x-pkcs7-mime"))) {
 		cw_error_set(err, CW_E_PROTO,
@@ -745,7 +729,11 @@ parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
 		    "service. Nothing was installed."));
 		goto out;
 	}
-	if (decode_body(est, op, &der, &derlen, err) < 0)
+	/* RFC 8951: always base64; a server that says binary is taken at its
+	 * word. */
+	binary = cte != NULL && (strcasecmp(cte, "binary") == 0 ||
+	    strcasecmp(cte, "8bit") == 0);
+	if (decode_body(op, body, len, binary, &der, &derlen, err) < 0)
 		goto out;
 	p = der;
 	if ((p7 = d2i_PKCS7(NULL, &p, (long)derlen)) == NULL ||
@@ -801,6 +789,48 @@ out:
 		cw_est_certs_release(certs);
 	PKCS7_free(p7);
 	free(der);
+	return ret;
+}
+
+/* The 200 answer of the last request. */
+static int
+parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	const char *cte = NULL;
+	char *ctype = NULL;
+
+	curl_easy_getinfo(est->curl, CURLINFO_CONTENT_TYPE, &ctype);
+#if LIBCURL_VERSION_NUM >= 0x075300
+	{
+		struct curl_header *h = NULL;
+
+		if (curl_easy_header(est->curl, "Content-Transfer-Encoding", 0,
+		    CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL)
+			cte = h->value;
+	}
+#endif
+	return parse_certs(op, ctype, cte, est->body, est->body_len, csr, certs, err);
+}
+
+int
+cw_est_parse_certs(const char *content_type, const char *cte,
+    const void *body, size_t len, const void *csr, size_t csrlen,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	X509_REQ *req = NULL;
+	int ret;
+
+	memset(certs, 0, sizeof(*certs));
+	if (len > MAX_RESPONSE)
+		return cw_error_set(err, CW_E_PROTO,
+		    _("the EST server's answer to '%s' is larger than %d bytes"),
+		    csr ? "simpleenroll" : "cacerts", MAX_RESPONSE);
+	if (csr != NULL && load_csr(csr, csrlen, &req, err) < 0)
+		return -1;
+	ret = parse_certs(csr ? "simpleenroll" : "cacerts", content_type, cte,
+	    body, len, req, certs, err);
+	X509_REQ_free(req);
 	return ret;
 }
 

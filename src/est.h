@@ -123,6 +123,16 @@ int cw_est_simpleenroll(struct cw_est *est, const char *serial,
 int cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
     struct cw_est_certs *certs, struct cw_error *err);
 
+/* Parses an EST answer as the requests above do (for tests, fuzzing and
+ * answers obtained otherwise): content_type must be application/pkcs7-mime
+ * (parameters ignored), cte is the Content-Transfer-Encoding header or
+ * NULL, body base64 (or DER when cte says binary), at most 1 MiB.  With
+ * csr (PEM or DER) the certificate for its key must be there and comes
+ * first (else CW_E_CRYPTO).  Errors: CW_E_PROTO, CW_E_CRYPTO. */
+int cw_est_parse_certs(const char *content_type, const char *cte,
+    const void *body, size_t len, const void *csr, size_t csrlen,
+    struct cw_est_certs *certs, struct cw_error *err);
+
 /* After a request: how far it got, and the last HTTP status (0 if none). */
 enum cw_est_delivery cw_est_delivery(const struct cw_est *est);
 long cw_est_http_status(const struct cw_est *est);

@@ -13,6 +13,10 @@
  */
 #define CW_FLOWS(FLOW) \
 	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
+	FLOW(cw_enroll_flow, cw_enroll_resume) \
+	FLOW(cw_renew_flow, cw_renew_resume) \
+	FLOW(cw_sc3_backup_flow, cw_sc3_backup_resume) \
+	FLOW(cw_sc3_restore_flow, cw_sc3_restore_resume) \
 	/* end of the list */
 
 #define DECLARE(def, resume) \

@@ -1,12 +1,150 @@
-/* screen-cert.c - Install device certificate (OTP). */
+/* screen-cert.c - Install device certificate (OTP): the seed's steps and
+ * the OTP rules, then the enrollment flow (src/enroll.h) under a gauge;
+ * the flow's questions (CA fingerprint, OTP in a masked field, the one
+ * confirmation before sending) come up as dialogs; at the end the
+ * certificate's summary. */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../src/cert.h"
+#include "../src/enroll.h"
 #include "../src/i18n.h"
+#include "../src/lock.h"
+#include "../src/secret.h"
 #include "screens.h"
+#include "widgets.h"
+
+#define TITLE _("Install device certificate (OTP)")
+
+static int
+cancelled(struct cw_error *err)
+{
+	cw_error_set(err, CW_E_CANCELLED, _("enrollment cancelled"));
+	return cw_error_hint(err, _("No OTP was sent by this step; the journal keeps the run."));
+}
+
+static int
+tui_confirm_ca(void *ctx, const char *subject, const char *fingerprint,
+    int *yes, struct cw_error *err)
+{
+	char text[1024];
+	int rc;
+
+	(void)ctx;
+	snprintf(text, sizeof(text),
+	    _("No trust anchor is installed. The enrollment service offers this CA:\n\n%s\n\nSHA-256:\n%.32s\n%s\n\nTrust it only if the fingerprint is the one your support portal shows."),
+	    subject, fingerprint, fingerprint + (strlen(fingerprint) > 32 ? 32 : strlen(fingerprint)));
+	rc = uw_yesno(_("Trust the enrollment CA?"), text, 1);
+	if (rc == UW_QUIT)
+		return cancelled(err);
+	*yes = rc == UW_OK;
+	return 0;
+}
+
+static int
+tui_read_otp(void *ctx, int again, struct cw_secret **out, struct cw_error *err)
+{
+	struct cw_secret *s = cw_secret_new(CW_ENROLL_OTP_CAP);
+	int rc;
+
+	(void)ctx;
+	if (s == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	rc = uw_password(_("One-time password"),
+	    again ? _("That was not an OTP (8 to 64 letters and digits). Paste it again:") :
+	    _("Paste the OTP from the support portal. It is valid 60 minutes and works once:"), s);
+	if (rc != UW_OK) {
+		cw_secret_free(s);
+		return cancelled(err);
+	}
+	*out = s;
+	return 0;
+}
+
+static int
+tui_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
+    struct cw_error *err)
+{
+	char text[2048], reach[128] = "";
+	int rc;
+
+	(void)ctx;
+	if (s->endpoint_ms >= 0)
+		snprintf(reach, sizeof(reach), _("reachable, verified TLS in %ld ms"), s->endpoint_ms);
+	snprintf(text, sizeof(text),
+	    _("Checked:\n  Time: %s\n  Service: %s\n  %s\n  Trust anchor: %s\n  SHA-256 %.32s\n          %s\n  Key: %s, new, stays on this appliance\n  Install into: %s\n\n%sThe OTP works once: if this request fails, you need a new one. Send the request now?"),
+	    s->time_status, s->url, reach, s->anchor_subject, s->anchor_fingerprint,
+	    s->anchor_fingerprint + (strlen(s->anchor_fingerprint) > 32 ? 32 : strlen(s->anchor_fingerprint)),
+	    s->key_type ? s->key_type : "?", s->cert_dir,
+	    s->resend ? _("The same request as in the interrupted attempt is sent again.\n") : "");
+	rc = uw_yesno(_("Send the request?"), text, 1);
+	if (rc == UW_QUIT)
+		return cancelled(err);
+	*yes = rc == UW_OK;
+	return 0;
+}
+
+static void
+tui_notice(void *ctx, const char *text)
+{
+	(void)ctx;
+	(void)uw_msgbox(TITLE, text);
+}
+
+static const struct cw_enroll_ops tui_ops = {
+	tui_confirm_ca, tui_read_otp, tui_confirm_send, tui_notice, NULL,
+};
+
+void
+ui_cert_install_resume_ops(void)
+{
+	cw_enroll_set_resume_ops(&tui_ops);
+}
+
+static int
+enroll_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	const struct cw_cfg *cfg = arg;
+	struct cw_enroll e = { &tui_ops, NULL, 0 };
+	struct cw_lock *lock = NULL;
+	int rc;
+
+	if (cw_lock_acquire(cfg->state_dir, &lock, err) == -1)
+		return -1;
+	rc = cw_enroll_run(cfg, &e, progress, ctx, err);
+	cw_lock_release(lock);
+	return rc;
+}
 
 int
 ui_cert_run(const struct cw_cfg *cfg)
 {
-	(void)cfg;
-	return ui_not_available(_("Install device certificate (OTP)"), "cert fetch");
+	struct cw_cert_status st;
+	struct cw_error err;
+	char text[2048], na[32];
+	int rc;
+
+	rc = uw_yesno(TITLE,
+	    _("1. Generate the one-time password (OTP) in the support portal for this device's serial number.\n"
+	      "2. certwiz checks the time, the enrollment service, its CA and the install directory, and makes a new key and request.\n"
+	      "3. Paste the OTP. It is valid for 60 minutes and works once: a failed fetch uses it up, so everything that can fail is checked before it is sent.\n"
+	      "4. certwiz fetches, verifies and installs the certificate; the previous one is kept.\n\n"
+	      "Start?"), 0);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	rc = ui_run_with_gauge(TITLE, enroll_work, (void *)cfg);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	cw_error_clear(&err);
+	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1 || !st.have_cert)
+		return uw_msgbox(TITLE, _("The device certificate is installed.")) == UW_QUIT ? UW_QUIT : 0;
+	snprintf(text, sizeof(text),
+	    _("The device certificate is installed.\n\nSubject: %s\nIssuer: %s\nSHA-256: %.32s\n         %s\nValid until: %s (%ld days)\nKey: %s"),
+	    st.subject, st.issuer, st.fingerprint_sha256, st.fingerprint_sha256 + 32,
+	    cw_cert_time_rfc3339(st.not_after, na, sizeof(na)), st.days_left, st.key_type);
+	return uw_msgbox(TITLE, text) == UW_QUIT ? UW_QUIT : 0;
 }

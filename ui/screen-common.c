@@ -13,9 +13,13 @@ ui_not_available(const char *title, const char *subcommand)
 {
 	char text[768];
 
-	snprintf(text, sizeof(text),
-	    _("This screen is not available in this version of certwiz: the part that does the work has not been built in yet. Nothing was changed.\n\nThe command 'certwiz %s' will do the same job once it is available."),
-	    subcommand);
+	if (subcommand != NULL)
+		snprintf(text, sizeof(text),
+		    _("This screen is not available in this version of certwiz yet. Nothing was changed.\n\nThe command 'certwiz %s' does this job; see 'certwiz --help'."),
+		    subcommand);
+	else
+		snprintf(text, sizeof(text), "%s",
+		    _("This job is not available in this version of certwiz yet, neither here nor on the command line. Nothing was changed."));
 	return uw_msgbox(title, text) == UW_QUIT ? UW_QUIT : 0;
 }
 

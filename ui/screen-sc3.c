@@ -8,12 +8,12 @@ int
 ui_sc3_backup_run(const struct cw_cfg *cfg)
 {
 	(void)cfg;
-	return ui_not_available(_("Back up SC3"), "sc3 backup");
+	return ui_not_available(_("Back up SC3"), NULL);
 }
 
 int
 ui_sc3_restore_run(const struct cw_cfg *cfg)
 {
 	(void)cfg;
-	return ui_not_available(_("Restore SC3"), "sc3 restore");
+	return ui_not_available(_("Restore SC3"), NULL);
 }

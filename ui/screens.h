@@ -16,6 +16,8 @@ struct cw_cfg;
 int ui_check_run(const struct cw_cfg *cfg);
 int ui_ntp_run(const struct cw_cfg *cfg);
 int ui_cert_run(const struct cw_cfg *cfg);
+/* Makes a resumed enrollment run ask through the wizard's dialogs. */
+void ui_cert_install_resume_ops(void);
 int ui_status_run(const struct cw_cfg *cfg);
 int ui_sc3_backup_run(const struct cw_cfg *cfg);
 int ui_sc3_restore_run(const struct cw_cfg *cfg);
@@ -25,8 +27,9 @@ int ui_logs_run(const struct cw_cfg *cfg);
  * journal).  Returns UW_QUIT or 0. */
 int ui_resume_offer(const struct cw_cfg *cfg);
 
-/* Shared by the screens whose backend is not in this build yet: says so,
- * names the subcommand, and that nothing was changed. */
+/* Shared by the screens not written yet: says so, that nothing was
+ * changed, and names the subcommand that does the job (NULL: none does
+ * yet). */
 int ui_not_available(const char *title, const char *subcommand);
 
 /* Shows a backend error (message, detail, hint) in a message box. */

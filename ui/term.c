@@ -205,6 +205,21 @@ want_plain(void)
 	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO);
 }
 
+/* Plain mode blocks in fgets(): there the quit signals must interrupt the
+ * read (no SA_RESTART) or SIGTERM would wait for the next Enter. */
+static void
+plain_signals(void)
+{
+	struct sigaction sa;
+
+	S.plain = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int
 uw_begin(void)
 {
@@ -221,7 +236,7 @@ uw_begin(void)
 		sigaction(sigs[i], &sa, &S.old[i]);
 	S.active = 1;
 	if (want_plain()) {
-		S.plain = 1;
+		plain_signals();
 		return 0;
 	}
 	settle_size();
@@ -230,7 +245,7 @@ uw_begin(void)
 		set_term(S.scr);
 		reset_prog_mode();
 	} else if ((S.scr = newterm(NULL, stdout, stdin)) == NULL) {
-		S.plain = 1;
+		plain_signals();
 		return 0;
 	}
 	set_term(S.scr);
@@ -240,7 +255,7 @@ uw_begin(void)
 		endwin();
 		delscreen(S.scr);
 		S.scr = NULL;
-		S.plain = 1;
+		plain_signals();
 		return 0;
 	}
 	if (getenv("ESCDELAY") == NULL)
@@ -551,9 +566,8 @@ uw__frame(struct uw_frame *f, int h, int w, const char *title)
 	box(f->win, 0, 0);
 	if (title != NULL && *title) {
 		mvwaddch(f->win, 0, 2, ' ');
-		int n = uw__put(f->win, 0, 3, title, strlen(title), w - 6);
+		uw__put(f->win, 0, 3, title, strlen(title), w - 6);
 		waddch(f->win, ' ');
-		(void)n;
 	}
 	return 0;
 }

@@ -103,7 +103,8 @@ uw_gauge_update(void *ctx, size_t step, size_t nsteps, double fraction,
 	if (label != NULL && strcmp(label, g->label) != 0) {
 		snprintf(g->label, sizeof(g->label), "%s", label);
 		if (uw_plain())
-			printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
+			printf("[%zu/%zu] %s\n",
+			    step + 1 > nsteps ? nsteps : step + 1, nsteps, label);
 	}
 	g->step = step;
 	g->nsteps = nsteps;

@@ -1,33 +1,109 @@
-/* w-list.c - menu, check list and radio list: one list of items with a
- * shortcut key each, scrolled when longer than the screen. */
+/* w-list.c - menu, check list and radio list, on the ncurses menu library:
+ * one list of items with a shortcut key each, scrolled by the library when
+ * longer than the screen.  Each item's text is "[X] k  Label" (check),
+ * "(*) k  Label" (radio) or "k  Label" (menu), kept in buffers this call
+ * owns; a toggle rewrites the mark in place (same length) and re-posts. */
 #include "config.h"
 
+#include <menu.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../src/i18n.h"
 #include "uw-int.h"
 
-enum kind { MENU, CHECK, RADIO };
+enum kind { K_MENU, K_CHECK, K_RADIO };
+
+struct list {
+	ITEM **items;
+	char **names;
+	MENU *menu;
+	WINDOW *sub;
+	size_t n;
+};
+
+static void
+set_mark(struct list *l, size_t i, enum kind kind, int on)
+{
+	if (kind == K_CHECK)
+		l->names[i][1] = on ? 'X' : ' ';
+	else if (kind == K_RADIO)
+		l->names[i][1] = on ? '*' : ' ';
+}
+
+static void
+list_free(struct list *l)
+{
+	if (l->menu != NULL) {
+		unpost_menu(l->menu);
+		free_menu(l->menu);
+	}
+	for (size_t i = 0; l->items != NULL && i < l->n; i++)
+		if (l->items[i] != NULL)
+			free_item(l->items[i]);
+	for (size_t i = 0; l->names != NULL && i < l->n; i++)
+		free(l->names[i]);
+	free(l->items);
+	free(l->names);
+	if (l->sub != NULL)
+		delwin(l->sub);
+}
+
+static int
+list_new(struct list *l, const struct uw_item *items, size_t n, const int *on,
+    enum kind kind)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = n;
+	l->items = calloc(n + 1, sizeof(*l->items));
+	l->names = calloc(n, sizeof(*l->names));
+	if (l->items == NULL || l->names == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(items[i].label) + 16;
+
+		if ((l->names[i] = malloc(len)) == NULL)
+			return -1;
+		snprintf(l->names[i], len, "%s%c  %s",
+		    kind == K_CHECK ? "[ ] " : kind == K_RADIO ? "( ) " : "",
+		    items[i].key ? items[i].key : ' ', items[i].label);
+		if (kind != K_MENU)
+			set_mark(l, i, kind, on[i]);
+		if ((l->items[i] = new_item(l->names[i], "")) == NULL)
+			return -1;
+	}
+	if ((l->menu = new_menu(l->items)) == NULL)
+		return -1;
+	menu_opts_off(l->menu, O_SHOWDESC);
+	set_menu_mark(l->menu, "");
+	set_menu_fore(l->menu, A_REVERSE);
+	set_menu_back(l->menu, A_NORMAL);
+	set_menu_grey(l->menu, A_NORMAL);
+	return 0;
+}
 
 static int
 list(const char *title, const char *text, const struct uw_item *items,
     size_t n, size_t *sel, int *on, enum kind kind)
 {
 	const char *labels[2] = { _("OK"),
-	    kind == MENU ? _("Back") : _("Cancel") };
+	    kind == K_MENU ? _("Back") : _("Cancel") };
 	struct uw_frame f = { 0 };
-	size_t cur = *sel < n ? *sel : 0, top = 0;
+	struct list l;
+	size_t cur = *sel < n ? *sel : 0;
 	int focus = 0;		/* 0 list, 1 OK, 2 Back/Cancel */
 	int rc = UW_ERROR;
 
+	if (list_new(&l, items, n, on, kind) == -1)
+		goto out;
 	for (;;) {
 		int iw = 0, tw = text != NULL ? (int)uw_text_width(text) : 0;
-		int w, h, rows, vis, pre = kind == MENU ? 3 : 7, cy, cx;
+		int w, h, rows, vis, cy, cx, y0;
 
 		for (size_t i = 0; i < n; i++)
-			if ((int)uw_text_width(items[i].label) > iw)
-				iw = (int)uw_text_width(items[i].label);
-		w = iw + pre + 8;
+			if ((int)uw_text_width(l.names[i]) > iw)
+				iw = (int)uw_text_width(l.names[i]);
+		w = iw + 8;
 		if (w < 40)
 			w = 40;
 		if (tw > 72)
@@ -49,44 +125,33 @@ list(const char *title, const char *text, const struct uw_item *items,
 			}
 			h = 1 + rows + (rows ? 1 : 0) + vis + 3;
 		}
-		if (cur < top)
-			top = cur;
-		if (cur >= top + (size_t)vis)
-			top = cur - (size_t)vis + 1;
+		/* The subwindow goes first: a window with one cannot be
+		 * deleted, and the frame may replace its window. */
+		unpost_menu(l.menu);
+		if (l.sub != NULL)
+			delwin(l.sub);
+		l.sub = NULL;
 		if (uw__frame(&f, h, w, title) == -1)
 			break;
 		if (rows > 0)
 			uw__put_wrapped(f.win, 1, 2, text, f.w - 4, rows);
-		int y0 = 1 + rows + (rows ? 1 : 0);
-		cy = y0;
-		cx = 2;
-		for (int r = 0; r < vis && top + (size_t)r < n; r++) {
-			size_t i = top + (size_t)r;
-			char mark[8] = "";
-
-			if (i == cur && focus == 0)
-				wattron(f.win, A_REVERSE);
-			if (kind == CHECK)
-				snprintf(mark, sizeof(mark), "[%c] ", on[i] ? 'X' : ' ');
-			else if (kind == RADIO)
-				snprintf(mark, sizeof(mark), "(%c) ", on[i] ? '*' : ' ');
-			mvwprintw(f.win, y0 + r, 2, "%s%c  ", mark,
-			    items[i].key ? items[i].key : ' ');
-			uw__put(f.win, y0 + r, getcurx(f.win), items[i].label,
-			    strlen(items[i].label), f.w - getcurx(f.win) - 2);
-			if (i == cur && focus == 0) {
-				/* the whole row shows the selection */
-				while (getcurx(f.win) < f.w - 2)
-					waddch(f.win, ' ');
-				wattroff(f.win, A_REVERSE);
-				cy = y0 + r;
-				cx = 2;
-			}
-		}
-		if (top > 0)
+		y0 = 1 + rows + (rows ? 1 : 0);
+		l.sub = derwin(f.win, vis, f.w - 4, y0, 2);
+		if (l.sub == NULL)
+			break;
+		set_menu_win(l.menu, f.win);
+		set_menu_sub(l.menu, l.sub);
+		set_menu_format(l.menu, vis, 1);
+		set_menu_fore(l.menu, focus == 0 ? A_REVERSE : A_NORMAL);
+		if (post_menu(l.menu) != E_OK)
+			break;
+		set_current_item(l.menu, l.items[cur]);
+		if (top_row(l.menu) > 0)
 			mvwaddch(f.win, y0, f.w - 1, ACS_UARROW);
-		if (top + (size_t)vis < n)
+		if (top_row(l.menu) + vis < (int)n)
 			mvwaddch(f.win, y0 + vis - 1, f.w - 1, ACS_DARROW);
+		cy = y0 + (int)cur - top_row(l.menu);
+		cx = 2;
 		int bx = uw__buttons(&f, f.h - 2, labels, 2, focus - 1);
 		if (focus > 0) {
 			cy = f.h - 2;
@@ -137,39 +202,46 @@ list(const char *title, const char *text, const struct uw_item *items,
 			continue;
 		}
 		if (enter) {
-			if (kind == RADIO) {
+			if (kind == K_RADIO)
 				for (size_t i = 0; i < n; i++)
 					on[i] = i == cur;
-			}
 			rc = UW_OK;
 			break;
 		}
 		if (k.is_key) {
+			int req = 0;
+
 			switch (k.ch) {
-			case KEY_UP: if (cur > 0) cur--; break;
-			case KEY_DOWN: if (cur + 1 < n) cur++; break;
-			case KEY_HOME: cur = 0; break;
-			case KEY_END: cur = n - 1; break;
-			case KEY_PPAGE: cur = cur > 5 ? cur - 5 : 0; break;
-			case KEY_NPAGE: cur = cur + 5 < n ? cur + 5 : n - 1; break;
+			case KEY_UP: req = REQ_UP_ITEM; break;
+			case KEY_DOWN: req = REQ_DOWN_ITEM; break;
+			case KEY_HOME: req = REQ_FIRST_ITEM; break;
+			case KEY_END: req = REQ_LAST_ITEM; break;
+			case KEY_PPAGE: req = REQ_SCR_UPAGE; break;
+			case KEY_NPAGE: req = REQ_SCR_DPAGE; break;
 			case KEY_RIGHT: focus = 1; break;
 			default: break;
 			}
+			if (req != 0) {
+				menu_driver(l.menu, req);
+				cur = (size_t)item_index(current_item(l.menu));
+			}
 			continue;
 		}
-		if (k.ch == L' ' && kind != MENU) {
-			if (kind == RADIO)
-				for (size_t i = 0; i < n; i++)
+		if (k.ch == L' ' && kind != K_MENU) {
+			for (size_t i = 0; i < n; i++) {
+				if (kind == K_RADIO)
 					on[i] = i == cur;
-			else
-				on[cur] = !on[cur];
+				else if (i == cur)
+					on[i] = !on[i];
+				set_mark(&l, i, kind, on[i]);
+			}
 			continue;
 		}
 		for (size_t i = 0; i < n; i++)
 			if (items[i].key && uw__lower(k.ch) ==
 			    uw__lower((wint_t)(unsigned char)items[i].key)) {
 				cur = i;
-				if (kind == MENU) {
+				if (kind == K_MENU) {
 					rc = UW_OK;
 					goto out;
 				}
@@ -179,6 +251,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 out:
 	*sel = cur;
 	uw__hint(NULL);
+	list_free(&l);
 	uw__frame_free(&f);
 	return rc;
 }
@@ -191,7 +264,7 @@ uw_menu(const char *title, const char *text, const struct uw_item *items,
 		return UW_ERROR;
 	if (uw_plain())
 		return uw__plain_menu(title, text, items, nitems, sel);
-	return list(title, text, items, nitems, sel, NULL, MENU);
+	return list(title, text, items, nitems, sel, NULL, K_MENU);
 }
 
 int
@@ -210,5 +283,5 @@ uw_checklist(const char *title, const char *text,
 			sel = i;
 			break;
 		}
-	return list(title, text, items, nitems, &sel, on, radio ? RADIO : CHECK);
+	return list(title, text, items, nitems, &sel, on, radio ? K_RADIO : K_CHECK);
 }

@@ -24,8 +24,11 @@ run() {	# run NAME TERM CMD: median of RUNS, one JSON line per run
 	done
 }
 
+write_conf
 for term in vt100 xterm-256color; do
 	run certwiz $term "$DEMO" bench
+	# For information: the real wizard's main menu, Enter to its first screen.
+	run wizard $term "$CERTWIZ" --config "$T/certwiz.conf"
 	if command -v dialog >/dev/null 2>&1; then
 		run dialog $term sh -c 'exec dialog --inputbox "NTP server" 8 40 --and-widget --inputbox "NTP key ID" 8 40 2>/dev/null'
 	fi
@@ -51,6 +54,10 @@ for term in ("vt100", "xterm-256color"):
     for n, r in res.items():
         if r:
             print(f"  {n:10} {r['first']:8.0f} {r['first_s']*1000:6.1f} {r['rss_kib']:8.0f} {r['key']:6.0f} {r['backspace']:5.0f} {r['transition']:8.0f}")
+    wz = load("wizard", term)
+    if wz:
+        print(f"  (wizard main menu, for information: first {wz['first']:.0f} B in {wz['first_s']*1000:.1f} ms, "
+              f"RSS {wz['rss_kib']:.0f} KiB, Enter to the next box {wz['transition']:.0f} B)")
     c = res["certwiz"]
     for other in ("dialog", "whiptail"):
         o = res[other]

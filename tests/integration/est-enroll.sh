@@ -70,6 +70,15 @@ enroll_rc 0 --key "$T/krsa.pem" --rsa --out "$T/crsa.pem"
 openssl x509 -in "$T/crsa.pem" -noout -text | grep -q "Public-Key: (3072 bit)" || fail "not RSA 3072"
 pass "RSA 3072 enrollment"
 
+# Short lifetimes for tests.
+lab_set --lifetime-seconds 600
+new_otp
+enroll_rc 0 --key "$T/kshort.pem" --out "$T/cshort.pem"
+openssl x509 -in "$T/cshort.pem" -noout -checkend 300 >/dev/null || fail "short lifetime < 300 s"
+! openssl x509 -in "$T/cshort.pem" -noout -checkend 900 >/dev/null || fail "short lifetime > 900 s"
+lab_set --lifetime-days 90
+pass "certificate lifetime configurable in seconds"
+
 # CN other than the serial: refused (400), OTP untouched.
 new_otp
 enroll_rc 6 --key "$T/k4.pem" --cn someone-else

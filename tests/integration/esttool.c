@@ -14,18 +14,28 @@
  * CSR for the same key.  Prints one result line
  *   "result=ok http=200 delivery=answered certs=N fingerprint=HEX" or
  *   "result=<error code name> http=N delivery=NAME"
- * then the message, and exits with cw_error_exit_code(). */
+ * then the message, and exits with cw_error_exit_code().
+ *
+ * Without arguments it runs the cmocka tests of src/est that need no
+ * server (make check, make check-valgrind). */
 #include "config.h"
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
 #include "src/cfg.h"
@@ -229,67 +239,413 @@ out:
 	return ret;
 }
 
-#define CHECK(cond) do { if (!(cond)) { \
-	fprintf(stderr, "esttool self-test: %s:%d: %s failed\n", __FILE__, __LINE__, #cond); \
-	return 1; } } while (0)
+/* ---- without arguments (as run by make check and check-valgrind): the
+ * cmocka tests of src/est that need no server. */
 
-/* Without arguments (as run by make check and check-valgrind): the checks
- * that need no server. */
+struct fixture {
+	struct cw_secret *otp;
+	unsigned char *csr;
+	int len;
+	struct cw_est *est;	/* bootstrap client for 127.0.0.1:1 (closed) */
+};
+
 static int
-self_test(void)
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct cw_est_opts o;
+	struct cw_error err;
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+
+	assert_non_null(f);
+	assert_non_null(pk);
+	assert_non_null(f->otp = cw_secret_new(64));
+	assert_int_equal(cw_secret_append(f->otp, "ABCDEF", 6, &err), 0);
+	assert_int_equal(make_csr(pk, "0001", &f->csr, &f->len, &err), 0);
+	EVP_PKEY_free(pk);
+	memset(&o, 0, sizeof(o));
+	o.url = "https://127.0.0.1:1/.well-known/est/";
+	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
+	o.connect_timeout_ms = 2000;
+	assert_int_equal(cw_est_new(&o, &f->est, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	cw_est_free(f->est);
+	cw_secret_free(f->otp);
+	OPENSSL_free(f->csr);
+	free(f);
+	return 0;
+}
+
+static void
+test_est_opts_from_config(void **state)
 {
 	struct cw_est_opts o;
-	struct cw_est_certs certs;
 	struct cw_error err;
-	struct cw_est *est = NULL;
-	struct cw_secret *otp = cw_secret_new(64);
-	EVP_PKEY *pk = EVP_EC_gen("P-256");
-	unsigned char *csr = NULL;
-	int len = 0, rc;
-
 	struct cw_cfg cfg;
 
-	CHECK(otp != NULL && pk != NULL);
+	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	CHECK(cw_cfg_defaults(&cfg, &err) == 0);
+	assert_int_equal(cw_cfg_defaults(&cfg, &err), 0);
 	cw_est_opts_init(&o, &cfg);
-	CHECK(o.trust == CW_EST_TRUST_ANCHOR && o.url == cfg.enroll_url &&
-	    o.trust_anchor == cfg.trust_anchor && o.connect_timeout_ms == cfg.timeout_ms);
+	assert_int_equal(o.trust, CW_EST_TRUST_ANCHOR);
+	assert_ptr_equal(o.url, cfg.enroll_url);
+	assert_ptr_equal(o.trust_anchor, cfg.trust_anchor);
+	assert_int_equal(o.connect_timeout_ms, cfg.timeout_ms);
 	cw_cfg_release(&cfg);
-	CHECK(cw_secret_append(otp, "ABCDEF", 6, &err) == 0);
-	CHECK(make_csr(pk, "0001", &csr, &len, &err) == 0);
+}
+
+static void
+test_est_new_refuses_bad_config(void **state)
+{
+	struct cw_est_opts o;
+	struct cw_error err;
+	struct cw_est *est = NULL;
+
+	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.url = "http://127.0.0.1:1/.well-known/est";
 	o.trust_anchor = "/nonexistent";
-	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
-	o.url = "https://127.0.0.1:1/.well-known/est/";
-	o.trust_anchor = NULL;
-	CHECK(cw_est_new(&o, &est, &err) == -1 && err.code == CW_E_CONFIG);
-	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
-	o.connect_timeout_ms = 2000;
-	CHECK(cw_est_new(&o, &est, &err) == 0);
-	/* Bad input fails before anything is sent. */
-	CHECK(cw_est_simpleenroll(est, "00:01", otp, csr, (size_t)len, &certs, &err) == -1);
-	CHECK(err.code == CW_E_CONFIG && cw_est_delivery(est) == CW_EST_NOT_SENT);
-	CHECK(cw_est_simpleenroll(est, "0001", otp, "garbage", 7, &certs, &err) == -1);
-	CHECK(err.code == CW_E_CRYPTO && cw_est_delivery(est) == CW_EST_NOT_SENT);
-	CHECK(cw_est_simplereenroll(est, csr, (size_t)len, &certs, &err) == -1);
-	CHECK(err.code == CW_E_STATE);
-	/* Nobody listens on port 1: a network error, nothing sent. */
-	rc = cw_est_simpleenroll(est, "0001", otp, csr, (size_t)len, &certs, &err);
-	CHECK(rc == -1 && err.code == CW_E_NET);
-	CHECK(cw_est_delivery(est) == CW_EST_NOT_SENT && cw_est_http_status(est) == 0);
-	CHECK(certs.count == 0 && certs.certs == NULL);
-	CHECK(cw_est_cacerts(est, &certs, &err) == -1 && err.code == CW_E_NET);
-	CHECK(strcmp(cw_est_delivery_name(CW_EST_MAYBE_RECEIVED), "maybe-received") == 0);
-	cw_est_certs_release(&certs);
-	cw_est_free(est);
+	assert_int_equal(cw_est_new(&o, &est, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	o.url = "https://127.0.0.1:1/.well-known/est";
+	o.trust_anchor = NULL;	/* CW_EST_TRUST_ANCHOR without an anchor */
+	assert_int_equal(cw_est_new(&o, &est, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_null(est);
 	cw_est_free(NULL);
-	cw_secret_free(otp);
-	EVP_PKEY_free(pk);
-	OPENSSL_free(csr);
-	printf("esttool self-test: ok\n");
+}
+
+static void
+test_est_bad_input_is_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+
+	assert_int_equal(cw_est_simpleenroll(f->est, "00:01", f->otp, f->csr,
+	    (size_t)f->len, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_simpleenroll(f->est, "0001", f->otp, "garbage", 7,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CRYPTO);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_simplereenroll(f->est, f->csr, (size_t)f->len,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_STATE);
+	assert_int_equal(certs.count, 0);
+}
+
+static void
+test_est_connection_refused_is_not_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+
+	/* Nobody listens on port 1. */
+	assert_int_equal(cw_est_simpleenroll(f->est, "0001", f->otp, f->csr,
+	    (size_t)f->len, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_NET);
+	assert_int_equal(cw_est_delivery(f->est), CW_EST_NOT_SENT);
+	assert_int_equal(cw_est_http_status(f->est), 0);
+	assert_null(certs.certs);
+	assert_int_equal(cw_est_cacerts(f->est, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_NET);
+	cw_est_certs_release(&certs);
+}
+
+static void
+test_est_delivery_names(void **state)
+{
+	(void)state;
+	assert_string_equal(cw_est_delivery_name(CW_EST_NOT_SENT), "not-sent");
+	assert_string_equal(cw_est_delivery_name(CW_EST_MAYBE_RECEIVED), "maybe-received");
+	assert_string_equal(cw_est_delivery_name(CW_EST_ANSWERED), "answered");
+	assert_string_equal(cw_est_delivery_name(CW_EST_DELIVERY__MAX), "unknown");
+}
+
+/* ---- answers built here: PKCS#7 certs-only around self-signed certs */
+
+static X509 *
+self_signed(EVP_PKEY *pk, const char *cn)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_get_subject_name(x);
+
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, name);
+	X509_set_pubkey(x, pk);
+	assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
+	return x;
+}
+
+/* certs-only PKCS#7 of x1 (and x2), base64 wrapped at cols (0: DER). */
+static char *
+certs_only(X509 *x1, X509 *x2, int cols, size_t *len)
+{
+	PKCS7 *p7 = PKCS7_new();
+	unsigned char *der = NULL;
+	char *out;
+	int n, i, o = 0;
+
+	assert_true(PKCS7_set_type(p7, NID_pkcs7_signed));
+	assert_true(PKCS7_content_new(p7, NID_pkcs7_data));
+	assert_true(PKCS7_add_certificate(p7, x1));
+	if (x2 != NULL)
+		assert_true(PKCS7_add_certificate(p7, x2));
+	assert_true((n = i2d_PKCS7(p7, &der)) > 0);
+	PKCS7_free(p7);
+	if (cols == 0) {
+		*len = (size_t)n;
+		return (char *)der;
+	}
+	out = malloc((size_t)n * 2 + 16);
+	for (i = 0; i < n; i += cols / 4 * 3) {
+		int chunk = n - i < cols / 4 * 3 ? n - i : cols / 4 * 3;
+
+		o += EVP_EncodeBlock((unsigned char *)out + o, der + i, chunk);
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	out[o] = '\0';
+	OPENSSL_free(der);
+	*len = (size_t)o;
+	return out;
+}
+
+struct pfix {
+	EVP_PKEY *ours, *theirs;
+	X509 *xours, *xtheirs;
+	unsigned char *csr;
+	int csrlen;
+};
+
+static int
+psetup(void **state)
+{
+	struct pfix *f = calloc(1, sizeof(*f));
+	struct cw_error err;
+
+	assert_non_null(f);
+	f->ours = EVP_EC_gen("P-256");
+	f->theirs = EVP_EC_gen("P-256");
+	assert_non_null(f->ours);
+	assert_non_null(f->theirs);
+	f->xours = self_signed(f->ours, "0001");
+	f->xtheirs = self_signed(f->theirs, "CA");
+	assert_int_equal(make_csr(f->ours, "0001", &f->csr, &f->csrlen, &err), 0);
+	*state = f;
 	return 0;
+}
+
+static int
+pteardown(void **state)
+{
+	struct pfix *f = *state;
+
+	X509_free(f->xours);
+	X509_free(f->xtheirs);
+	EVP_PKEY_free(f->ours);
+	EVP_PKEY_free(f->theirs);
+	OPENSSL_free(f->csr);
+	free(f);
+	return 0;
+}
+
+#define P7 "application/pkcs7-mime; smime-type=certs-only"
+
+static void
+test_est_parse_any_wrapping_with_or_without_cte(void **state)
+{
+	static const int cols[] = { 64, 76, 4096 };
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t i, len;
+	char *body;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		body = certs_only(f->xours, NULL, cols[i], &len);
+		assert_int_equal(cw_est_parse_certs(P7, "base64", body, len, f->csr,
+		    (size_t)f->csrlen, &certs, &err), 0);
+		assert_int_equal(certs.count, 1);
+		cw_est_certs_release(&certs);
+		assert_int_equal(cw_est_parse_certs("application/pkcs7-mime", NULL,
+		    body, len, f->csr, (size_t)f->csrlen, &certs, &err), 0);
+		assert_string_equal(certs.chain_pem, "");
+		cw_est_certs_release(&certs);
+		free(body);
+	}
+}
+
+static void
+test_est_parse_binary_der(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len;
+	char *der = certs_only(f->xours, NULL, 0, &len);
+
+	assert_int_equal(cw_est_parse_certs(P7, "binary", der, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), 0);
+	cw_est_certs_release(&certs);
+	/* Without the header, DER is not base64. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, der, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	OPENSSL_free(der);
+}
+
+static void
+test_est_parse_puts_our_cert_first(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	unsigned char md[32];
+	unsigned int mdlen;
+	char hex[65];
+	size_t len;
+	char *body = certs_only(f->xtheirs, f->xours, 64, &len);
+	int i;
+
+	assert_int_equal(cw_est_parse_certs(P7, "base64", body, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), 0);
+	assert_int_equal(certs.count, 2);
+	assert_non_null(strstr(certs.certs[0].subject, "CN=0001"));
+	assert_non_null(strstr(certs.certs[1].subject, "CN=CA"));
+	assert_string_equal(certs.chain_pem, certs.certs[1].pem);
+	assert_int_equal(strlen(certs.all_pem),
+	    strlen(certs.certs[0].pem) + strlen(certs.certs[1].pem));
+	X509_digest(f->xours, EVP_sha256(), md, &mdlen);
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(certs.certs[0].fingerprint, hex);
+	cw_est_certs_release(&certs);
+	/* /cacerts: as sent. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len, NULL, 0, &certs, &err), 0);
+	assert_non_null(strstr(certs.certs[0].subject, "CN=CA"));
+	cw_est_certs_release(&certs);
+	free(body);
+}
+
+static void
+test_est_parse_refuses_bad_answers(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len;
+	char *body = certs_only(f->xtheirs, NULL, 64, &len);
+	static const char junk_b64[] = "SGVsbG8sIHRoaXMgaXMgbm90IFBLQ1MjNw==\r\n";
+
+	/* A certificate for another key. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len, f->csr,
+	    (size_t)f->csrlen, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_CRYPTO);
+	assert_null(certs.certs);
+	/* Wrong media type. */
+	assert_int_equal(cw_est_parse_certs("text/html", NULL, body, len, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(NULL, NULL, body, len, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	/* Not base64, empty, base64 of something else. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, "%%% no ***", 10, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(P7, NULL, "", 0, NULL, 0, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_parse_certs(P7, NULL, junk_b64, sizeof(junk_b64) - 1,
+	    NULL, 0, &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	/* Truncated. */
+	assert_int_equal(cw_est_parse_certs(P7, NULL, body, len / 2, NULL, 0,
+	    &certs, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(certs.count, 0);
+	free(body);
+}
+
+/* Mutated answers (deterministic): refused or accepted, never a crash or
+ * a leak (ASan, valgrind), never another error code. */
+static void
+test_est_parse_survives_mutations(void **state)
+{
+	struct pfix *f = *state;
+	struct cw_est_certs certs;
+	struct cw_error err;
+	size_t len, dlen, i;
+	char *b64 = certs_only(f->xtheirs, f->xours, 64, &len);
+	char *der = certs_only(f->xtheirs, f->xours, 0, &dlen);
+	char *buf = malloc(len > dlen ? len : dlen);
+	unsigned int seed = 12345;
+	int round, k, rc;
+
+	for (round = 0; round < 400; round++) {
+		int binary = round & 1;
+		size_t n = binary ? dlen : len;
+
+		memcpy(buf, binary ? der : b64, n);
+		for (k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			i = (seed >> 8) % n;
+			buf[i] = (char)(seed >> 16);
+		}
+		if (round % 7 == 0)
+			n = (seed >> 4) % n;	/* truncated too */
+		rc = cw_est_parse_certs(P7, binary ? "binary" : NULL, buf, n,
+		    round % 3 ? f->csr : NULL, (size_t)f->csrlen, &certs, &err);
+		if (rc < 0)
+			assert_true(err.code == CW_E_PROTO || err.code == CW_E_CRYPTO);
+		else
+			assert_true(certs.count >= 1);
+		cw_est_certs_release(&certs);
+	}
+	free(buf);
+	free(b64);
+	OPENSSL_free(der);
+}
+
+static int
+unit_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_est_opts_from_config),
+		cmocka_unit_test(test_est_new_refuses_bad_config),
+		cmocka_unit_test_setup_teardown(test_est_bad_input_is_not_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_est_connection_refused_is_not_sent,
+		    setup, teardown),
+		cmocka_unit_test(test_est_delivery_names),
+		cmocka_unit_test_setup_teardown(test_est_parse_any_wrapping_with_or_without_cte,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_binary_der, psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_puts_our_cert_first,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_refuses_bad_answers,
+		    psetup, pteardown),
+		cmocka_unit_test_setup_teardown(test_est_parse_survives_mutations,
+		    psetup, pteardown),
+	};
+
+	return cmocka_run_group_tests_name("est", tests, NULL, NULL);
 }
 
 static int
@@ -340,7 +696,7 @@ main(int argc, char **argv)
 	memset(&certs, 0, sizeof(certs));
 	cw_error_clear(&err);
 	if (argc < 2)
-		return self_test();
+		return unit_tests();
 	a.cmd = argv[1];
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

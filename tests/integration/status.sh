@@ -132,5 +132,5 @@ pass "broken: exit 23"
 
 expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" status --bogus
 expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" cert frob
-expect_rc 14 "$CERTWIZ" --config "$T/certwiz.conf" cert fetch
-pass "bad options; cert fetch not implemented yet"
+expect_rc 2 "$CERTWIZ" --config "$T/certwiz.conf" cert fetch --bogus
+pass "bad options"

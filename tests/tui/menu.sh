@@ -20,13 +20,13 @@ tui_keys Down Down
 tui_wait "Enrolls for a device certificate with a one-time password"
 pass "the selected entry's help is shown above the status line"
 tui_keys Enter
-tui_wait "not available in this version"
+tui_wait "Generate the one-time password"
 tui_wait "Install device certificate"
-pass "arrows and Enter open the third entry, which says it is not available"
+pass "arrows and Enter open the third entry, the enrollment steps"
 
 tui_keys Escape
 tui_wait "What do you want to do"
-tui_gone "not available in this version"
+tui_gone "Generate the one-time password"
 pass "Esc goes back to the menu"
 
 tui_keys l

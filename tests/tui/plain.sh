@@ -11,7 +11,8 @@ for term in dumb ""; do
 	LC_ALL=C grep -q "$(printf '\033')" "$T/pane.raw" && fail "escape sequences sent to TERM='$term'"
 	tui_text "3"
 	tui_keys Enter
-	tui_wait "not available in this version"
+	tui_wait "Generate the one-time password"
+	tui_text "n"
 	tui_keys Enter
 	tui_text "8"
 	tui_keys Enter
@@ -27,3 +28,10 @@ tui_wait "EXIT=0"
 tui_history | grep -q hunter2 && fail "plain mode echoed the secret"
 grep -qx "match=1" "$T/p" || fail "plain secret not delivered"
 pass "plain masked input does not echo"
+
+# SIGTERM while plain mode waits for a line: it quits at once.
+tui_start "sh -c 'echo \$\$ > \"$T/pid\"; TERM=dumb exec \"$CERTWIZ\" --config \"$T/certwiz.conf\"'; echo EXIT=\$?"
+tui_wait "8\\) Quit"
+kill -TERM "$(cat "$T/pid")"
+tui_wait "EXIT=143"
+pass "plain mode: SIGTERM ends the wait for input"

@@ -8,7 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "src/cfg.h"
+#include "src/error.h"
+#include "src/flow.h"
 #include "src/i18n.h"
+#include "src/lock.h"
 #include "src/secret.h"
 #include "ui/widgets.h"
 
@@ -103,13 +107,14 @@ demo_input(const char *title, const char *prompt)
 static const struct uw_item items[] = {
 	{ 'a', "Alpha", NULL }, { 'b', "Bravo", NULL }, { 'c', "Charlie", NULL },
 	{ 'd', "Delta", NULL },
+	{ 'e', "時刻サーバーの設定", "日本語の説明" },
 };
 
 static int
 demo_menu(void)
 {
 	size_t sel = 0;
-	int rc = uw_menu("Menu", "Pick one.", items, 4, &sel);
+	int rc = uw_menu("Menu", "Pick one.", items, 5, &sel);
 
 	result("menu", rc);
 	if (out != NULL)
@@ -150,6 +155,68 @@ demo_gauge(void)
 	return 0;
 }
 
+/* A real four-step flow (journaled under the config's state_dir) whose
+ * steps report progress: the gauge's Cancel must reach it, and a cancelled
+ * run must resume where it stopped. */
+static int
+step_work(struct cw_flow *run, struct cw_error *err)
+{
+	size_t i = cw_flow_next_step(run);
+
+	if (out != NULL)
+		fprintf(out, "ran step %zu\n", i);
+	for (int t = 1; t <= 5; t++) {
+		struct timespec ts = { 0, 80 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		if (cw_flow_progress(run, t / 5.0, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct cw_flow_step demo_steps[] = {
+	{ "one", "First step", step_work, NULL },
+	{ "two", "Second step", step_work, NULL },
+	{ "three", "Third step", step_work, NULL },
+	{ "four", "Fourth step", step_work, NULL },
+};
+
+static const struct cw_flow_def demo_flow = {
+	"uidemo", "Demo job", "uidemo", demo_steps, 4, NULL,
+};
+
+static int
+demo_flowrun(void)
+{
+	static const struct cw_fact inputs[] = { { "demo", "1" } };
+	struct cw_cfg cfg;
+	struct cw_error err;
+	struct cw_lock *lock = NULL;
+	struct cw_flow *run = NULL;
+	struct uw_gauge *g = NULL;
+	int rc = -1;
+
+	cw_error_clear(&err);
+	if (cw_cfg_load(&cfg, getenv("UIDEMO_CONF"), NULL, NULL, &err) == -1)
+		goto report;
+	if (cw_lock_acquire(cfg.state_dir, &lock, &err) == 0 &&
+	    cw_flow_open(&cfg, &demo_flow, inputs, 1, NULL, &run, &err) == 0) {
+		if (out != NULL)
+			fprintf(out, "resumed=%d\n", cw_flow_resumed(run));
+		g = uw_gauge_open("Demo job");
+		rc = cw_flow_run(run, uw_gauge_update, g, &err);
+		uw_gauge_close(g);
+	}
+	cw_flow_free(run);
+	cw_lock_release(lock);
+	cw_cfg_release(&cfg);
+report:
+	if (out != NULL)
+		fprintf(out, "flow rc=%d code=%s\n", rc, cw_error_code_name(err.code));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +253,8 @@ main(int argc, char **argv)
 		rc = demo_check(1);
 	else if (strcmp(w, "gauge") == 0)
 		rc = demo_gauge();
+	else if (strcmp(w, "flow") == 0)
+		rc = demo_flowrun();
 	else if (strcmp(w, "msg") == 0)
 		result("msg", rc = uw_msgbox("Message", "The quick brown fox jumps over the lazy dog. 日本語の文章も表示幅で折り返されます。"));
 	else if (strcmp(w, "yesno") == 0)
@@ -200,13 +269,15 @@ main(int argc, char **argv)
 		result("view", rc = uw_textview("Log", text));
 	} else {
 		uw_end();
-		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|msg|yesno|view\n");
+		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|view\n");
 		return 2;
 	}
+	int sig = uw_quit_signal();
+
 	if (out != NULL)
-		fprintf(out, "quit=%d\n", uw_quit_signal());
+		fprintf(out, "quit=%d\n", sig);
 	uw_end();
 	if (out != NULL)
 		fclose(out);
-	return rc == UW_QUIT ? 130 : 0;
+	return rc == UW_QUIT || sig ? 130 : 0;
 }

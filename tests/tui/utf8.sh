@@ -43,3 +43,16 @@ widths=$(tui_screen | grep '│' | LC_ALL=C.UTF-8 "$PY" "$W" | sort -u)
 [ "$(echo "$widths" | wc -l)" = 1 ] || { tui_screen >&2; fail "box rows of different widths: $widths"; }
 tui_screen | grep -q "日本語" || fail "Japanese text missing"
 pass "mixed text wrapped inside its box"
+
+# A menu item in Japanese (the menu library lays it out): every box row
+# keeps the same display width, the item's help shows, the letter picks it.
+tui_start "LC_ALL=$L UIDEMO_OUT='$T/m' '$DEMO' menu"
+tui_wait "e  時刻サーバーの設定"
+tui_keys End
+tui_wait "日本語の説明"
+widths=$(tui_screen | grep '│' | LC_ALL=C.UTF-8 "$PY" "$W" | sort -u)
+[ "$(echo "$widths" | wc -l)" = 1 ] || { tui_screen >&2; fail "menu rows of different widths: $widths"; }
+tui_keys e
+tui_wait "EXIT=0"
+grep -qx "sel=4" "$T/m" || { cat "$T/m" >&2; fail "Japanese item not chosen"; }
+pass "Japanese menu item laid out by display width"

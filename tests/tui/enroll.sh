@@ -1,0 +1,34 @@
+#!/bin/sh
+# The wizard's "Install device certificate (OTP)" screen against the lab
+# over real TLS, in a real terminal (tmux): the steps and OTP rules, the CA
+# fingerprint question, the OTP in a masked field (never drawn), the one
+# confirmation with what was checked, then the certificate's summary.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/enroll-lib.sh"
+. "$top_srcdir/tests/tui/tmux.sh"
+
+lab_start
+A=$T/a
+cw_conf "$A"
+new_otp
+tui_start "TERM=xterm-256color '$CERTWIZ' --config '$A/certwiz.conf'"
+tui_wait 'Install device certificate'
+tui_keys i
+tui_wait '60 minutes and works once'
+tui_keys Enter
+tui_wait 'Trust the enrollment CA'
+fp=$(lab_fp)
+tui_screen | tr -d ' \n' | grep -q "$(echo "$fp" | cut -c1-32)" || { tui_screen >&2; fail "the CA fingerprint is not shown"; }
+tui_keys y
+tui_wait 'Paste the OTP'
+tui_text "  $OTP "
+tui_screen | grep -qF "$(echo "$OTP" | cut -c1-8)" && fail "the OTP is drawn in clear"
+tui_keys Enter
+tui_wait 'Send the request'
+tui_screen | grep -q 'Time: ' || { tui_screen >&2; fail "the confirmation lacks the time"; }
+tui_keys y
+tui_wait 'certificate is installed' 30
+tui_wait "CN=$SERIAL"
+valid_install "$A"
+grep -qF "$OTP" "$T/pane.raw" && fail "the OTP reached the terminal"
+pass "the wizard enrolls: CA fingerprint, masked OTP, one confirmation, summary"
+otp_never_on_disk

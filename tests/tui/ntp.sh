@@ -1,0 +1,88 @@
+#!/bin/sh
+# The NTP screen in a real terminal against the lab chronyd: inline
+# validation, Symmetric Key with SHA1, apply with the result box; opened
+# again it is prefilled and an empty key keeps the current key; a wrong key
+# ends in "NOT proven".
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$top_srcdir/tests/lab/ntp-lab.sh"
+lab_ntp_netns "$0"
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/lab/ntp-lab.sh"
+. "$top_srcdir/tests/tui/tmux.sh"
+
+PORT=$(lab_free_port)
+lab_chronyd "$T/chronyd" "$PORT"
+ntp_conf "$PORT" "echo reloaded >> $T/reloads"
+KEYS=$T/chrony/certwiz.keys
+
+tui_start "'$CERTWIZ' --config '$T/certwiz.conf'"
+tui_wait "Main menu"
+tui_keys n
+tui_wait "Primary NTP server"
+tui_text "ntp..bad"
+tui_keys Tab
+tui_wait "'ntp..bad' is not a valid hostname"
+tui_keys C-u
+pass "a bad hostname is refused inline"
+for i in 1 2 3 4 5 6 7 8; do tui_keys BSpace; done
+tui_text "127.0.0.1"
+tui_keys Enter Enter
+tui_wait "Authentication: primary"
+tui_keys s				# Symmetric Key
+tui_wait "SHA1"
+tui_keys s				# SHA1
+tui_wait "Key ID \\(1-65534\\)"
+tui_text "0"
+tui_keys Tab
+tui_wait "key ID '0' is out of range"
+pass "key ID 0 is refused inline"
+tui_keys BSpace
+tui_text "2"
+tui_keys Tab
+tui_text "HEX:4c61622053484131206b65792030303032212121"
+tui_keys Enter
+tui_wait "The time is proven: enrollment may proceed"
+tui_wait "Authenticated: +yes"
+tui_gone "4c616220"
+[ "$(stat -c %a "$KEYS")" = 600 ] || fail "keys file mode"
+grep -qx "2 SHA1 HEX:4c61622053484131206b65792030303032212121" "$KEYS" || fail "key not written"
+pass "Symmetric Key SHA1 applied and proven"
+tui_keys Enter
+tui_wait "Main menu"
+
+# Again: prefilled, and an empty key keeps the current one.
+tui_keys n
+tui_wait "Primary NTP server +\\[127\\.0\\.0\\.1"
+tui_keys Enter Enter
+tui_wait "Authentication: primary"
+tui_keys Enter				# the preselected Symmetric Key
+tui_wait "SHA1"
+tui_keys Enter
+tui_wait "Leave it empty to keep the current key"
+tui_keys Enter Enter
+tui_wait "The time is proven: enrollment may proceed"
+[ "$(wc -l < "$T/reloads")" = 2 ] || fail "second apply did not reload"
+grep -qx "2 SHA1 HEX:4c61622053484131206b65792030303032212121" "$KEYS" || fail "kept key lost"
+pass "prefilled form, empty key keeps the current key"
+tui_keys Enter
+tui_wait "Main menu"
+
+# A wrong key: applied, but the time is not proven.
+tui_keys n
+tui_wait "Primary NTP server"
+tui_keys Enter Enter
+tui_wait "Authentication: primary"
+tui_keys Enter
+tui_wait "SHA1"
+tui_keys Enter
+tui_wait "Leave it empty"
+tui_keys Tab
+tui_text "NotTheKey"
+tui_keys Enter
+tui_wait "The time is NOT proven" 20
+tui_wait "key ID 2"
+pass "a wrong key is reported in the result"
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"

@@ -1,0 +1,418 @@
+/* test_bundle.c - the SC3 bundle: seal, open into staging, swap; refusals
+ * of bad sources and of wrong-key, truncated, altered and foreign bundles,
+ * each leaving the SC3 directory and its parent untouched. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "src/age.h"
+#include "src/bundle.h"
+#include "src/secret.h"
+#include "testutil.h"
+
+#define LOG2N 2		/* fast scrypt: the tests open hundreds of bundles */
+
+struct fx {
+	char *dir;	/* temp root */
+	char sc3[4096];
+	char bundle[4096];
+	struct cw_secret *key;
+	struct timespec sc3_ctime;
+	unsigned opens;
+};
+
+static struct cw_secret *
+secret(const char *s)
+{
+	struct cw_secret *sec = cw_secret_new(64);
+	struct cw_error err;
+
+	assert_int_equal(cw_secret_append(sec, s, strlen(s), &err), 0);
+	return sec;
+}
+
+static void
+fill_sc3(const char *sc3)
+{
+	char p[4096];
+
+	assert_int_equal(mkdir(sc3, 0750), 0);
+	snprintf(p, sizeof(p), "%s/ca", sc3);
+	assert_int_equal(mkdir(p, 0700), 0);
+	tu_write(tu_path(p, "ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", 0644);
+	tu_write(tu_path(p, "ca.key"), "-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n", 0600);
+	snprintf(p, sizeof(p), "%s/phosphorus", sc3);
+	assert_int_equal(mkdir(p, 0755), 0);
+	tu_write(tu_path(p, "node 1.key"), "phosphorus key one\n", 0600);
+	tu_write(tu_path(p, "empty"), "", 0640);
+	tu_write(tu_path(sc3, "MANIFEST"), "a file named like the manifest\n", 0644);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	f->dir = tu_mkdtemp();
+	snprintf(f->sc3, sizeof(f->sc3), "%s/sc3", f->dir);
+	assert_int_equal(mkdir(tu_path(f->dir, "out"), 0700), 0);
+	snprintf(f->bundle, sizeof(f->bundle), "%s/out/%s", f->dir, CW_BUNDLE_NAME);
+	fill_sc3(f->sc3);
+	f->key = secret("master key 0123456789");
+	{
+		struct stat st;
+
+		assert_int_equal(stat(f->sc3, &st), 0);
+		f->sc3_ctime = st.st_ctim;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	tu_rmtree(f->dir);
+	free(f->dir);
+	cw_secret_free(f->key);
+	free(f);
+	return 0;
+}
+
+static int
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+seal(struct fx *f)
+{
+	struct cw_error err;
+	struct cw_bundle_info info;
+	struct stat st;
+
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, &info, &err), 0);
+	assert_int_equal(stat(f->bundle, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(info.files, 5);
+	assert_int_equal(info.dirs, 2);
+	assert_int_equal(strlen(info.bundle_sha256), 64);
+}
+
+static void
+test_bundle_seal_open_swap(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info, oinfo;
+	enum cw_bundle_fail fail;
+	char *staging = NULL, before[65], after[65], prev[4200], *got;
+	struct stat st;
+
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, before, &err), 0);
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, &info, &err), 0);
+	assert_string_equal(info.manifest_sha256, before);
+	/* Proof without writing anything. */
+	assert_int_equal(cw_bundle_open(f->bundle, NULL, f->key, NULL, &oinfo, &fail, &err), 0);
+	assert_string_equal(oinfo.manifest_sha256, before);
+	assert_int_equal(count_entries(f->dir), 2);
+
+	/* Change the live dir, then restore the bundle over it. */
+	tu_write(tu_path(f->sc3, "new.pem"), "added after the backup\n", 0600);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, &staging, &oinfo, &fail, &err), 0);
+	assert_int_equal(fail, CW_BUNDLE_OK);
+	assert_non_null(staging);
+	assert_int_equal(cw_bundle_dir_digest(staging, after, &err), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(cw_bundle_swap(staging, f->sc3, oinfo.manifest_sha256, &err), 0);
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, after, &err), 0);
+	assert_string_equal(after, before);
+	assert_int_equal(stat(f->sc3, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0750);
+	assert_int_equal(stat(tu_path(f->sc3, "ca"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	got = tu_read(tu_path(f->sc3, "phosphorus/node 1.key"));
+	assert_string_equal(got, "phosphorus key one\n");
+	free(got);
+	snprintf(prev, sizeof(prev), "%s.prev", f->sc3);
+	assert_int_equal(access(tu_path(prev, "new.pem"), F_OK), 0);
+	/* Repeating the swap (a resumed restore) is harmless. */
+	assert_int_equal(cw_bundle_swap(staging, f->sc3, oinfo.manifest_sha256, &err), 0);
+	assert_int_equal(access(tu_path(prev, "new.pem"), F_OK), 0);
+	free(staging);
+
+	/* A second restore replaces the older .prev. */
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, &staging, &oinfo, &fail, &err), 0);
+	assert_int_equal(cw_bundle_swap(staging, f->sc3, oinfo.manifest_sha256, &err), 0);
+	assert_int_not_equal(access(tu_path(prev, "new.pem"), F_OK), 0);
+	free(staging);
+}
+
+static void
+test_bundle_swap_into_missing_dir(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info;
+	char *staging = NULL, other[4200], d[65];
+
+	seal(f);
+	snprintf(other, sizeof(other), "%s/newunit/sc3", f->dir);
+	snprintf(d, sizeof(d), "x");
+	assert_int_equal(mkdir(tu_path(f->dir, "newunit"), 0700), 0);
+	assert_int_equal(cw_bundle_open(f->bundle, other, f->key, &staging, &info, NULL, &err), 0);
+	assert_int_equal(cw_bundle_swap(staging, other, info.manifest_sha256, &err), 0);
+	assert_int_equal(cw_bundle_dir_digest(other, d, &err), 0);
+	assert_string_equal(d, info.manifest_sha256);
+	free(staging);
+}
+
+static void
+test_bundle_refuses_bad_sources(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	char p[4200];
+
+	/* missing */
+	snprintf(p, sizeof(p), "%s/nope", f->dir);
+	assert_int_equal(cw_bundle_seal(p, f->bundle, f->key, LOG2N, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_IO);
+	/* empty (directories only) */
+	snprintf(p, sizeof(p), "%s/empty", f->dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(mkdir(tu_path(p, "sub"), 0700), 0);
+	assert_int_equal(cw_bundle_seal(p, f->bundle, f->key, LOG2N, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_USAGE);
+	/* symlink */
+	assert_int_equal(symlink("/etc/passwd", tu_path(f->sc3, "link")), 0);
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_USAGE);
+	unlink(tu_path(f->sc3, "link"));
+	/* FIFO */
+	assert_int_equal(mkfifo(tu_path(f->sc3, "fifo"), 0600), 0);
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_USAGE);
+	unlink(tu_path(f->sc3, "fifo"));
+	/* unreadable file (root reads everything: only as non-root) */
+	if (geteuid() != 0) {
+		chmod(tu_path(f->sc3, "MANIFEST"), 0);
+		assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, NULL, &err), -1);
+		assert_int_equal(err.code, CW_E_IO);
+		chmod(tu_path(f->sc3, "MANIFEST"), 0644);
+	}
+	/* Nothing was written. */
+	assert_int_equal(count_entries(tu_path(f->dir, "out")), 0);
+}
+
+/* Opens f->bundle for a restore; returns the failure kind and checks that
+ * the SC3 dir and its parent did not change. */
+static enum cw_bundle_fail
+try_open(struct fx *f, const struct cw_secret *key, const char *digest)
+{
+	struct cw_error err;
+	enum cw_bundle_fail fail = CW_BUNDLE_OK;
+	char *staging = NULL, now[65];
+	struct stat st;
+	int rc;
+
+	rc = cw_bundle_open(f->bundle, f->sc3, key, &staging, NULL, &fail, &err);
+	if (rc == 0) {
+		cw_bundle_discard(staging, &err);
+		free(staging);
+		return CW_BUNDLE_OK;
+	}
+	assert_null(staging);
+	assert_int_not_equal(fail, CW_BUNDLE_OK);
+	assert_int_equal(count_entries(f->dir), 2);	/* sc3, out: no staging */
+	/* The full digest is costly: the dir's own change time catches
+	 * most changes, the digest every so often catches the rest. */
+	assert_int_equal(stat(f->sc3, &st), 0);
+	assert_true(st.st_ctim.tv_sec == f->sc3_ctime.tv_sec &&
+	    st.st_ctim.tv_nsec == f->sc3_ctime.tv_nsec);
+	if (++f->opens % 61 == 1) {
+		assert_int_equal(cw_bundle_dir_digest(f->sc3, now, &err), 0);
+		assert_string_equal(now, digest);
+	}
+	return fail;
+}
+
+static void
+test_bundle_wrong_key_not_age_not_bundle(void **state)
+{
+	struct fx *f = *state;
+	struct cw_secret *wrong = secret("master key 0123456788");
+	struct cw_error err;
+	char digest[65];
+	int in, out;
+
+	seal(f);
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, digest, &err), 0);
+	assert_int_equal(try_open(f, wrong, digest), CW_BUNDLE_WRONG_KEY);
+	assert_int_equal(try_open(f, f->key, digest), CW_BUNDLE_OK);
+	/* not an age file */
+	tu_write(f->bundle, "#!/bin/sh\necho not a bundle\n", 0600);
+	assert_int_equal(try_open(f, f->key, digest), CW_BUNDLE_NOT_AGE);
+	/* an age file with the right key but no tar inside */
+	tu_write(tu_path(f->dir, "plain"), "just some text, not a tar archive\n", 0600);
+	in = open(tu_path(f->dir, "plain"), O_RDONLY);
+	out = open(f->bundle, O_WRONLY | O_TRUNC);
+	assert_int_equal(cw_age_encrypt_fd(in, out, f->key, LOG2N, &err), 0);
+	close(in);
+	close(out);
+	unlink(tu_path(f->dir, "plain"));
+	assert_int_equal(try_open(f, f->key, digest), CW_BUNDLE_NOT_BUNDLE);
+	cw_secret_free(wrong);
+}
+
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	char *s = NULL;
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	s = malloc((size_t)st.st_size + 1);
+	assert_int_equal(read(fd, s, (size_t)st.st_size), st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return (uint8_t *)s;
+}
+
+static void
+put(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static void
+test_bundle_every_truncation_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	char digest[65];
+	uint8_t *orig;
+	size_t len;
+	int counts[CW_BUNDLE__MAX] = { 0 };
+
+	seal(f);
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, digest, &err), 0);
+	orig = slurp(f->bundle, &len);
+	for (size_t cut = 0; cut < len; cut++) {
+		enum cw_bundle_fail fl;
+
+		put(f->bundle, orig, cut);
+		fl = try_open(f, f->key, digest);
+		assert_int_not_equal(fl, CW_BUNDLE_OK);
+		assert_true(fl == CW_BUNDLE_TRUNCATED || fl == CW_BUNDLE_ALTERED ||
+		    fl == CW_BUNDLE_NOT_AGE);
+		/* A prefix of the intro line is not "not an age file". */
+		if (cut < 22)
+			assert_int_equal(fl, CW_BUNDLE_TRUNCATED);
+		counts[fl]++;
+	}
+	print_message("truncations of a %zu-byte bundle: %d truncated, %d altered\n",
+	    len, counts[CW_BUNDLE_TRUNCATED], counts[CW_BUNDLE_ALTERED]);
+	put(f->bundle, orig, len);
+	assert_int_equal(try_open(f, f->key, digest), CW_BUNDLE_OK);
+	free(orig);
+}
+
+static void
+test_bundle_every_flip_refused(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	char digest[65];
+	uint8_t *orig;
+	size_t len, end;
+
+	seal(f);
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, digest, &err), 0);
+	orig = slurp(f->bundle, &len);
+	/* header + nonce + the first chunk (64 KiB + tag) or the file */
+	end = len;
+	for (size_t off = 0; off < end; off++) {
+		enum cw_bundle_fail fl;
+
+		orig[off] ^= 0x20;
+		put(f->bundle, orig, len);
+		fl = try_open(f, f->key, digest);
+		assert_true(fl == CW_BUNDLE_ALTERED || fl == CW_BUNDLE_NOT_AGE ||
+		    fl == CW_BUNDLE_WRONG_KEY || fl == CW_BUNDLE_TRUNCATED);
+		orig[off] ^= 0x20;
+	}
+	put(f->bundle, orig, len);
+	assert_int_equal(try_open(f, f->key, digest), CW_BUNDLE_OK);
+	free(orig);
+}
+
+static void
+test_bundle_large_files_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info, oinfo;
+	char *staging = NULL, d[65];
+	FILE *fp = fopen(tu_path(f->sc3, "big.bin"), "w");
+
+	/* Several STREAM chunks and tar blocks, so that extraction
+	 * overlaps libarchive's read-ahead. */
+	assert_non_null(fp);
+	for (unsigned i = 0; i < 300000; i++)
+		fputc((int)((i * 2654435761u) >> 24), fp);
+	fclose(fp);
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, &info, &err), 0);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, &staging, &oinfo, NULL, &err), 0);
+	assert_int_equal(cw_bundle_dir_digest(staging, d, &err), 0);
+	assert_string_equal(d, info.manifest_sha256);
+	assert_int_equal(cw_bundle_discard(staging, &err), 0);
+	free(staging);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bundle_seal_open_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_swap_into_missing_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_large_files_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_refuses_bad_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_wrong_key_not_age_not_bundle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_every_truncation_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_every_flip_refused, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
