@@ -61,7 +61,8 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 	cw_secret_free(key);
 	if (rc == -1)
 		return cw_cli_report(&err);
-	printf(_("Sealed %zu files (%llu bytes) from '%s' into '%s'.\n"), info.files,
+	printf(ngettext("Sealed %zu file (%llu bytes) from '%s' into '%s'.\n",
+	    "Sealed %zu files (%llu bytes) from '%s' into '%s'.\n", info.files), info.files,
 	    (unsigned long long)info.bytes, cfg->sc3_dir, to);
 	printf("SHA-256 %s\n", info.bundle_sha256);
 	return 0;
@@ -115,10 +116,12 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	free(staging);
 	if (verify)
-		printf(_("The bundle '%s' opens: %zu files, %llu bytes.\n"), from,
+		printf(ngettext("The bundle '%s' opens: %zu file, %llu bytes.\n",
+		    "The bundle '%s' opens: %zu files, %llu bytes.\n", info.files), from,
 		    info.files, (unsigned long long)info.bytes);
 	else
-		printf(_("Restored %zu files (%llu bytes) from '%s' into '%s'.\n"),
+		printf(ngettext("Restored %zu file (%llu bytes) from '%s' into '%s'.\n",
+		    "Restored %zu files (%llu bytes) from '%s' into '%s'.\n", info.files),
 		    info.files, (unsigned long long)info.bytes, from, cfg->sc3_dir);
 	printf("manifest SHA-256 %s\n", info.manifest_sha256);
 	return 0;
@@ -129,28 +132,29 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 static int
 progress_cb(void *ctx, size_t step, size_t nsteps, double fraction, const char *label)
 {
+	static size_t last = (size_t)-1;
+
 	(void)ctx;
-	if (fraction == 0.0)
+	(void)fraction;
+	if (step != last)
 		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
+	last = step;
 	fflush(stdout);
 	return 0;
 }
 
 static int
-run_flow(const struct cw_cfg *cfg, const struct cw_flow_def *def, const char *target,
-    struct cw_sc3_user *u, struct cw_error *err)
+run_flow(const struct cw_cfg *cfg, const struct cw_flow_def *def,
+    const struct cw_fact *inputs, size_t ninputs, struct cw_sc3_user *u,
+    struct cw_error *err)
 {
-	const struct cw_fact inputs[] = {
-		{ "target", target },
-		{ "sc3_dir", cfg->sc3_dir },
-	};
 	struct cw_lock *lock = NULL;
 	struct cw_flow *run = NULL;
 	int rc = -1;
 
 	if (cw_lock_acquire(cfg->state_dir, &lock, err) == -1)
 		return -1;
-	if (cw_flow_open(cfg, def, inputs, sizeof(inputs) / sizeof(inputs[0]), u, &run, err) == -1)
+	if (cw_flow_open(cfg, def, inputs, ninputs, u, &run, err) == -1)
 		goto out;
 	if (cw_flow_resumed(run))
 		printf(_("Resuming run %s.\n"), cw_flow_id(run));
@@ -185,8 +189,16 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "work-factor", required_argument, NULL, 'w' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "known-hosts", required_argument, NULL, 'K' },
+		{ "accept-host-key", required_argument, NULL, 'A' },
+		{ "batch", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cw_sc3_ssh ssh = { 0 };
+	char portbuf[16];
 	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = cw_sc3_say_tty, .confirm = cw_sc3_confirm_tty };
 	struct cw_secret *key = NULL;
 	struct cw_error err;
@@ -204,12 +216,19 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		case 'd': dry = 1; break;
 		case 'y': u.assume_yes = 1; break;
 		case 'w': u.log2n = atoi(optarg); break;
+		case 'i': ssh.identity = optarg; break;
+		case 'p': ssh.password_file = optarg; break;
+		case 'P': ssh.port = atoi(optarg); break;
+		case 'K': ssh.known_hosts = optarg; break;
+		case 'A': ssh.accept_host_key = optarg; break;
+		case 'b': ssh.batch = 1; break;
 		default: goto usage;
 		}
 	}
 	if (target == NULL || optind != argc)
 		goto usage;
-	if (cw_sc3_transport_for(target, &u.tp, &err) == -1)
+	ssh.no_save = dry;
+	if (cw_sc3_transport_for(target, cfg, &ssh, &u.tp, &err) == -1)
 		goto out;
 	if (restore) {
 		restore_checklist();
@@ -235,7 +254,10 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		/* Everything but the transfer: a probe at the destination. */
 		struct cw_file_stage *probe = NULL;
 
-		if (!restore && !cw_sc3_is_remote(target)) {
+		if (cw_sc3_is_remote(target)) {
+			if (cw_sc3_scp_probe(&u.tp, &err) == -1)
+				goto out;
+		} else if (!restore) {
 			if (cw_file_stage_open(target, 0600, &probe, &err) == -1)
 				goto out;
 			cw_file_stage_abort(probe);
@@ -244,7 +266,24 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		rc = 0;
 		goto out;
 	}
-	rc = run_flow(cfg, restore ? &cw_sc3_restore_flow : &cw_sc3_backup_flow, target, &u, &err);
+	snprintf(portbuf, sizeof(portbuf), "%d", ssh.port);
+	{
+		const struct cw_fact inputs[] = {
+			{ "target", target },
+			{ "sc3_dir", cfg->sc3_dir },
+		};
+		const struct cw_fact remember[] = {
+			{ "port", ssh.port ? portbuf : NULL },
+			{ "identity", ssh.identity },
+			{ "password_file", ssh.password_file },
+			{ "known_hosts", ssh.known_hosts },
+		};
+
+		u.remember = remember;
+		u.nremember = sizeof(remember) / sizeof(remember[0]);
+		rc = run_flow(cfg, restore ? &cw_sc3_restore_flow : &cw_sc3_backup_flow,
+		    inputs, sizeof(inputs) / sizeof(inputs[0]), &u, &err);
+	}
 out:
 	if (u.tp.free != NULL)
 		u.tp.free(u.tp.ctx);
@@ -252,8 +291,8 @@ out:
 	return rc == 0 ? 0 : cw_cli_report(&err);
 usage:
 	cw_error_set(&err, CW_E_USAGE, restore ?
-	    _("usage: certwiz sc3 restore --from USER@HOST:PATH|FILE [--master-key-file FILE] [--yes]") :
-	    _("usage: certwiz sc3 backup --to USER@HOST:PATH|FILE [--master-key-file FILE] [--no-verify] [--dry-run]"));
+	    _("usage: certwiz sc3 restore --from USER@HOST:PATH|FILE [SSH options] [--master-key-file FILE] [--yes]") :
+	    _("usage: certwiz sc3 backup --to USER@HOST:PATH|FILE [SSH options] [--master-key-file FILE] [--no-verify] [--dry-run]"));
 	return cw_cli_report(&err);
 }
 

@@ -570,6 +570,11 @@ cw_enroll_step_verify(struct cw_flow *run, struct cw_error *err)
 		goto out;
 	if (cw_cert_verify(cert, cl, chain, hl, cfg->trust_anchor, key,
 	    cfg->device_serial, time(NULL), NULL, err) == -1) {
+		char path[4096];
+		/* Dropped, so that the next attempt asks the service again
+		 * instead of checking the same answer forever. */
+		if (stage_path(run, STAGE_CERT, path, sizeof(path), NULL) == 0)
+			(void)unlink(path);
 		cw_error_hint(err, _("The issued certificate was not installed; the installed files are unchanged."));
 		goto out;
 	}

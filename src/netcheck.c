@@ -15,6 +15,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "i18n.h"
+#include "est.h"
 #include "netcheck.h"
 
 static const char *const stage_names[CW_NETCHECK__MAX] = {
@@ -465,8 +466,10 @@ cw_netcheck_run(const struct cw_cfg *cfg, cw_netcheck_progress_fn *progress,
 	int running = 0, rc = -1;
 
 	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return cw_error_set(err, CW_E_NOMEM, _("cannot initialise libcurl"));
+	/* The EST client's init: whichever runs first installs the wiping
+	 * allocators, so the OTP sent later in this process is wiped too. */
+	if (cw_est_global_init(err) == -1)
+		return -1;
 	if ((rep = calloc(1, sizeof(*rep))) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "age.h"
@@ -51,12 +52,11 @@ cw_sc3_is_remote(const char *target)
 }
 
 int
-cw_sc3_transport_for(const char *target, struct cw_sc3_transport *tp, struct cw_error *err)
+cw_sc3_transport_for(const char *target, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp, struct cw_error *err)
 {
-	if (cw_sc3_is_remote(target)) {
-		cw_error_set(err, CW_E_NOTIMPL, _("copying over SCP ('%s') is not in this build yet"), target);
-		return cw_error_hint(err, _("Give a local path (for example a mounted USB stick) instead."));
-	}
+	if (cw_sc3_is_remote(target))
+		return cw_sc3_transport_scp(target, cfg, ssh, tp, err);
 	return cw_sc3_transport_file(target, tp, err);
 }
 
@@ -67,12 +67,18 @@ resume(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx, int restor
 {
 	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = cw_sc3_say_tty, .confirm = cw_sc3_confirm_tty };
 	struct cw_secret *key = NULL;
+	struct cw_sc3_ssh ssh = { 0 };
 	const char *target = cw_flow_fact(run, "target");
 	int rc = -1;
 
 	if (target == NULL)
 		return cw_error_set(err, CW_E_JOURNAL, _("the run has no target"));
-	if (cw_sc3_transport_for(target, &u.tp, err) == -1 ||
+	/* The SSH options the run recorded (never the password itself). */
+	ssh.port = cw_flow_fact(run, "port") ? atoi(cw_flow_fact(run, "port")) : 0;
+	ssh.identity = cw_flow_fact(run, "identity");
+	ssh.password_file = cw_flow_fact(run, "password_file");
+	ssh.known_hosts = cw_flow_fact(run, "known_hosts");
+	if (cw_sc3_transport_for(target, cw_flow_cfg(run), &ssh, &u.tp, err) == -1 ||
 	    cw_sc3_master_key(cw_flow_cfg(run), NULL, 0, &key, err) == -1)
 		goto out;
 	u.master_key = key;

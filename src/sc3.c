@@ -114,13 +114,25 @@ out:
 /* ---- backup */
 
 static int
+remember(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+
+	for (size_t i = 0; u != NULL && i < u->nremember; i++)
+		if (u->remember[i].value != NULL && *u->remember[i].value != '\0' &&
+		    cw_flow_set_fact(run, u->remember[i].key, u->remember[i].value, err) == -1)
+			return -1;
+	return 0;
+}
+
+static int
 backup_seal(struct cw_flow *run, struct cw_error *err)
 {
 	struct cw_sc3_user *u = user_of(run);
 	struct cw_bundle_info info;
 	char path[4096], n[32];
 
-	if (need_user(run, err) == -1)
+	if (need_user(run, err) == -1 || remember(run, err) == -1)
 		return -1;
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
 	if (cw_bundle_seal(cw_flow_cfg(run)->sc3_dir, path, u->master_key, u->log2n, &info, err) == -1)
@@ -173,35 +185,23 @@ static int
 backup_confirm(struct cw_flow *run, struct cw_error *err)
 {
 	struct cw_sc3_user *u = user_of(run);
-	char path[4096], back[4096], sha[65];
-	uint64_t local, remote, n;
-	int rc;
+	char path[4096], sha[65];
+	unsigned char dig[32];
+	uint64_t local;
 
 	if (need_user(run, err) == -1)
 		return -1;
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
-	if (file_sha256(path, sha, &local, err) == -1 ||
-	    u->tp.size(u->tp.ctx, &remote, err) == -1)
+	if (file_sha256(path, sha, &local, err) == -1)
 		return -1;
-	if (remote != local) {
-		cw_error_set(err, CW_E_PROTO, _("the copy has %llu bytes, the bundle %llu"),
-		    (unsigned long long)remote, (unsigned long long)local);
-		return cw_error_hint(err, _("Resume the backup to upload it again."));
-	}
-	if (u->no_verify)
-		return 0;
-	bundle_path(run, "readback", back, sizeof(back));
-	unlink(back);
-	rc = u->tp.get(u->tp.ctx, run, back, err);
-	if (rc == 0)
-		rc = file_sha256(back, sha, &n, err);
-	unlink(back);
-	if (rc == -1)
+	for (int i = 0; i < 32; i++)
+		sscanf(sha + 2 * i, "%2hhx", &dig[i]);
+	if (u->tp.verify(u->tp.ctx, run, local, u->no_verify ? NULL : dig, err) == -1) {
+		cw_error_hint(err, _("Resume the backup to copy the bundle again."));
 		return -1;
-	if (strcmp(sha, cw_flow_fact(run, "bundle_sha256")) != 0) {
-		cw_error_set(err, CW_E_PROTO, _("the copy read back differs from the bundle"));
-		return cw_error_hint(err, _("Resume the backup to upload it again."));
 	}
+	if (!u->no_verify)
+		say(run, "%s", _("The copy was read back: same size, same SHA-256."));
 	return 0;
 }
 
@@ -210,6 +210,7 @@ backup_done(struct cw_flow *run, struct cw_error *err)
 {
 	(void)err;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "SC3 Backup success");
+	say(run, _("Bundle SHA-256: %s"), cw_flow_fact(run, "bundle_sha256"));
 	say(run, "%s", _("SC3 Backup success"));
 	return 0;
 }
@@ -239,7 +240,7 @@ restore_fetch(struct cw_flow *run, struct cw_error *err)
 	char path[4096], sha[65];
 	uint64_t size;
 
-	if (need_user(run, err) == -1)
+	if (need_user(run, err) == -1 || remember(run, err) == -1)
 		return -1;
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
 	unlink(path);
@@ -426,15 +427,27 @@ file_get(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err
 }
 
 static int
-file_size(void *ctx, uint64_t *size, struct cw_error *err)
+file_verify(void *ctx, struct cw_flow *run, uint64_t size, const unsigned char *sha256,
+    struct cw_error *err)
 {
-	struct stat st;
+	char hex[65], want[65];
+	uint64_t got;
 
-	if (stat(ctx, &st) == -1) {
-		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), (const char *)ctx);
-		return cw_error_detail(err, "%s", strerror(errno));
+	(void)run;
+	if (file_sha256(ctx, hex, &got, err) == -1)
+		return -1;
+	if (got != size) {
+		cw_error_set(err, CW_E_PROTO, _("the copy '%s' has %llu bytes, the bundle %llu"),
+		    (const char *)ctx, (unsigned long long)got, (unsigned long long)size);
+		return -1;
 	}
-	*size = (uint64_t)st.st_size;
+	if (sha256 != NULL) {
+		for (int i = 0; i < 32; i++)
+			snprintf(want + 2 * i, 3, "%02x", sha256[i]);
+		if (strcmp(hex, want) != 0)
+			return cw_error_set(err, CW_E_PROTO, _("the copy '%s' differs from the bundle"),
+			    (const char *)ctx);
+	}
 	return 0;
 }
 
@@ -447,7 +460,7 @@ cw_sc3_transport_file(const char *path, struct cw_sc3_transport *tp,
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 	tp->put = file_put;
 	tp->get = file_get;
-	tp->size = file_size;
+	tp->verify = file_verify;
 	tp->free = free;
 	return 0;
 }

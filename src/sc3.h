@@ -29,8 +29,10 @@ struct cw_sc3_transport {
 	int (*put)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
 	/* Copies the destination to local (a new file, mode 0600). */
 	int (*get)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
-	/* The destination's size. */
-	int (*size)(void *ctx, uint64_t *size, struct cw_error *err);
+	/* Confirms the destination: size bytes and, unless sha256 is NULL,
+	 * that SHA-256 (32 bytes) when read back.  Mismatch: CW_E_PROTO. */
+	int (*verify)(void *ctx, struct cw_flow *run, uint64_t size,
+	    const unsigned char *sha256, struct cw_error *err);
 	void (*free)(void *ctx);
 	void *ctx;
 };
@@ -39,6 +41,29 @@ struct cw_sc3_transport {
 int cw_sc3_transport_file(const char *path, struct cw_sc3_transport *tp,
     struct cw_error *err);
 
+/* SSH options for the SCP transport (sc3-scp.c); NULL/0 = configuration
+ * or default.  Plain values: the password is read from password_file. */
+struct cw_sc3_ssh {
+	int port;
+	const char *identity;
+	const char *password_file;
+	const char *known_hosts;
+	const char *accept_host_key;	/* "SHA256:..." */
+	int no_save;			/* dry run: do not save an accepted key */
+	int batch;			/* never ask (no terminal) */
+};
+
+struct cw_cfg;
+
+/* USER@HOST:PATH over SCP, connecting on first use.  Returns 0 or -1. */
+int cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp,
+    struct cw_error *err);
+
+/* --dry-run: connects (host key, credentials) and proves the remote
+ * directory writable with a probe file.  Returns 0 or -1. */
+int cw_sc3_scp_probe(struct cw_sc3_transport *tp, struct cw_error *err);
+
 /* What the steps need that cannot be journaled.  Owned by the caller. */
 struct cw_sc3_user {
 	const struct cw_secret *master_key;
@@ -46,6 +71,11 @@ struct cw_sc3_user {
 	int no_verify;			/* backup: skip reading the copy back */
 	int assume_yes;			/* restore: restart without asking */
 	struct cw_sc3_transport tp;
+	/* Non-secret transport options (port, identity path...) the first
+	 * step records as facts, for `certwiz journal resume`.  Not inputs:
+	 * the same command with other SSH options resumes the same run. */
+	const struct cw_fact *remember;
+	size_t nremember;
 	/* Tells the user something (translated, one line).  May be NULL. */
 	void (*say)(void *ctx, const char *line);
 	/* Asks a yes/no question.  NULL: no one to ask (batch). */
@@ -66,8 +96,10 @@ int cw_sc3_master_key(const struct cw_cfg *cfg, const char *file, int confirm,
 /* 1 when target is USER@HOST:PATH (SCP), 0 for a local path. */
 int cw_sc3_is_remote(const char *target);
 
-/* The transport for target.  Release with tp->free(tp->ctx). */
-int cw_sc3_transport_for(const char *target, struct cw_sc3_transport *tp,
+/* The transport for target (ssh may be NULL: defaults).  Release with
+ * tp->free(tp->ctx). */
+int cw_sc3_transport_for(const char *target, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp,
     struct cw_error *err);
 
 /* say / confirm callbacks on stdout and /dev/tty. */
