@@ -96,6 +96,7 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	const char *title = restore ? _("Restore SC3") : _("Back up SC3");
 	char target[TARGET_MAX] = "";
 	struct sc3_run r;
+	struct cw_sc3_ssh ssh = { .batch = 1 };
 	struct cw_secret *key = NULL, *again = NULL;
 	struct cw_error err;
 	int from_file = cfg->master_key_file != NULL && cfg->master_key_file[0] != '\0';
@@ -157,7 +158,10 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	r.u.say = say;
 	r.u.confirm = confirm;
 	r.u.ui_ctx = &r;
-	if (cw_sc3_transport_for(target, &r.u.tp, &err) == -1) {
+	/* Batch: the SCP transport must not prompt on the terminal under
+	 * curses; an unknown host key or a password is refused with its
+	 * message (the CLI's SSH options cover those). */
+	if (cw_sc3_transport_for(target, cfg, &ssh, &r.u.tp, &err) == -1) {
 		rc = ui_error(title, &err);
 		goto out;
 	}
