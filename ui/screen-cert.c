@@ -125,7 +125,7 @@ ui_cert_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
 	struct cw_error err;
-	char text[2048], na[32];
+	char text[2048], na[32], days[64];
 	int rc;
 
 	rc = uw_yesno(TITLE,
@@ -142,9 +142,12 @@ ui_cert_run(const struct cw_cfg *cfg)
 	cw_error_clear(&err);
 	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1 || !st.have_cert)
 		return uw_msgbox(TITLE, _("The device certificate is installed.")) == UW_QUIT ? UW_QUIT : 0;
+	snprintf(days, sizeof(days), ngettext("%ld day", "%ld days",
+	    (unsigned long)(st.days_left < 0 ? -st.days_left : st.days_left)), st.days_left);
 	snprintf(text, sizeof(text),
-	    _("The device certificate is installed.\n\nSubject: %s\nIssuer: %s\nSHA-256: %.32s\n         %s\nValid until: %s (%ld days)\nKey: %s"),
+	    /* TRANSLATORS: the last %s is a number of days ("90 days"). */
+	    _("The device certificate is installed.\n\nSubject: %s\nIssuer: %s\nSHA-256: %.32s\n         %s\nValid until: %s (%s)\nKey: %s"),
 	    st.subject, st.issuer, st.fingerprint_sha256, st.fingerprint_sha256 + 32,
-	    cw_cert_time_rfc3339(st.not_after, na, sizeof(na)), st.days_left, st.key_type);
+	    cw_cert_time_rfc3339(st.not_after, na, sizeof(na)), days, st.key_type);
 	return uw_msgbox(TITLE, text) == UW_QUIT ? UW_QUIT : 0;
 }

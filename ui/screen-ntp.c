@@ -139,46 +139,59 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
 	return r;
 }
 
-static void
-append(char *buf, size_t len, const char *text)
-{
-	size_t used = strlen(buf);
-
-	if (used < len)
-		snprintf(buf + used, len - used, "%s", text);
-}
-
+/* One block per server, its facts in rows aligned by display width. */
 static int
-show_results(const struct cw_ntp_config *c, const struct cw_ntp_result *res,
-    int proven, const struct cw_error *err)
+show_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    const struct cw_ntp_result *res, int proven, const struct cw_error *err)
 {
-	char text[4096] = "", line[768];
+	const char *lab[] = { _("Address:"), _("Offset:"), _("Delay:"),
+	    _("Stratum:"), _("Reference ID:"), _("Authenticated:"), _("Problem:") };
+	struct ui_text t = { 0 };
+	size_t w = 0;
+	char v[64];
+	int rc;
 
+	for (size_t i = 0; i < sizeof(lab) / sizeof(lab[0]); i++)
+		if (uw_text_width(lab[i]) > w)
+			w = uw_text_width(lab[i]);
 	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 		const struct cw_ntp_result *r = &res[i];
+		int sample = r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET;
 
 		if (c->server[i].host[0] == '\0')
 			continue;
-		if (r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET)
-			/* TRANSLATORS: role, host, offset ms, delay ms, stratum,
-			 * reference ID, then "authenticated" or not. */
-			snprintf(line, sizeof(line), _("%s %s: offset %+.3f ms, delay %.3f ms, stratum %d, reference %s, %s.\n"),
-			    cw_ntp_role_label(i), c->server[i].host, r->sample.offset_ms,
-			    r->sample.delay_ms, r->sample.stratum, r->sample.refid,
-			    r->sample.authenticated ? _("authenticated") : _("not authenticated"));
-		else
-			snprintf(line, sizeof(line), "%s: %s\n", cw_ntp_role_label(i), r->err.msg);
-		append(text, sizeof(text), line);
+		/* TRANSLATORS: %s is the server's name or address. */
+		ui_text_add(&t, i == CW_NTP_PRIMARY ? _("Primary NTP server %s\n") :
+		    _("Secondary NTP server %s\n"), c->server[i].host);
+		if (r->sample.address[0])
+			ui_text_row(&t, lab[0], w, r->sample.address);
+		if (sample) {
+			/* TRANSLATORS: milliseconds. */
+			snprintf(v, sizeof(v), _("%+.3f ms"), r->sample.offset_ms);
+			ui_text_row(&t, lab[1], w, v);
+			snprintf(v, sizeof(v), _("%.3f ms"), r->sample.delay_ms);
+			ui_text_row(&t, lab[2], w, v);
+		}
+		if (sample || r->answered) {
+			snprintf(v, sizeof(v), "%d", r->sample.stratum);
+			ui_text_row(&t, lab[3], w, v);
+			ui_text_row(&t, lab[4], w, r->sample.refid);
+			ui_text_row(&t, lab[5], w, r->sample.authenticated ?
+			    _("yes") : _("no"));
+		}
+		if (r->status != CW_NTP_OK)
+			ui_text_row(&t, lab[6], w, r->err.msg);
+		ui_text_add(&t, "\n");
 	}
-	append(text, sizeof(text), "\n");
 	if (proven)
-		append(text, sizeof(text), _("The time is proven: enrollment may proceed."));
-	else {
-		snprintf(line, sizeof(line), _("The time is NOT proven, so enrollment cannot proceed yet: %s\n%s"),
+		ui_text_add(&t, _("The time is proven: enrollment may proceed (clock offset within %d ms)."),
+		    cfg->ntp_max_offset_ms);
+	else
+		ui_text_add(&t, _("The time is NOT proven, so enrollment cannot proceed yet: %s\n%s"),
 		    err->msg, err->hint);
-		append(text, sizeof(text), line);
-	}
-	return uw_msgbox(_("NTP result"), text) == UW_QUIT ? UW_QUIT : 0;
+	rc = uw_textview(_("NTP result"), ui_text_str(&t));
+	ui_text_release(&t);
+	return rc == UW_QUIT ? UW_QUIT : 0;
 }
 
 static int
@@ -206,7 +219,7 @@ apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c)
 		return UW_QUIT;
 	if (!applied)
 		return ui_error(_("Configure NTP"), &err);
-	return show_results(c, res, rc == 0, &err);
+	return show_results(cfg, c, res, rc == 0, &err);
 }
 
 int

@@ -1,5 +1,6 @@
-/* screen-status.c - Certificate status: what `certwiz status` shows, read
- * by the backend (cert.h) and laid out here as a scrollable text. */
+/* screen-status.c - Certificate status: what cw_cert_status_read() found
+ * (the same facts as `certwiz status`), the NTP settings, and what to do
+ * when the certificate is missing, expired or broken.  Read only. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,11 +11,12 @@
 #include "../src/cfg.h"
 #include "../src/error.h"
 #include "../src/i18n.h"
+#include "../src/ntp.h"
 #include "screens.h"
 #include "widgets.h"
 
 static const char *const state_words[CW_CERT_STATE__MAX] = {
-	/* TRANSLATORS: certificate states in `certwiz status`. */
+	/* TRANSLATORS: certificate states on the status screen. */
 	[CW_CERT_STATE_MISSING] = N_("not installed"),
 	[CW_CERT_STATE_VALID] = N_("valid"),
 	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
@@ -23,95 +25,184 @@ static const char *const state_words[CW_CERT_STATE__MAX] = {
 	[CW_CERT_STATE_BROKEN] = N_("broken"),
 };
 
-/* Appends "label value\n" with the values aligned at column col. */
-static void
-row(char *buf, size_t len, const char *label, const char *value, size_t col)
-{
-	size_t used = strlen(buf), w = uw_text_width(label);
-
-	snprintf(buf + used, len - used, "%s%*s%s\n", label,
-	    (int)(col > w ? col - w : 1), "", value);
-}
-
+/* "2026-11-23 18:00:00 CET / 2026-11-23T17:00:00Z" */
 static const char *
-utc(time_t t, char *buf, size_t len)
+both_times(time_t t, char *buf, size_t len)
 {
-	return cw_cert_time_rfc3339(t, buf, len);
+	char local[64], utc[32];
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(local, sizeof(local), "%Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+		snprintf(local, sizeof(local), "?");
+	/* TRANSLATORS: a time: local time, then the same in UTC. */
+	snprintf(buf, len, _("%s / %s"), local,
+	    cw_cert_time_rfc3339(t, utc, sizeof(utc)));
+	return buf;
 }
+
+/* One line about the time: the servers certwiz configured (no query: the
+ * status opens at once; Configure NTP proves the time). */
+static void
+ntp_line(const struct cw_cfg *cfg, char *buf, size_t len)
+{
+	struct cw_ntp_config c;
+	struct cw_error err;
+	int configured = 0;
+	size_t off = 0;
+
+	cw_error_clear(&err);
+	if (cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1) {
+		snprintf(buf, len, "%s", err.msg);
+		return;
+	}
+	if (!configured) {
+		snprintf(buf, len, "%s", _("not configured by certwiz (use Configure NTP)"));
+		cw_ntp_config_release(&c);
+		return;
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < CW_NTP_ROLE__MAX && off < len; i++) {
+		const struct cw_ntp_server *s = &c.server[i];
+		int n;
+
+		if (s->host[0] == '\0')
+			continue;
+		if (s->auth == CW_NTP_AUTH_SYMKEY)
+			/* TRANSLATORS: role, host, key ID, algorithm. */
+			n = snprintf(buf + off, len - off, _("%s%s %s (key %u, %s)"),
+			    off ? ", " : "", cw_ntp_role_label(i), s->host,
+			    s->key_id, cw_ntp_alg_name(s->alg));
+		else
+			/* TRANSLATORS: role, host. */
+			n = snprintf(buf + off, len - off, _("%s%s %s (no authentication)"),
+			    off ? ", " : "", cw_ntp_role_label(i), s->host);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	cw_ntp_config_release(&c);
+}
+
+/* A SHA-256 fingerprint as two halves of 32 hex digits: the row wraps at
+ * the blank, so each half sits on a line of its own at 80 columns. */
+static const char *
+halves(const char fp[65], char buf[80])
+{
+	size_t n = strnlen(fp, 64);
+
+	memcpy(buf, fp, n);
+	buf[n] = '\0';
+	if (n == 64) {
+		memcpy(buf + 33, fp + 32, 32);
+		buf[32] = ' ';
+		buf[65] = '\0';
+	}
+	return buf;
+}
+
+struct row {
+	const char *label;
+	const char *value;
+};
 
 int
 ui_status_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
+	char nb[128], na[128], ra[128], days[96], state[128], ntp[600];
+	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[128], t[32];
+	struct ui_text text = { 0 };
 	struct cw_error err;
-	char text[8192], t1[32], t2[32], t3[32], days[96], line[1400];
+	struct row rows[20];
+	size_t n = 0, w = 0;
 	const char *advice = NULL;
-	size_t col = 0;
-	const char *labels[] = { _("Subject:"), _("Issuer:"), _("Serial number:"),
-	    _("SHA-256 fingerprint:"), _("Not before:"), _("Not after:"),
-	    _("Validity:"), _("Renewal date:"), _("Key type:"), _("Trust anchor:"),
-	    _("Last renewal attempt:"), _("Problem:") };
+	int rc;
 
 	cw_error_clear(&err);
 	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1)
 		return ui_error(_("Certificate status"), &err);
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (uw_text_width(labels[i]) + 1 > col)
-			col = uw_text_width(labels[i]) + 1;
-	/* TRANSLATORS: %s is a state such as "valid" or "renewal due". */
-	snprintf(text, sizeof(text), _("Device certificate: %s\n"), _(state_words[st.state]));
-	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
+
+	if (strcmp(_(state_words[st.state]), cw_cert_state_name(st.state)) != 0)
+		/* TRANSLATORS: state in words, then its name in `status --json`. */
+		snprintf(state, sizeof(state), _("%s (%s)"), _(state_words[st.state]),
+		    cw_cert_state_name(st.state));
+	else
+		snprintf(state, sizeof(state), "%s", _(state_words[st.state]));
+	rows[n++] = (struct row){ _("State:"), state };
 	if (st.have_cert) {
 		if (st.days_left >= 0)
-			snprintf(days, sizeof(days), ngettext("%ld day left", "%ld days left",
-			    (unsigned long)st.days_left), st.days_left);
+			/* TRANSLATORS: the value of "Days left:". */
+			snprintf(days, sizeof(days), ngettext("%ld day",
+			    "%ld days", (unsigned long)st.days_left), st.days_left);
 		else
 			snprintf(days, sizeof(days), ngettext("expired %ld day ago",
-			    "expired %ld days ago", (unsigned long)-st.days_left), -st.days_left);
-		row(text, sizeof(text), labels[0], st.subject, col);
-		row(text, sizeof(text), labels[1], st.issuer, col);
-		row(text, sizeof(text), labels[2], st.serial, col);
-		row(text, sizeof(text), labels[3], st.fingerprint_sha256, col);
-		row(text, sizeof(text), labels[4], utc(st.not_before, t1, sizeof(t1)), col);
-		row(text, sizeof(text), labels[5], utc(st.not_after, t2, sizeof(t2)), col);
-		row(text, sizeof(text), labels[6], days, col);
-		row(text, sizeof(text), labels[7], utc(st.renew_at, t3, sizeof(t3)), col);
+			    "expired %ld days ago", (unsigned long)-st.days_left),
+			    -st.days_left);
+		rows[n++] = (struct row){ _("Subject:"), st.subject };
+		rows[n++] = (struct row){ _("Issuer:"), st.issuer };
+		rows[n++] = (struct row){ _("Serial number:"), st.serial };
+		rows[n++] = (struct row){ _("SHA-256 fingerprint:"), halves(st.fingerprint_sha256, fp) };
+		rows[n++] = (struct row){ _("Not before:"), both_times(st.not_before, nb, sizeof(nb)) };
+		rows[n++] = (struct row){ _("Not after:"), both_times(st.not_after, na, sizeof(na)) };
+		rows[n++] = (struct row){ _("Days left:"), days };
+		rows[n++] = (struct row){ _("Renewal date:"), both_times(st.renew_at, ra, sizeof(ra)) };
 		if (st.key_type[0])
-			row(text, sizeof(text), labels[8], st.key_type, col);
+			rows[n++] = (struct row){ _("Key type:"), st.key_type };
 	}
 	if (st.anchor_subject[0])
-		/* TRANSLATORS: trust anchor subject, SHA-256 fingerprint, file. */
-		snprintf(line, sizeof(line), _("%s (SHA-256 %s) in %s"),
-		    st.anchor_subject, st.anchor_fingerprint_sha256, cfg->trust_anchor);
+		/* TRANSLATORS: trust anchor subject, then its file. */
+		snprintf(anchor, sizeof(anchor), _("%s in %s"),
+		    st.anchor_subject, cfg->trust_anchor);
 	else
-		snprintf(line, sizeof(line), _("%s (missing or unreadable)"), cfg->trust_anchor);
-	row(text, sizeof(text), labels[9], line, col);
+		snprintf(anchor, sizeof(anchor), _("%s (missing or unreadable)"),
+		    cfg->trust_anchor);
+	rows[n++] = (struct row){ _("Trust anchor:"), anchor };
+	if (st.anchor_subject[0])
+		rows[n++] = (struct row){ _("Anchor SHA-256:"),
+		    halves(st.anchor_fingerprint_sha256, afp) };
 	if (st.last_renewal_error[0]) {
-		snprintf(line, sizeof(line), "%s: %s",
-		    utc(st.last_renewal_attempt, t1, sizeof(t1)), st.last_renewal_error);
-		row(text, sizeof(text), labels[10], line, col);
+		snprintf(last, sizeof(last), "%s: %s",
+		    cw_cert_time_rfc3339(st.last_renewal_attempt, t, sizeof(t)),
+		    st.last_renewal_error);
+		rows[n++] = (struct row){ _("Last renewal error:"), last };
+		if (st.next_renewal_attempt != 0)
+			rows[n++] = (struct row){ _("Next renewal attempt:"),
+			    both_times(st.next_renewal_attempt, next, sizeof(next)) };
 	}
 	if (st.problem_text[0])
-		row(text, sizeof(text), labels[11], st.problem_text, col);
+		rows[n++] = (struct row){ _("Problem:"), st.problem_text };
+	ntp_line(cfg, ntp, sizeof(ntp));
+	rows[n++] = (struct row){ _("NTP:"), ntp };
+
+	for (size_t i = 0; i < n; i++)
+		if (uw_text_width(rows[i].label) > w)
+			w = uw_text_width(rows[i].label);
+	for (size_t i = 0; i < n; i++)
+		ui_text_row(&text, rows[i].label, w, rows[i].value);
+
 	switch (st.state) {
 	case CW_CERT_STATE_MISSING:
-		advice = _("No device certificate is installed. Generate a one-time password in the support portal and run 'certwiz cert fetch'.");
+		advice = _("No device certificate is installed. Generate a one-time password in the support portal, then choose \"Install device certificate (OTP)\" in the main menu.");
 		break;
 	case CW_CERT_STATE_EXPIRED:
-		advice = _("The certificate has expired and cannot renew itself. Generate a new one-time password in the support portal and run 'certwiz cert fetch'.");
+		advice = _("The certificate has expired and cannot renew itself. Generate a new one-time password in the support portal, then choose \"Install device certificate (OTP)\" in the main menu: it restores the certificate.");
 		break;
 	case CW_CERT_STATE_BROKEN:
-		advice = _("The installed certificate cannot be used. Enroll again with a new one-time password ('certwiz cert fetch'); the previous files are kept as .prev.");
+		advice = _("The installed certificate cannot be used. \"Install device certificate (OTP)\" with a new one-time password restores it; the previous files are kept as .prev.");
 		break;
 	case CW_CERT_STATE_RENEWAL_FAILING:
-		advice = _("Automatic renewal is failing; it is retried by the timer. Run 'certwiz renew' to try now.");
+		advice = _("Automatic renewal is failing; the timer retries it. Run 'certwiz renew' to try now.");
+		break;
+	case CW_CERT_STATE_RENEWAL_DUE:
+		advice = _("The certificate renews itself with the next run of the renewal timer ('certwiz renew').");
 		break;
 	default:
 		break;
 	}
-	if (advice != NULL) {
-		strncat(text, "\n", sizeof(text) - strlen(text) - 1);
-		strncat(text, advice, sizeof(text) - strlen(text) - 1);
-	}
-	return uw_textview(_("Certificate status"), text) == UW_QUIT ? UW_QUIT : 0;
+	if (advice != NULL)
+		ui_text_add(&text, "\n%s\n", advice);
+	rc = uw_textview(_("Certificate status"), ui_text_str(&text));
+	ui_text_release(&text);
+	return rc == UW_QUIT ? UW_QUIT : 0;
 }

@@ -48,4 +48,25 @@ typedef int ui_work_fn(void *arg,
  * came: unwind). */
 int ui_run_with_gauge(const char *title, ui_work_fn *work, void *arg);
 
+/* Text for the result screens (screen-text.c): a growing string; on out of
+ * memory it stops growing and ui_text_str() gives "".  Start zeroed. */
+struct ui_text {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+void ui_text_add(struct ui_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* s, then blanks up to width display columns. */
+void ui_text_pad(struct ui_text *t, const char *s, size_t width);
+/* The text viewer's width at the design size (80 columns). */
+#define UI_TEXT_COLS 74
+/* "  LABEL  VALUE\n", LABEL padded to width columns, VALUE wrapped to
+ * UI_TEXT_COLS with its continuation lines under it. */
+void ui_text_row(struct ui_text *t, const char *label, size_t width,
+    const char *value);
+const char *ui_text_str(const struct ui_text *t);
+void ui_text_release(struct ui_text *t);
+
 #endif

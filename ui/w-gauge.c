@@ -5,6 +5,7 @@
  * engine honours between steps. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct uw_gauge {
 	size_t step, nsteps;
 	double fraction;
 	int cancelled;
+	char question[512];	/* uw_gauge_question(); "" = the flow's */
 };
 
 static void
@@ -82,7 +84,7 @@ ask_cancel(struct uw_gauge *g)
 	int r;
 
 	uw_busy(0);
-	r = uw_yesno(_("Cancel?"),
+	r = uw_yesno(_("Cancel?"), g->question[0] ? g->question :
 	    _("Stop after the current step? The journal keeps the run: you can resume it later."),
 	    1);
 	uw_busy(1);
@@ -147,4 +149,11 @@ uw_gauge_close(struct uw_gauge *g)
 	uw_busy(0);
 	uw__frame_free(&g->f);
 	free(g);
+}
+
+void
+uw_gauge_question(struct uw_gauge *g, const char *text)
+{
+	if (g != NULL)
+		snprintf(g->question, sizeof(g->question), "%s", text != NULL ? text : "");
 }

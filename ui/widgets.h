@@ -130,6 +130,10 @@ int uw_gauge_update(void *gauge, size_t step, size_t nsteps,
 /* 1 if the user cancelled (or a quit signal came) while the gauge was up. */
 int uw_gauge_cancelled(const struct uw_gauge *g);
 
+/* The question Cancel asks, for work that is not a journaled flow (the
+ * default speaks of the journal).  NULL or "": the default. */
+void uw_gauge_question(struct uw_gauge *g, const char *text);
+
 /* Closes the box.  NULL is a no-op. */
 void uw_gauge_close(struct uw_gauge *g);
 

@@ -42,7 +42,7 @@ tui_keys Tab
 tui_text "HEX:4c61622053484131206b65792030303032212121"
 tui_keys Enter
 tui_wait "The time is proven: enrollment may proceed"
-tui_wait "authenticated\\."
+tui_wait "Authenticated: +yes"
 tui_gone "4c616220"
 [ "$(stat -c %a "$KEYS")" = 600 ] || fail "keys file mode"
 grep -qx "2 SHA1 HEX:4c61622053484131206b65792030303032212121" "$KEYS" || fail "key not written"

@@ -31,16 +31,16 @@ EOC
 tui_start "'$CERTWIZ' --config '$T/certwiz.conf'"
 tui_wait "Main menu"
 tui_keys s
-tui_wait "Device certificate: not installed"
-tui_wait "run 'certwiz cert fetch'"
+tui_wait "State: +not installed"
+tui_wait "Install device certificate \\(OTP\\)"
 tui_keys Escape
 tui_wait "Main menu"
 pass "Certificate status shows the state and what to do"
 
 tui_keys c
 tui_wait "1 of 2 endpoints cannot be reached"
-tui_wait "OK +127\\.0\\.0\\.1:$OPEN"
-tui_wait "FAILED +127\\.0\\.0\\.1:$CLOSED"
+tui_wait "127\\.0\\.0\\.1:$OPEN +ok"
+tui_wait "127\\.0\\.0\\.1:$CLOSED +FAILED"
 tui_keys Escape
 tui_wait "Main menu"
 tui_keys q
