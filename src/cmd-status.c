@@ -70,17 +70,15 @@ out:
 	return rc;
 }
 
-/* "2026-11-23 18:00:00 CET (2026-11-23T17:00:00Z)" */
+/* "Mo 23 Nov 2026 18:00:00 CET (2026-11-23T17:00:00Z)": the locale's date
+ * and time, then UTC. */
 static const char *
 both_times(time_t t, char *buf, size_t len)
 {
-	char local[64], utc[32];
-	struct tm tm;
+	char local[96], utc[32];
 
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(local, sizeof(local), "%Y-%m-%d %H:%M:%S %Z", &tm) == 0)
-		snprintf(local, sizeof(local), "?");
-	snprintf(buf, len, "%s (%s)", local, cw_cert_time_rfc3339(t, utc, sizeof(utc)));
+	snprintf(buf, len, "%s (%s)", cw_i18n_local_time(t, local, sizeof(local)),
+	    cw_cert_time_rfc3339(t, utc, sizeof(utc)));
 	return buf;
 }
 
@@ -92,7 +90,7 @@ struct row {
 static void
 print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 {
-	char nb[128], na[128], ra[128], days[96], last[CW_ERR_MSG_MAX + 160], next[128];
+	char nb[160], na[160], ra[160], days[96], last[CW_ERR_MSG_MAX + 160], next[160];
 	char anchor[1200];
 	struct row rows[16];
 	size_t n = 0;

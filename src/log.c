@@ -80,7 +80,8 @@ vlog(struct cw_log *log, enum cw_log_level level, const char *fmt, va_list ap)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	n = snprintf(line, sizeof(line), "%s %s ", stamp, level_names[level]);
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	/* Numbers in a log are read by scripts too: "0.5", never "0,5". */
+	m = cw_i18n_vsnprintf_c(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		m = 0;
 	n += m;

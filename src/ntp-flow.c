@@ -193,7 +193,8 @@ step_probe(struct cw_flow *run, struct cw_error *err)
 			char val[32];
 
 			snprintf(buf, sizeof(buf), "%s_offset_ms", cw_ntp_role_name(i));
-			snprintf(val, sizeof(val), "%.3f", u->res[i].sample.offset_ms);
+			/* A journal fact is a machine format. */
+			cw_i18n_snprintf_c(val, sizeof(val), "%.3f", u->res[i].sample.offset_ms);
 			cw_flow_set_fact(run, buf, val, NULL);
 		}
 	}

@@ -76,9 +76,13 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
     const struct cw_ntp_server *cur)
 {
 	struct uw_item auth_items[] = {
-		/* TRANSLATORS: NTP authentication type, as in the vendor UI. */
-		{ 'n', _("None"), _("The server's answers are not authenticated.") },
-		{ 's', _("Symmetric Key"), _("A key shared with the server authenticates its answers.") },
+		/* TRANSLATORS: "NTP authentication shortcut": the letters of
+		 * None and Symmetric Key; one ASCII letter each, different. */
+		{ cw_i18n_shortcut(C_("NTP authentication shortcut", "n"), 'n'),
+		  /* TRANSLATORS: NTP authentication type, as in the vendor UI. */
+		  _("None"), _("The server's answers are not authenticated.") },
+		{ cw_i18n_shortcut(C_("NTP authentication shortcut", "s"), 's'),
+		  _("Symmetric Key"), _("A key shared with the server authenticates its answers.") },
 	};
 	struct uw_item alg_items[] = {
 		{ 'm', "MD5", NULL },

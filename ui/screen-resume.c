@@ -74,7 +74,11 @@ resume_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
 static int
 offer(const struct cw_cfg *cfg, const struct cw_journal_run_info *r)
 {
-	static const char keys[] = "rasl";
+	/* TRANSLATORS: "resume shortcut": the letters of Resume, Abandon,
+	 * Show journal and Decide later; one ASCII letter each, all different. */
+	static const char *const keys[4] = { NC_("resume shortcut", "r"),
+	    NC_("resume shortcut", "a"), NC_("resume shortcut", "s"),
+	    NC_("resume shortcut", "l") };
 	const char *labels[4] = { _("Resume"), _("Abandon"), _("Show journal"),
 	    _("Decide later") };
 	struct uw_item items[4];
@@ -87,7 +91,8 @@ offer(const struct cw_cfg *cfg, const struct cw_journal_run_info *r)
 	    r->last_error[0] ? "\n" : "", r->last_error[0] ? _("Last error: ") : "",
 	    r->last_error);
 	for (int i = 0; i < 4; i++) {
-		items[i].key = keys[i];
+		items[i].key = cw_i18n_shortcut(cw_i18n_ctx(keys[i]),
+		    keys[i][strlen(keys[i]) - 1]);
 		items[i].label = labels[i];
 		items[i].help = NULL;
 	}

@@ -25,18 +25,15 @@ static const char *const state_words[CW_CERT_STATE__MAX] = {
 	[CW_CERT_STATE_BROKEN] = N_("broken"),
 };
 
-/* "2026-11-23 18:00:00 CET / 2026-11-23T17:00:00Z" */
+/* "Mo 23 Nov 2026 18:00:00 CET / 2026-11-23T17:00:00Z": the locale's
+ * date and time, then UTC. */
 static const char *
 both_times(time_t t, char *buf, size_t len)
 {
-	char local[64], utc[32];
-	struct tm tm;
+	char local[96], utc[32];
 
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(local, sizeof(local), "%Y-%m-%d %H:%M:%S %Z", &tm) == 0)
-		snprintf(local, sizeof(local), "?");
 	/* TRANSLATORS: a time: local time, then the same in UTC. */
-	snprintf(buf, len, _("%s / %s"), local,
+	snprintf(buf, len, _("%s / %s"), cw_i18n_local_time(t, local, sizeof(local)),
 	    cw_cert_time_rfc3339(t, utc, sizeof(utc)));
 	return buf;
 }
@@ -110,8 +107,8 @@ int
 ui_status_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
-	char nb[128], na[128], ra[128], days[96], state[128], ntp[600];
-	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[128], t[32];
+	char nb[160], na[160], ra[160], days[96], state[128], ntp[600];
+	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[160], t[32];
 	struct ui_text text = { 0 };
 	struct cw_error err;
 	struct row rows[20];

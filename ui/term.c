@@ -8,6 +8,7 @@
  * key loop polls them every 250 ms. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -589,14 +590,21 @@ uw__lower(wint_t c)
 	return towlower(c);
 }
 
+/* A button's shortcut: the letter in a trailing "(X)" when there is one
+ * (Japanese labels such as "はい(Y)", typable on any console), else the
+ * first character of the label. */
 wint_t
 uw__hotkey(const char *label)
 {
+	size_t len = strlen(label);
 	wchar_t wc;
 	mbstate_t st;
 
+	if (len >= 3 && label[len - 1] == ')' && label[len - 3] == '(' &&
+	    (unsigned char)label[len - 2] < 128 && isalnum((unsigned char)label[len - 2]))
+		return towlower((wint_t)(unsigned char)label[len - 2]);
 	memset(&st, 0, sizeof(st));
-	if (mbrtowc(&wc, label, strlen(label), &st) > (size_t)-3)
+	if (mbrtowc(&wc, label, len, &st) > (size_t)-3)
 		return 0;
 	return towlower((wint_t)wc);
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "../src/cfg.h"
 #include "../src/i18n.h"
@@ -17,28 +18,31 @@
 #include "widgets.h"
 
 struct entry {
-	char key;
+	const char *key;	/* NC_(): a translatable one-letter shortcut */
 	const char *label;
 	const char *help;
 	int (*run)(const struct cw_cfg *cfg);
 };
 
 static const struct entry entries[] = {
-	{ 'c', N_("Check prerequisites"),
+	/* TRANSLATORS: "main menu shortcut": the letter that opens each
+	 * main-menu entry: one ASCII letter or digit, all eight different,
+	 * best the first letter of a word of the translated entry. */
+	{ NC_("main menu shortcut", "c"), N_("Check prerequisites"),
 	  N_("Checks that the enrollment service and the other endpoints can be reached."), ui_check_run },
-	{ 'n', N_("Configure NTP"),
+	{ NC_("main menu shortcut", "n"), N_("Configure NTP"),
 	  N_("Sets the NTP servers and their keys, then proves the time."), ui_ntp_run },
-	{ 'i', N_("Install device certificate (OTP)"),
+	{ NC_("main menu shortcut", "i"), N_("Install device certificate (OTP)"),
 	  N_("Enrolls for a device certificate with a one-time password from the support portal."), ui_cert_run },
-	{ 's', N_("Certificate status"),
+	{ NC_("main menu shortcut", "s"), N_("Certificate status"),
 	  N_("Shows the installed certificate, its lifetime and its renewal."), ui_status_run },
-	{ 'b', N_("Back up SC3"),
+	{ NC_("main menu shortcut", "b"), N_("Back up SC3"),
 	  N_("Seals the SC3 trust material into an encrypted bundle and copies it over SCP."), ui_sc3_backup_run },
-	{ 'r', N_("Restore SC3"),
+	{ NC_("main menu shortcut", "r"), N_("Restore SC3"),
 	  N_("Fetches an SC3 bundle over SCP, checks it and restores it."), ui_sc3_restore_run },
-	{ 'l', N_("View logs"),
+	{ NC_("main menu shortcut", "l"), N_("View logs"),
 	  N_("Shows the logs the jobs wrote."), ui_logs_run },
-	{ 'q', N_("Quit"), NULL, NULL },
+	{ NC_("main menu shortcut", "q"), N_("Quit"), NULL, NULL },
 };
 
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))
@@ -64,7 +68,8 @@ ui_wizard_run(const struct cw_cfg *cfg)
 		return 1;
 	}
 	for (size_t i = 0; i < NENTRIES; i++) {
-		items[i].key = entries[i].key;
+		items[i].key = cw_i18n_shortcut(cw_i18n_ctx(entries[i].key),
+		    entries[i].key[strlen(entries[i].key) - 1]);
 		items[i].label = _(entries[i].label);
 		items[i].help = entries[i].help != NULL ? _(entries[i].help) : NULL;
 	}

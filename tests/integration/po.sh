@@ -7,7 +7,12 @@
 #      allowed, see ALLOW below);
 #  (c) msgfmt -c --check-format accepts every committed .po;
 #  (d) msgmerge against the current sources would not change the msgid
-#      set of any committed .po (i.e. `make update-po` is a no-op there).
+#      set of any committed .po (i.e. `make update-po` is a no-op there);
+#  (e) every language in LINGUAS is complete (nothing untranslated or
+#      fuzzy), its shortcut letters ("... shortcut" contexts) are single
+#      ASCII letters or digits, different within their menu, and the
+#      buttons shown together (Yes/No, OK/Cancel, OK/Back) have different
+#      shortcut keys (the letter in a trailing "(X)", else the first).
 # Works on a read-only source tree: everything is written to a temp dir.
 set -u
 : "${top_srcdir:?}"
@@ -105,7 +110,7 @@ fi
 xgettext $opts -D . -f po/POTFILES.in -o "$tmp/cur.pot" || exit 99
 ids() {	# the msgid set of a catalog, one a line (no header, no obsolete)
 	msgcat --no-wrap --no-location --sort-output "$1" |
-		awk '/^msgid /{p=1} /^msgstr/{p=0} p' | grep -v '^msgid ""$' |
+		awk '/^msgctxt |^msgid /{p=1} /^msgstr/{p=0} p' | grep -v '^msgid ""$' |
 		sort
 }
 nlang=0
@@ -130,6 +135,64 @@ done
 # Every language in LINGUAS has its catalog.
 for l in $(grep -v '^#' po/LINGUAS); do
 	[ -f "po/$l.po" ] || { echo "FAIL: po/LINGUAS lists $l without po/$l.po"; fail=1; }
+done
+# (e) complete catalogs with usable shortcuts
+PYTHON3=${PYTHON3:-python3}
+for l in $(grep -v '^#' po/LINGUAS); do
+	po=po/$l.po
+	[ -f "$po" ] || continue
+	st=$(LC_ALL=C msgfmt --statistics -o /dev/null "$po" 2>&1)
+	case $st in
+	*untranslated*|*fuzzy*)
+		echo "FAIL: $po is listed in LINGUAS but incomplete: $st"; fail=1 ;;
+	esac
+	msgcat --no-wrap --no-location "$po" > "$tmp/flat.po"
+	"$PYTHON3" - "$po" "$tmp/flat.po" <<'PY' || fail=1
+import re, sys
+name, path = sys.argv[1], sys.argv[2]
+esc = {'n': '\n', 't': '\t', '"': '"', '\\': '\\'}
+unq = lambda s: re.sub(r'\\(.)', lambda m: esc.get(m.group(1), m.group(1)), s)
+ents, cur = [], {}
+for line in open(path, encoding='utf-8'):
+    m = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line.rstrip('\n'))
+    if m:
+        if m.group(1) in ('msgctxt', 'msgid') and 'msgstr' in cur:
+            ents.append(cur); cur = {}
+        cur[m.group(1)] = unq(m.group(2))
+if cur:
+    ents.append(cur)
+bad = 0
+groups = {}
+for e in ents:
+    ctx = e.get('msgctxt', '')
+    if ctx.endswith('shortcut'):
+        k = e.get('msgstr', '')
+        if not re.fullmatch(r'[A-Za-z0-9]', k):
+            print(f'FAIL: {name}: shortcut [{ctx}] "{e["msgid"]}" -> "{k}" is not one ASCII letter or digit')
+            bad = 1
+        groups.setdefault(ctx, []).append((e['msgid'], k.lower()))
+for ctx, ks in groups.items():
+    seen = {}
+    for mid, k in ks:
+        if k in seen:
+            print(f'FAIL: {name}: [{ctx}] "{seen[k]}" and "{mid}" both translate to "{k}"')
+            bad = 1
+        seen[k] = mid
+tr = {e['msgid']: e.get('msgstr', '') for e in ents if 'msgctxt' not in e}
+def hot(label):
+    m = re.search(r'\(([A-Za-z0-9])\)$', label)
+    return (m.group(1) if m else label[:1]).lower()
+for pair in (('Yes', 'No'), ('OK', 'Cancel'), ('OK', 'Back')):
+    a, b = (tr.get(p) or p for p in pair)
+    if hot(a) == hot(b):
+        print(f'FAIL: {name}: buttons "{a}" and "{b}" share the shortcut "{hot(a)}"')
+        bad = 1
+y = tr.get('y') or 'y'
+if hot(tr.get('Yes') or 'Yes') != y[:1].lower():
+    print(f'FAIL: {name}: the typed answer "y" -> "{y}" is not the shortcut of "Yes" -> "{tr.get("Yes")}"')
+    bad = 1
+sys.exit(bad)
+PY
 done
 echo "checked $(wc -l < "$tmp/marked") files, $nlang catalogs"
 exit $fail
