@@ -67,3 +67,46 @@ log_dir = $T/log
 syslog = no
 EOC
 }
+
+# need_locales NAME...: each NAME (ll_CC.CHARSET, e.g. de_DE.UTF-8) loads
+# with its charset; when one is not installed, all are compiled with
+# localedef into $T/locales and LOCPATH points there (glibc then reads
+# only that directory).  Skips when that is impossible.
+need_locales() {
+	for nl in "$@"; do
+		want=${nl#*.}
+		[ "$(env -u LC_ALL LANG="$nl" locale charmap 2>/dev/null)" = "$want" ] &&
+			continue
+		command -v localedef >/dev/null 2>&1 || skip "locale $nl missing and no localedef"
+		mkdir -p "$T/locales"
+		for nl2 in "$@"; do
+			localedef -i "${nl2%%.*}" -f "${nl2#*.}" "$T/locales/$nl2" >/dev/null 2>&1 ||
+				skip "cannot generate the locale $nl2 (install the locales package)"
+		done
+		LOCPATH=$T/locales; export LOCPATH
+		break
+	done
+	for nl in "$@"; do
+		[ "$(env -u LC_ALL LANG="$nl" locale charmap 2>/dev/null)" = "${nl#*.}" ] ||
+			skip "the locale $nl does not load"
+	done
+}
+
+# make_device_cert SERIAL DAYS: a test root CA in $T/ca and a device
+# certificate it signed for DAYS days in $T/cert (key 0600, empty chain),
+# the layout `certwiz status` reads with write_conf plus
+# [enroll] trust_anchor = $T/ca/root.crt.
+make_device_cert() {
+	mkdir -p "$T/ca" "$T/cert"
+	(cd "$T" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout ca/root.key -out ca/root.crt -subj "/CN=certwiz test root" \
+		-days "$2" 2>/dev/null &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+		-out cert/device.key 2>/dev/null &&
+	chmod 600 cert/device.key &&
+	openssl req -new -key cert/device.key -subj "/CN=$1" -out ca/dev.csr 2>/dev/null &&
+	openssl x509 -req -in ca/dev.csr -CA ca/root.crt -CAkey ca/root.key \
+		-CAcreateserial -out cert/device.crt -days "$2" 2>/dev/null &&
+	: > cert/chain.pem) || fail "openssl could not make the test certificate"
+}

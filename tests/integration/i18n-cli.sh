@@ -10,18 +10,7 @@ command -v iconv >/dev/null 2>&1 || skip "iconv missing"
 
 # The locales the test needs: the system's if installed, else compiled
 # into the temp dir (LOCPATH) from the glibc locale sources.
-have_locale() {	# NAME CHARMAP
-	[ "$(env -u LC_ALL LANG="$1" locale charmap 2>/dev/null)" = "$2" ]
-}
-if ! have_locale de_DE.UTF-8 UTF-8 || ! have_locale de_DE.ISO-8859-1 ISO-8859-1; then
-	command -v localedef >/dev/null 2>&1 || skip "no German locales and no localedef"
-	mkdir -p "$T/locales"
-	localedef -i de_DE -f UTF-8 "$T/locales/de_DE.UTF-8" >/dev/null 2>&1 &&
-		localedef -i de_DE -f ISO-8859-1 "$T/locales/de_DE.ISO-8859-1" >/dev/null 2>&1 ||
-		skip "cannot generate de_DE locales (install the locales package)"
-	LOCPATH=$T/locales; export LOCPATH
-	have_locale de_DE.ISO-8859-1 ISO-8859-1 || skip "generated locales do not load"
-fi
+need_locales de_DE.UTF-8 de_DE.ISO-8859-1
 
 # German in UTF-8, chosen by LANGUAGE with LANG (LC_ALL from lib.sh unset).
 run() {	# LANG ARGS...
