@@ -245,6 +245,7 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 				rc = 0;
 				goto out;
 			}
+			/* TRANSLATORS: an SSH login method, listed after "tried:". */
 			add_tried(tried, sizeof(tried), _("password"));
 		}
 	}
@@ -252,6 +253,7 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 	    s->host, s->user);
 	/* TRANSLATORS: first %s: the server's auth methods, second: what we tried. */
 	cw_error_detail(err, _("the server accepts: %s; tried: %s"), methods,
+	    /* TRANSLATORS: after "tried:" when no login method was tried. */
 	    tried[0] != '\0' ? tried : _("nothing"));
 	cw_error_hint(err, _("Give a key file authorised for this account (--identity) or its password (--password-file); nothing was copied."));
 out:

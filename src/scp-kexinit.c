@@ -111,6 +111,8 @@ cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
 		int method;
 		const char *what;
 	} lists[] = {
+		/* TRANSLATORS: these fill "SSH handshake with '%s' failed: no %s
+		 * in common" (the kind of algorithm both sides lack). */
 		{ LIBSSH2_METHOD_KEX, N_("key exchange method") },
 		{ LIBSSH2_METHOD_HOSTKEY, N_("host key type") },
 		{ LIBSSH2_METHOD_CRYPT_CS, N_("cipher") },

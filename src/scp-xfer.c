@@ -332,6 +332,7 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 			cw_error_detail(err, "%s", n == 0 ? "EOF" : strerror(errno));
 			goto out;
 		}
+		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
 		if (write_full(s, ch, buf, (size_t)n, _("uploading"), err) == -1)
 			goto out;
 		done += (uint64_t)n;
@@ -490,6 +491,7 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 	}
 	if (local != NULL && cw_file_stage_open(local, mode, &sk->stage, err) == -1)
 		goto out;
+	/* TRANSLATORS: fills "... while %s" in the transfer errors. */
 	if (write_full(s, ch, "", 1, _("downloading"), err) == -1)
 		goto out;
 	if ((buf = malloc(XFER_BUF)) == NULL) {

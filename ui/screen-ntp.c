@@ -108,6 +108,7 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
 		return UW_OK;
 	}
 	alg_sel = s->alg == CW_NTP_ALG_SHA1 ? 1 : 0;
+	/* TRANSLATORS: the question above the MD5/SHA1 choice. */
 	if ((r = uw_menu(title, _("Algorithm"), alg_items, 2, &alg_sel)) != UW_OK)
 		return r;
 	if (s->key_id != 0)
@@ -117,6 +118,7 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
 	{
 		struct uw_field f[] = {
 			{ _("Key ID (1-65534)"), key_id, sizeof(key_id), NULL, 0, v_key_id, NULL },
+			/* TRANSLATORS: form field: the NTP symmetric key itself. */
 			{ _("Key"), NULL, 0, key,
 			  UW_FIELD_MASKED | (kctx.have_current ? UW_FIELD_OPTIONAL : 0), v_key, &kctx },
 		};
@@ -180,6 +182,7 @@ show_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 			snprintf(v, sizeof(v), "%d", r->sample.stratum);
 			ui_text_row(&t, lab[3], w, v);
 			ui_text_row(&t, lab[4], w, r->sample.refid);
+			/* TRANSLATORS: the value of "Authenticated:". */
 			ui_text_row(&t, lab[5], w, r->sample.authenticated ?
 			    _("yes") : _("no"));
 		}

@@ -44,6 +44,7 @@ say(void *ctx, const char *line)
 static int
 confirm(void *ctx, const char *question, int *yes, struct cw_error *err)
 {
+	/* TRANSLATORS: title of a yes/no question the SC3 flow asks. */
 	int rc = uw_yesno(_("Confirm"), question, 1);
 
 	(void)ctx;
@@ -118,6 +119,8 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 		goto out;
 	for (;;) {
 		struct uw_field f[3] = {
+			/* TRANSLATORS: form fields: where the bundle is fetched from
+			 * (restore) or copied to (backup), as USER@HOST:PATH. */
 			{ .label = restore ? _("Source") : _("Destination"), .buf = target,
 			  .cap = sizeof(target), .validate = valid_target },
 			{ .label = _("Master key"), .secret = key, .flags = UW_FIELD_MASKED },
