@@ -15,6 +15,7 @@
 #include "lock.h"
 #include "log.h"
 #include "ntp.h"
+#include "textwidth.h"
 #include "ntp-flow.h"
 
 static int
@@ -48,12 +49,27 @@ auth_name(const struct cw_ntp_server *s)
 
 /* ---- show */
 
+/* The column the role labels take: the widest, by display width. */
+static int
+role_width(void)
+{
+	int w = 0;
+
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+		int n = cw_textwidth(cw_ntp_role_label(i));
+
+		if (n > w)
+			w = n;
+	}
+	return w + 2;	/* two blanks after the widest, as before */
+}
+
 static int
 cmd_show(const struct cw_cfg *cfg, int json)
 {
 	struct cw_ntp_config c;
 	struct cw_error err;
-	int configured, rc = 0;
+	int configured, rc = 0, role_w = role_width();
 
 	cw_error_clear(&err);
 	if (cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1)
@@ -95,14 +111,16 @@ cmd_show(const struct cw_cfg *cfg, int json)
 
 			if (s->host[0] == '\0')
 				continue;
+			fputs("  ", stdout);
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
 			if (s->auth == CW_NTP_AUTH_SYMKEY)
-				/* TRANSLATORS: role, host, key ID, algorithm. */
-				printf(_("  %-10s %s  symmetric key, key ID %u, %s\n"),
-				    cw_ntp_role_label(i), s->host, s->key_id,
-				    cw_ntp_alg_name(s->alg));
+				/* TRANSLATORS: after the role (primary/secondary):
+				 * host, key ID, algorithm. */
+				printf(_("%s  symmetric key, key ID %u, %s\n"),
+				    s->host, s->key_id, cw_ntp_alg_name(s->alg));
 			else
-				printf(_("  %-10s %s  no authentication\n"),
-				    cw_ntp_role_label(i), s->host);
+				/* TRANSLATORS: after the role (primary/secondary): host. */
+				printf(_("%s  no authentication\n"), s->host);
 		}
 		if (cfg->ntp_port != 123)
 			printf(_("  port %d\n"), cfg->ntp_port);
@@ -155,6 +173,8 @@ static void
 report_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     const struct cw_ntp_result *res, int proven, int json)
 {
+	int role_w = role_width();
+
 	if (json) {
 		json_t *j = json_object(), *servers = json_array();
 
@@ -174,18 +194,20 @@ report_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 		if (c->server[i].host[0] == '\0')
 			continue;
 		if (r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET) {
-			/* TRANSLATORS: role, host, address, offset ms, delay ms,
-			 * stratum, reference ID. */
-			printf(_("%-10s %s (%s): offset %+.3f ms, delay %.3f ms, stratum %d, reference %s"),
-			    cw_ntp_role_label(i), c->server[i].host,
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
+			/* TRANSLATORS: after the role (primary/secondary): host,
+			 * address, offset ms, delay ms, stratum, reference ID. */
+			printf(_("%s (%s): offset %+.3f ms, delay %.3f ms, stratum %d, reference %s"),
+			    c->server[i].host,
 			    r->sample.address, r->sample.offset_ms,
 			    r->sample.delay_ms, r->sample.stratum, r->sample.refid);
 			printf("%s\n", r->sample.authenticated ?
 			    _(", authenticated") : _(", not authenticated"));
 		}
-		if (r->status != CW_NTP_OK)
-			/* TRANSLATORS: role, then why the server failed. */
-			printf(_("%-10s %s\n"), cw_ntp_role_label(i), r->err.msg);
+		if (r->status != CW_NTP_OK) {
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
+			printf("%s\n", r->err.msg);
+		}
 	}
 	if (proven)
 		printf("%s\n", _("The time is proven: enrollment may proceed."));

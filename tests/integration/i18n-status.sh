@@ -95,3 +95,23 @@ has "$h" "Japanese hint"
 m=$(tr_ ja_JP.UTF-8 "" "cannot read the configuration file '%s'")
 has "$(printf "$m" "$T/none.conf")" "Japanese message"
 pass "LANG=ja_JP.UTF-8: the error is Japanese UTF-8, exit code 3"
+
+# `ntp show` lines the hosts up by display width, also after the
+# double-width Japanese role names (not by bytes, as %-10s would).
+printf '[ntp]\nconf_file = %s\nkeys_file = %s\n' "$T/chrony.conf" "$T/ntp.keys" \
+	>> "$T/certwiz.conf"
+printf 'server 127.0.0.1 port 123 iburst\nserver ::1 port 123 iburst\n' > "$T/chrony.conf"
+for loc in C ja_JP.UTF-8 de_DE.UTF-8; do
+	env -u LC_ALL LANG=$loc "$CERTWIZ" --config "$T/certwiz.conf" ntp show >"$T/out" 2>&1 ||
+		{ cat "$T/out" >&2; fail "ntp show failed under $loc"; }
+	cols=$("${PYTHON3:-python3}" -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+for line in open(sys.argv[1], encoding="utf-8"):
+    for host in ("127.0.0.1", "::1"):
+        if (" " + host + " ") in line:
+            print(w(line[:line.index(" " + host + " ") + 1]))
+' "$T/out" | sort -u | wc -l)
+	[ "$cols" = 1 ] || { cat "$T/out" >&2; fail "ntp show hosts not aligned under $loc"; }
+done
+pass "ntp show: hosts aligned by display width in C, ja and de"
