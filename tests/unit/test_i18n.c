@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "src/i18n.h"
+#include "src/textwidth.h"
 
 static void
 test_ctx_untranslated_is_msgid(void **state)
@@ -88,6 +89,38 @@ test_local_time_follows_locale(void **state)
 	setlocale(LC_TIME, "C");
 }
 
+/* What cw_textwidth_pad printed for s padded to width. */
+static char *
+padded(const char *s, int width)
+{
+	static char out[128];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	cw_textwidth_pad(f, s, width);
+	fclose(f);
+	return out;
+}
+
+static void
+test_pad_by_display_width(void **state)
+{
+	(void)state;
+	if (setlocale(LC_CTYPE, "ja_JP.UTF-8") == NULL)
+		skip();
+	/* "primär": 6 columns, 7 bytes; "プライマリ": 10 columns, 15 bytes. */
+	assert_int_equal(cw_textwidth("prim\xc3\xa4r"), 6);
+	assert_int_equal(cw_textwidth("\xe3\x83\x97\xe3\x83\xa9\xe3\x82\xa4"
+	    "\xe3\x83\x9e\xe3\x83\xaa"), 10);
+	assert_string_equal(padded("prim\xc3\xa4r", 10), "prim\xc3\xa4r    ");
+	assert_string_equal(padded("\xe3\x83\x97\xe3\x83\xa9\xe3\x82\xa4"
+	    "\xe3\x83\x9e\xe3\x83\xaa", 12),
+	    "\xe3\x83\x97\xe3\x83\xa9\xe3\x82\xa4\xe3\x83\x9e\xe3\x83\xaa  ");
+	/* As wide or wider: one blank still separates the columns. */
+	assert_string_equal(padded("secondary", 9), "secondary ");
+	setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
@@ -97,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_snprintf_c_ignores_decimal_comma),
 		cmocka_unit_test(test_local_time_c_is_iso),
 		cmocka_unit_test(test_local_time_follows_locale),
+		cmocka_unit_test(test_pad_by_display_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
