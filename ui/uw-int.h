@@ -90,9 +90,16 @@ wint_t uw__lower(wint_t c);
  * Returns the columns drawn. */
 int uw__put(WINDOW *w, int y, int x, const char *s, size_t len, int maxw);
 
+/* Draws s in at most maxw columns at y,x; when wider, what fits and an
+ * ellipsis ("…", or "..." where the charset has none).  Returns columns. */
+int uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw);
+
 /* Draws s wrapped to width at rows y.., at most maxrows; returns rows. */
 int uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
     int maxrows);
+/* The same from its wrapped line first on (a scrolled text). */
+int uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
+    int first, int maxrows);
 
 /* Rows s takes wrapped to width. */
 int uw__rows(const char *s, int width);
