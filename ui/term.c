@@ -713,6 +713,23 @@ ellipsis(int *cols)
 	return L"...";
 }
 
+const char *
+uw__ellipsis_mb(int *cols)
+{
+	static char mb[MB_LEN_MAX + 1];
+	mbstate_t st;
+	const wchar_t *e = ellipsis(cols);
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	if (*cols == 1 && (n = wcrtomb(mb, e[0], &st)) != (size_t)-1) {
+		mb[n] = '\0';
+		return mb;
+	}
+	*cols = 3;
+	return "...";
+}
+
 int
 uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw)
 {

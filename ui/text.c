@@ -46,6 +46,23 @@ uw_text_width(const char *s)
 	return width;
 }
 
+size_t
+uw_text_fit(const char *s, size_t width)
+{
+	size_t n = strlen(s), off = 0, cols = 0, len;
+	wchar_t wc;
+	int w;
+
+	while (off < n) {
+		len = decode(s + off, n - off, &wc, &w);
+		if (cols + (size_t)w > width)
+			break;
+		cols += (size_t)w;
+		off += len;
+	}
+	return off;
+}
+
 static size_t
 span_width(const char *s, size_t from, size_t to)
 {

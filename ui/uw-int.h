@@ -93,6 +93,8 @@ int uw__put(WINDOW *w, int y, int x, const char *s, size_t len, int maxw);
 /* Draws s in at most maxw columns at y,x; when wider, what fits and an
  * ellipsis ("…", or "..." where the charset has none).  Returns columns. */
 int uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw);
+/* That ellipsis as a string in the locale's charset, and its columns. */
+const char *uw__ellipsis_mb(int *cols);
 
 /* Draws s wrapped to width at rows y.., at most maxrows; returns rows. */
 int uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,

@@ -143,6 +143,10 @@ void uw_gauge_close(struct uw_gauge *g);
  * an invalid byte counts 1). */
 size_t uw_text_width(const char *s);
 
+/* The bytes of the longest start of s that fits in width columns (whole
+ * characters only). */
+size_t uw_text_fit(const char *s, size_t width);
+
 /* Wraps s to lines of at most width columns, breaking at spaces, or between
  * any two characters of a word longer than the line or in a script without
  * spaces (Japanese).  Honours '\n'.  Returns the number of lines; when

@@ -169,6 +169,8 @@ screens() {
 	: > "$D/cert/chain.pem"
 	chmod 600 "$D/cert/device.key"
 	printf '2026-11-23T18:00:00Z enroll step=preflight ok\n' > "$D/log/certwiz-test.log"
+	# A name wider than any box: cut in the list, not the list refused.
+	: > "$D/log/certwiz-zz-$(printf '%0100d' 0).log"
 	conf "$D/a.conf" "https://127.0.0.1:$CLOSED/.well-known/est"
 	conf "$D/b.conf" "${LABURL:-https://127.0.0.1:$CLOSED/.well-known/est}"
 	run="env ${LP:+LOCPATH=$LP} LC_ALL=$LOC CERTWIZ_LOCALEDIR='$LOCDIR' '$CERTWIZ'"

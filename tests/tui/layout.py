@@ -2,13 +2,15 @@
 """layout.py SCREEN [--title T] [--button B]... [--text S]... - checks one
 screen captured with `tmux capture-pane -p -e` (an 80x24 pane):
 
- - every box is whole: its top-right and bottom-right corners and the right
-   border of every row between are in the same DISPLAY column (wide
+ - every box is whole: its top-right and bottom-right corners and the
+   right border of every row between are in the same DISPLAY column (wide
    characters count two, as the terminal drew them), the left border too,
-   top and bottom edges unbroken;
+   the bottom edge unbroken; only a whole box on top (a question over a
+   progress box) may cover part of another;
  - nothing is drawn outside the boxes on their rows (a label or button
-   written past the edge), and a background line that reaches the last
-   column ends in an ellipsis (cut on purpose, not by the terminal);
+   written past the edge), and a background line (title, hint, status)
+   that fills its 78 columns ends in an ellipsis (cut on purpose, not run
+   off the screen);
  - --title: the box's title is shown whole in its top edge;
  - --button: "< B >" is shown whole on a row inside the box;
  - --text: S is inside the box, whole (compared without blanks: wrapping
@@ -78,16 +80,20 @@ def text_of(row, a, b):
     return "".join(c for c in row[a:b] if c is not None)
 
 
-def find_boxes(grid, problems):
+def find_boxes(grid):
+    """Every box from its top-left corner: (top, left, bottom, right,
+    problems), each problem (row, column, text)."""
     boxes = []
     for y, row in enumerate(grid):
         for x, c in enumerate(row):
             if c != "┌":
                 continue
+            bad = []
             r = next((i for i in range(x + 1, len(row)) if row[i] == "┐"), None)
             if r is None:
-                problems.append("row %d: a box's top edge has no right corner: %r"
-                                % (y + 1, text_of(row, x, len(row))))
+                bad.append((y, x, "row %d: a box's top edge has no right corner: %r"
+                            % (y + 1, text_of(row, x, len(row)))))
+                boxes.append((y, x, y, len(row) - 1, bad))
                 continue
             bottom = None
             for yy in range(y + 1, len(grid)):
@@ -95,23 +101,30 @@ def find_boxes(grid, problems):
                 if cl == "└":
                     bottom = yy
                     if cr != "┘":
-                        problems.append("row %d: the bottom-right corner is not in column %d (the top one's): %r"
-                                        % (yy + 1, r + 1, text_of(grid[yy], x, len(grid[yy]))))
-                    elif any(at(grid[yy], i) != "─" for i in range(x + 1, r)):
-                        problems.append("row %d: the bottom edge is broken: %r"
-                                        % (yy + 1, text_of(grid[yy], x, r + 1)))
+                        bad.append((yy, r, "row %d: the bottom-right corner is not in column %d (the top one's): %r"
+                                    % (yy + 1, r + 1, text_of(grid[yy], x, len(grid[yy])))))
+                    for i in range(x + 1, r):
+                        if at(grid[yy], i) != "─":
+                            bad.append((yy, i, "row %d: the bottom edge is broken: %r"
+                                        % (yy + 1, text_of(grid[yy], x, r + 1))))
+                            break
                     break
                 if cl not in LEFT:
-                    problems.append("row %d: no left border in column %d: %r"
-                                    % (yy + 1, x + 1, text_of(grid[yy], 0, len(grid[yy]))))
+                    bad.append((yy, x, "row %d: no left border in column %d: %r"
+                                % (yy + 1, x + 1, text_of(grid[yy], 0, len(grid[yy])))))
                 if cr not in RIGHT:
-                    problems.append("row %d: the right border is not in column %d: %r"
-                                    % (yy + 1, r + 1, text_of(grid[yy], x, len(grid[yy]))))
+                    bad.append((yy, r, "row %d: the right border is not in column %d: %r"
+                                % (yy + 1, r + 1, text_of(grid[yy], x, len(grid[yy])))))
             if bottom is None:
-                problems.append("row %d: a box without a bottom edge" % (y + 1))
+                bad.append((y, x, "row %d: a box without a bottom edge" % (y + 1)))
                 bottom = len(grid) - 1
-            boxes.append((y, x, bottom, r))
+            boxes.append((y, x, bottom, r, bad))
     return boxes
+
+
+def inside(box, y, x):
+    t, l, b, r = box[:4]
+    return t <= y <= b and l <= x <= r
 
 
 def main():
@@ -129,12 +142,19 @@ def main():
     for y, row in enumerate(grid):
         if len(row) > COLS:
             problems.append("row %d: %d columns, wider than the terminal" % (y + 1, len(row)))
-    boxes = find_boxes(grid, problems)
+    boxes = find_boxes(grid)
     if not boxes:
         problems.append("no box on the screen")
+    # A box drawn whole is on top (a question over a progress box): what
+    # it covers of the boxes under it is no fault of theirs.
+    whole = [b for b in boxes if not b[4]]
+    for b in boxes:
+        for (y, x, msg) in b[4]:
+            if not any(c is not b and inside(c, y, x) for c in whole):
+                problems.append(msg)
     # Outside the boxes, on their rows: nothing.
     for y, row in enumerate(grid):
-        spans = [(x, r) for (t, x, b, r) in boxes if t <= y <= b]
+        spans = [(x, r) for (t, x, b, r, _) in boxes if t <= y <= b]
         if not spans:
             # A background line (title, hint, status) has COLS - 2
             # columns from the second: one that fills them was cut, and
@@ -152,10 +172,9 @@ def main():
                 problems.append("row %d: text outside the box, column %d: %r"
                                 % (y + 1, x + 1, text_of(row, 0, len(row))))
                 break
-    # The box the strings must be in: the top-most (the last drawn is on
-    # top, but one box per screen is the rule here).
+    # The box the strings must be in: the one on top.
     if boxes:
-        t, x, b, r = boxes[-1]
+        t, x, b, r, _ = (whole or boxes)[-1]
         top = text_of(grid[t], x + 1, r)
         for title in want["--title"]:
             if " %s " % title not in top:
