@@ -166,6 +166,7 @@ screens() {
 	D=$T/run-$NCHECK
 	mkdir -p "$D/cert" "$D/log"
 	cp "$F/device.crt" "$F/device.key" "$D/cert/"
+	cp "$F/root.crt" "$D/cert/trust-anchor.pem"
 	: > "$D/cert/chain.pem"
 	chmod 600 "$D/cert/device.key"
 	printf '2026-11-23T18:00:00Z enroll step=preflight ok\n' > "$D/log/certwiz-test.log"
@@ -201,7 +202,8 @@ screens() {
 
 	menu 3
 	check "certificate status" --title "$(tr_known 'Certificate status')" \
-		--text "$(tr_ 'State:')" --text "$(tr_ 'Subject:')" --text "CN=007951000123456" \
+		--text "$(tr_ 'State:')" --text "$(tr_ valid)" \
+		--text "$(tr_ 'Subject:')" --text "CN=007951000123456" \
 		--text "$(tr_ 'SHA-256 fingerprint:')" --text "$(tr_ 'Days left:')" \
 		--text "$(tr_ 'Trust anchor:')" --button "$(tr_ Close)"
 	keys Escape
@@ -254,8 +256,10 @@ Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 
 Start?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	keys Enter
+	# shellcheck disable=SC2059 # the format is the catalog's
 	check "error box" --title "$(tr_ 'Install device certificate (OTP)')" \
-		--text "$(tr_known 'Nothing was sent to the server.')" --text "127.0.0.1:$CLOSED" \
+		--text "$(printf "$(tr_known "The enrollment service '%s' must be reachable before the OTP is used. Nothing was changed; no OTP was used.")" \
+		    "https://127.0.0.1:$CLOSED/.well-known/est")" \
 		--button "$(tr_ OK)"
 	keys Enter
 	main_menu
@@ -283,7 +287,8 @@ Start?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	keys Enter
 	main_menu
 	if [ -n "$LABURL" ]; then
-		rm -f "$D/cert/device.crt" "$D/cert/device.key"
+		# No anchor, no certificate: the CA question, then the OTP.
+		rm -f "$D/cert/device.crt" "$D/cert/device.key" "$D/cert/trust-anchor.pem"
 		menu 2
 		check "certificate install steps (lab)" --title "$(tr_known 'Install device certificate (OTP)')" \
 			--button "$(tr_ Yes)" --button "$(tr_ No)"
