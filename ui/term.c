@@ -756,16 +756,11 @@ uw__rows(const char *s, int width)
 	return (int)uw_text_wrap_hang(s, width > 0 ? (size_t)width : 1, NULL, 0);
 }
 
-int
-uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
-    int maxrows)
-{
-	return uw__put_wrapped_from(w, y, x, s, width, 0, maxrows);
-}
-
-int
-uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
-    int first, int maxrows)
+/* The wrapped lines of s from first on, at most maxrows of them; with
+ * mark_cut, a last row that hides more text ends in an ellipsis. */
+static int
+put_wrapped(WINDOW *w, int y, int x, const char *s, int width, int first,
+    int maxrows, int mark_cut)
 {
 	size_t n, *ln;
 	int rows;
@@ -780,12 +775,36 @@ uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
 	rows = (int)n - first < maxrows ? (int)n - first : maxrows;
 	for (int i = 0; i < rows; i++) {
 		const size_t *l = &ln[(size_t)(first + i) * 3];
+		int room = width - (int)l[2], ew = 0, cols;
+		const wchar_t *ell = NULL;
 
-		uw__put(w, y + i, x + (int)l[2], s + l[0], l[1],
-		    width - (int)l[2]);
+		if (mark_cut && i == rows - 1 && (size_t)(first + rows) < n) {
+			ell = ellipsis(&ew);
+			if (ew >= room) {
+				ell = NULL;
+				ew = 0;
+			}
+		}
+		cols = uw__put(w, y + i, x + (int)l[2], s + l[0], l[1], room - ew);
+		if (ell != NULL)
+			mvwaddwstr(w, y + i, x + (int)l[2] + cols, ell);
 	}
 	free(ln);
 	return rows;
+}
+
+int
+uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
+    int maxrows)
+{
+	return put_wrapped(w, y, x, s, width, 0, maxrows, 1);
+}
+
+int
+uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
+    int first, int maxrows)
+{
+	return put_wrapped(w, y, x, s, width, first, maxrows, 0);
 }
 
 int

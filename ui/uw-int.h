@@ -96,10 +96,12 @@ int uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw);
 /* That ellipsis as a string in the locale's charset, and its columns. */
 const char *uw__ellipsis_mb(int *cols);
 
-/* Draws s wrapped to width at rows y.., at most maxrows; returns rows. */
+/* Draws s wrapped to width at rows y.., at most maxrows (the last one
+ * ending in an ellipsis when text is left over); returns rows. */
 int uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
     int maxrows);
-/* The same from its wrapped line first on (a scrolled text). */
+/* The same from its wrapped line first on, no ellipsis (a scrolled text:
+ * the caller shows that there is more). */
 int uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
     int first, int maxrows);
 

@@ -2,7 +2,8 @@
 # A question taller than the screen and a title wider than the box (long
 # German or Japanese text does this): the box stays whole (layout.py), the
 # title ends in an ellipsis, the text scrolls with Down to its last line,
-# and the buttons stay whole and answer.
+# and the buttons stay whole and answer.  A form whose text cannot fit
+# keeps its fields and buttons and says that its text is cut.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/tui/tmux.sh"
 PY=${PYTHON3:-/usr/bin/python3}
@@ -35,3 +36,13 @@ tui_keys Enter
 tui_wait "EXIT=0"
 grep -q "^long rc=0" "$T/out" || { cat "$T/out" >&2; fail "Enter did not answer Yes"; }
 pass "the buttons still answer"
+
+tui_start "LC_ALL=C.UTF-8 UIDEMO_OUT='$T/out' '$DEMO' longform"
+tui_wait "note 1 about"
+whole --text Server --text ntp.example.com --button OK --button Cancel
+tui_wait "note [0-9]+ about the server(…|\\.\\.\\.) "
+tui_gone "note 40 about"
+tui_keys Enter
+tui_wait "EXIT=0"
+grep -q "^longform rc=0" "$T/out" || { cat "$T/out" >&2; fail "the form did not answer OK"; }
+pass "a form with too much text: fields and buttons whole, the text cut with an ellipsis"

@@ -267,6 +267,18 @@ main(int argc, char **argv)
 		}
 		strncat(text, "Go on?", sizeof(text) - strlen(text) - 1);
 		result("long", rc = uw_yesno("A title far wider than any box on an eighty column screen could ever show in full", text, 0));
+	} else if (strcmp(w, "longform") == 0) {
+		/* A form whose text cannot fit: the fields come first. */
+		char text[4096] = "", host[64] = "ntp.example.com";
+		struct uw_field f[] = {
+			{ "Server", host, sizeof(host), NULL, 0, NULL, NULL },
+		};
+		for (int i = 1; i <= 40; i++) {
+			char line[64];
+			snprintf(line, sizeof(line), "- note %d about the server\n", i);
+			strncat(text, line, sizeof(text) - strlen(text) - 1);
+		}
+		result("longform", rc = uw_form("Form", text, f, 1));
 	} else if (strcmp(w, "yesno") == 0)
 		result("yesno", rc = uw_yesno("Question", "Restart the management service now?", 0));
 	else if (strcmp(w, "view") == 0) {
@@ -279,7 +291,7 @@ main(int argc, char **argv)
 		result("view", rc = uw_textview("Log", text));
 	} else {
 		uw_end();
-		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|long|view\n");
+		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|long|longform|view\n");
 		return 2;
 	}
 	int sig = uw_quit_signal();
