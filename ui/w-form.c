@@ -317,8 +317,9 @@ layout(struct uw_frame *fr, const char *title, const char *text,
 		d[i].col = fx;
 		d[i].lrows = stacked && fields[i].label != NULL ?
 		    uw__rows(fields[i].label, L->w - 4) : 0;
+		/* A wrapped message gets a gap row after it, too. */
 		d[i].erows = d[i].err[0] && !err_fits_w(L->w, &d[i]) ?
-		    uw__rows(d[i].err, L->w - 4) : 1;
+		    uw__rows(d[i].err, L->w - 4) + 1 : 1;
 		frows += d[i].lrows + 1 + d[i].erows;
 	}
 	L->fy = 1 + L->textrows + (L->textrows > 0 ? 1 : 0);

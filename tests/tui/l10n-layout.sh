@@ -88,6 +88,10 @@ tr_known() {
 	printf '%s' "$s"
 }
 
+# fmt1 FORMAT VALUE: FORMAT with its one %s replaced (printf(1) of dash
+# knows no %1$s a translation may use).
+fmt1() { printf '%s' "${1%%%s*}$2${1#*%s}"; }
+
 # check WHAT ARGS...: until layout.py passes on the screen (the box drawn
 # whole, with the title, texts and buttons ARGS name), at most 15 s; a
 # screen may be caught half drawn, a broken one stays broken.
@@ -197,6 +201,14 @@ screens() {
 		--text "$(tr_ 'Enter the hostname or IP address of each NTP server.')" \
 		--text "$(tr_ 'Primary NTP server')" --text "$(tr_ 'Secondary NTP server')" \
 		--button "$(tr_ OK)" --button "$(tr_ Cancel)"
+	# A bad name: its message under the field, wrapped when long.
+	bad=no_such_host_because_underscores_are_not_allowed.example.com
+	tui_text "$bad"
+	keys Tab
+	check "NTP form message" --title "$(tr_ 'Configure NTP')" \
+		--text "$(fmt1 "$(tr_known "'%s' is not a valid hostname")" "$bad")" \
+		--text "$(tr_ 'Secondary NTP server')" \
+		--button "$(tr_ OK)" --button "$(tr_ Cancel)"
 	keys Escape
 	main_menu
 
@@ -256,9 +268,8 @@ Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 
 Start?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	keys Enter
-	# shellcheck disable=SC2059 # the format is the catalog's
 	check "error box" --title "$(tr_ 'Install device certificate (OTP)')" \
-		--text "$(printf "$(tr_known "The enrollment service '%s' must be reachable before the OTP is used. Nothing was changed; no OTP was used.")" \
+		--text "$(fmt1 "$(tr_known "The enrollment service '%s' must be reachable before the OTP is used. Nothing was changed; no OTP was used.")" \
 		    "https://127.0.0.1:$CLOSED/.well-known/est")" \
 		--button "$(tr_ OK)"
 	keys Enter
