@@ -31,6 +31,7 @@ static struct {
 	WINDOW *kwin;		/* never drawn: keys are read through it */
 	char *backtitle, *status, *help;
 	const char *hint;	/* borrowed: the line above the status */
+	int hint_rows;		/* rows the hint may wrap to (at least 1) */
 	int fast_errs;		/* reads that failed at once in a row */
 	struct sigaction old[4];
 } S;
@@ -312,18 +313,30 @@ uw__draw_bg(void)
 	werase(stdscr);
 	if (S.backtitle != NULL)
 		uw__put_cut(stdscr, 0, 1, S.backtitle, COLS - 2);
-	if (S.hint != NULL)
-		uw__put_cut(stdscr, LINES - 2, 1, S.hint, COLS - 2);
+	if (S.hint != NULL) {
+		/* Wrapped upwards when the box leaves the room (a French
+		 * help line), else cut with an ellipsis. */
+		int r = uw__rows(S.hint, COLS - 2);
+
+		if (r > S.hint_rows)
+			r = S.hint_rows;
+		if (r <= 1)
+			uw__put_cut(stdscr, LINES - 2, 1, S.hint, COLS - 2);
+		else
+			uw__put_wrapped(stdscr, LINES - 1 - r, 1, S.hint,
+			    COLS - 2, r);
+	}
 	if (S.status != NULL)
 		uw__put_cut(stdscr, LINES - 1, 1, S.status, COLS - 2);
 }
 
 void
-uw__hint(const char *text)
+uw__hint(const char *text, int rows)
 {
-	if (text == S.hint)
+	if (text == S.hint && rows == S.hint_rows)
 		return;
 	S.hint = text;
+	S.hint_rows = rows > 0 ? rows : 1;
 	uw__draw_bg();
 }
 

@@ -42,8 +42,10 @@ struct uw_key uw__key(int wait_ms);
 void uw__draw_bg(void);
 
 /* Shows text (a menu item's help) on the line above the status line
- * (NULL: nothing).  Borrowed: the caller clears it before text goes away. */
-void uw__hint(const char *text);
+ * (NULL: nothing), wrapped upwards on up to rows lines when wider, then
+ * cut with an ellipsis.  Borrowed: the caller clears it before text goes
+ * away. */
+void uw__hint(const char *text, int rows);
 
 /* Shows the panels and flushes: one doupdate per frame. */
 void uw__flush(void);

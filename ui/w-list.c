@@ -170,7 +170,9 @@ list(const char *title, const char *text, const struct uw_item *items,
 			cx = bx;
 		}
 		wmove(f.win, cy, cx);
-		uw__hint(focus == 0 ? items[cur].help : NULL);
+		/* Two rows for the help when the centred box ends above them. */
+		uw__hint(focus == 0 ? items[cur].help : NULL,
+		    (LINES - f.h) / 2 + f.h <= LINES - 3 ? 2 : 1);
 		uw__flush();
 
 		struct uw_key k = uw__key(-1);
@@ -262,7 +264,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 	}
 out:
 	*sel = cur;
-	uw__hint(NULL);
+	uw__hint(NULL, 1);
 	list_free(&l);
 	uw__frame_free(&f);
 	return rc;

@@ -161,7 +161,12 @@ def main():
             # must say so.
             end = max([i + 1 for i, c in enumerate(row) if c != " "] or [0])
             line = text_of(row, 0, len(row)).rstrip()
-            if end >= COLS - 1 and not line.endswith(("…", "...")):
+            # A help line wrapped onto the next one (not the status line,
+            # the last) may fill its row.
+            nxt = grid[y + 1] if y + 2 < len(grid) else []
+            wrapped = not any(t <= y + 1 <= b for (t, _, b, _, _) in boxes) and \
+                text_of(nxt, 0, len(nxt)).strip() != ""
+            if end >= COLS - 1 and not wrapped and not line.endswith(("…", "...")):
                 problems.append("row %d: the line fills the screen without an ellipsis: %r"
                                 % (y + 1, line))
             continue
