@@ -218,7 +218,7 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	struct cw_est *est = NULL;
 	struct cw_est_certs certs = { 0 };
 	struct timespec t0;
-	char status[256], buf[32];
+	char status[CW_ERR_MSG_MAX + 64], buf[32];
 	int proven = 0, rc = -1;
 
 	if (cfg->device_serial == NULL || cfg->device_serial[0] == '\0') {
@@ -376,7 +376,7 @@ ensure_otp(struct cw_flow *run, struct cw_enroll *e, struct cw_error *err)
 	const struct cw_cfg *cfg = cw_flow_cfg(run);
 	struct cw_enroll_summary s;
 	struct cw_secret *raw = NULL, *clean = NULL;
-	char status[256], afp[65] = "", asub[512] = "";
+	char status[CW_ERR_MSG_MAX + 64], afp[65] = "", asub[512] = "";
 	struct cw_cert_status st;
 	int proven = 0, yes = 0, settled = 1;
 	const char *ms = cw_flow_fact(run, "endpoint_ms");

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <openssl/err.h>
 
@@ -60,18 +61,47 @@ cw_error_clear(struct cw_error *err)
 	err->msg[0] = err->detail[0] = err->hint[0] = '\0';
 }
 
+/* A message cut to its buffer (n: the length it wanted) ends on a whole
+ * character: half a UTF-8 sequence would show as mojibake. */
+static void
+whole_chars(char *buf, int n, size_t size)
+{
+	mbstate_t st;
+	size_t off = 0, len;
+
+	if (n < 0 || (size_t)n < size)
+		return;
+	len = strlen(buf);
+	memset(&st, 0, sizeof(st));
+	while (off < len) {
+		size_t k = mbrlen(buf + off, len - off, &st);
+
+		if (k == (size_t)-2) {		/* cut inside this one */
+			buf[off] = '\0';
+			return;
+		}
+		if (k == (size_t)-1) {		/* not ours to mend */
+			memset(&st, 0, sizeof(st));
+			k = 1;
+		}
+		off += k == 0 ? 1 : k;
+	}
+}
+
 int
 cw_error_set(struct cw_error *err, enum cw_errcode code, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return -1;
 	cw_error_clear(err);
 	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	whole_chars(err->msg, n, sizeof(err->msg));
 	return -1;
 }
 
@@ -79,12 +109,14 @@ int
 cw_error_detail(struct cw_error *err, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	n = vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
 	va_end(ap);
+	whole_chars(err->detail, n, sizeof(err->detail));
 	return -1;
 }
 
@@ -92,12 +124,14 @@ int
 cw_error_hint(struct cw_error *err, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	n = vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
 	va_end(ap);
+	whole_chars(err->hint, n, sizeof(err->hint));
 	return -1;
 }
 

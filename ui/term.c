@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static struct {
 	WINDOW *kwin;		/* never drawn: keys are read through it */
 	char *backtitle, *status, *help;
 	const char *hint;	/* borrowed: the line above the status */
+	int hint_rows;		/* rows the hint may wrap to (at least 1) */
 	int fast_errs;		/* reads that failed at once in a row */
 	struct sigaction old[4];
 } S;
@@ -311,19 +313,31 @@ uw__draw_bg(void)
 {
 	werase(stdscr);
 	if (S.backtitle != NULL)
-		uw__put(stdscr, 0, 1, S.backtitle, strlen(S.backtitle), COLS - 2);
-	if (S.hint != NULL)
-		uw__put(stdscr, LINES - 2, 1, S.hint, strlen(S.hint), COLS - 2);
+		uw__put_cut(stdscr, 0, 1, S.backtitle, COLS - 2);
+	if (S.hint != NULL) {
+		/* Wrapped upwards when the box leaves the room (a French
+		 * help line), else cut with an ellipsis. */
+		int r = uw__rows(S.hint, COLS - 2);
+
+		if (r > S.hint_rows)
+			r = S.hint_rows;
+		if (r <= 1)
+			uw__put_cut(stdscr, LINES - 2, 1, S.hint, COLS - 2);
+		else
+			uw__put_wrapped(stdscr, LINES - 1 - r, 1, S.hint,
+			    COLS - 2, r);
+	}
 	if (S.status != NULL)
-		uw__put(stdscr, LINES - 1, 1, S.status, strlen(S.status), COLS - 2);
+		uw__put_cut(stdscr, LINES - 1, 1, S.status, COLS - 2);
 }
 
 void
-uw__hint(const char *text)
+uw__hint(const char *text, int rows)
 {
-	if (text == S.hint)
+	if (text == S.hint && rows == S.hint_rows)
 		return;
 	S.hint = text;
+	S.hint_rows = rows > 0 ? rows : 1;
 	uw__draw_bg();
 }
 
@@ -566,8 +580,10 @@ uw__frame(struct uw_frame *f, int h, int w, const char *title)
 	werase(f->win);
 	box(f->win, 0, 0);
 	if (title != NULL && *title) {
+		/* "┌─ Title ─┐": a title wider than that is cut with an
+		 * ellipsis, never into the corner. */
 		mvwaddch(f->win, 0, 2, ' ');
-		uw__put(f->win, 0, 3, title, strlen(title), w - 6);
+		uw__put_cut(f->win, 0, 3, title, w - 6);
 		waddch(f->win, ' ');
 	}
 	return 0;
@@ -609,32 +625,62 @@ uw__hotkey(const char *label)
 	return towlower((wint_t)wc);
 }
 
+/* The columns a row of n buttons takes: "< A >   < B >", or with gaps of
+ * one column when that does not fit in room. */
+static int
+buttons_width(const int *lw, int n, int gap)
+{
+	int total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += lw[i] + 4 + (i > 0 ? gap : 0);
+	return total;
+}
+
+#define UW_MAX_BUTTONS 8
+
 int
 uw__buttons(struct uw_frame *f, int y, const char *const *labels, int n,
     int focus)
 {
-	int total = 0, x, cx = -1;
+	int lw[UW_MAX_BUTTONS], room = f->w - 2, gap = 3, x, cx = -1;
 
+	if (n > UW_MAX_BUTTONS)
+		n = UW_MAX_BUTTONS;
 	for (int i = 0; i < n; i++)
-		total += (int)uw_text_width(labels[i]) + 4 + (i > 0 ? 3 : 0);
-	x = (f->w - total) / 2;
+		lw[i] = (int)uw_text_width(labels[i]);
+	/* Too wide for the box (the boxes are sized for their buttons, so
+	 * only on a box at its widest): closer together, then the longest
+	 * label cut with an ellipsis until the row fits.  Never past the
+	 * border: a curses line that runs over wraps into the next row. */
+	if (buttons_width(lw, n, gap) > room)
+		gap = 1;
+	while (buttons_width(lw, n, gap) > room) {
+		int m = 0;
+
+		for (int i = 1; i < n; i++)
+			if (lw[i] > lw[m])
+				m = i;
+		if (lw[m] <= 1)
+			break;
+		lw[m]--;
+	}
+	x = 1 + (room - buttons_width(lw, n, gap)) / 2;
 	if (x < 1)
 		x = 1;
 	for (int i = 0; i < n; i++) {
-		int lw = (int)uw_text_width(labels[i]);
-
 		if (i > 0)
-			x += 3;
+			x += gap;
 		if (i == focus)
 			wattron(f->win, A_REVERSE);
 		mvwaddstr(f->win, y, x, "< ");
-		uw__put(f->win, y, x + 2, labels[i], strlen(labels[i]), lw);
+		uw__put_cut(f->win, y, x + 2, labels[i], lw[i]);
 		waddstr(f->win, " >");
 		if (i == focus) {
 			wattroff(f->win, A_REVERSE);
 			cx = x + 2;
 		}
-		x += lw + 4;
+		x += lw[i] + 4;
 	}
 	return cx;
 }
@@ -672,29 +718,114 @@ uw__put(WINDOW *w, int y, int x, const char *s, size_t len, int maxw)
 	return cols;
 }
 
+/* The ellipsis of this locale: "…" where the charset has it, else "...". */
+static const wchar_t *
+ellipsis(int *cols)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+
+	memset(&st, 0, sizeof(st));
+	if (wcrtomb(mb, L'\u2026', &st) != (size_t)-1 && wcwidth(L'\u2026') == 1) {
+		*cols = 1;
+		return L"\u2026";
+	}
+	*cols = 3;
+	return L"...";
+}
+
+const char *
+uw__ellipsis_mb(int *cols)
+{
+	static char mb[MB_LEN_MAX + 1];
+	mbstate_t st;
+	const wchar_t *e = ellipsis(cols);
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	if (*cols == 1 && (n = wcrtomb(mb, e[0], &st)) != (size_t)-1) {
+		mb[n] = '\0';
+		return mb;
+	}
+	*cols = 3;
+	return "...";
+}
+
+int
+uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw)
+{
+	const wchar_t *ell;
+	int ew, cols;
+
+	if (maxw <= 0)
+		return 0;
+	if ((int)uw_text_width(s) <= maxw)
+		return uw__put(w, y, x, s, strlen(s), maxw);
+	ell = ellipsis(&ew);
+	if (ew > maxw)
+		return uw__put(w, y, x, s, strlen(s), maxw);
+	cols = uw__put(w, y, x, s, strlen(s), maxw - ew);
+	/* The ellipsis right after what fits (a wide character that did not
+	 * fit leaves a column free). */
+	mvwaddwstr(w, y, x + cols, ell);
+	return cols + ew;
+}
+
 int
 uw__rows(const char *s, int width)
 {
-	return (int)uw_text_wrap(s, width > 0 ? (size_t)width : 1, NULL, 0);
+	return (int)uw_text_wrap_hang(s, width > 0 ? (size_t)width : 1, NULL, 0);
+}
+
+/* The wrapped lines of s from first on, at most maxrows of them; with
+ * mark_cut, a last row that hides more text ends in an ellipsis. */
+static int
+put_wrapped(WINDOW *w, int y, int x, const char *s, int width, int first,
+    int maxrows, int mark_cut)
+{
+	size_t n, *ln;
+	int rows;
+
+	n = uw_text_wrap_hang(s, width > 0 ? (size_t)width : 1, NULL, 0);
+	ln = calloc(n * 3 + 3, sizeof(*ln));
+	if (ln == NULL)
+		return 0;
+	uw_text_wrap_hang(s, width > 0 ? (size_t)width : 1, ln, n);
+	if (first < 0 || (size_t)first > n)
+		first = (int)n;
+	rows = (int)n - first < maxrows ? (int)n - first : maxrows;
+	for (int i = 0; i < rows; i++) {
+		const size_t *l = &ln[(size_t)(first + i) * 3];
+		int room = width - (int)l[2], ew = 0, cols;
+		const wchar_t *ell = NULL;
+
+		if (mark_cut && i == rows - 1 && (size_t)(first + rows) < n) {
+			ell = ellipsis(&ew);
+			if (ew >= room) {
+				ell = NULL;
+				ew = 0;
+			}
+		}
+		cols = uw__put(w, y + i, x + (int)l[2], s + l[0], l[1], room - ew);
+		if (ell != NULL)
+			mvwaddwstr(w, y + i, x + (int)l[2] + cols, ell);
+	}
+	free(ln);
+	return rows;
 }
 
 int
 uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
     int maxrows)
 {
-	size_t n, *ln;
-	int rows;
+	return put_wrapped(w, y, x, s, width, 0, maxrows, 1);
+}
 
-	n = uw_text_wrap(s, width > 0 ? (size_t)width : 1, NULL, 0);
-	ln = calloc(n * 2 + 2, sizeof(*ln));
-	if (ln == NULL)
-		return 0;
-	uw_text_wrap(s, width > 0 ? (size_t)width : 1, ln, n);
-	rows = (int)n < maxrows ? (int)n : maxrows;
-	for (int i = 0; i < rows; i++)
-		uw__put(w, y + i, x, s + ln[i * 2], ln[i * 2 + 1], width);
-	free(ln);
-	return rows;
+int
+uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
+    int first, int maxrows)
+{
+	return put_wrapped(w, y, x, s, width, first, maxrows, 0);
 }
 
 int

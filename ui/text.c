@@ -46,6 +46,23 @@ uw_text_width(const char *s)
 	return width;
 }
 
+size_t
+uw_text_fit(const char *s, size_t width)
+{
+	size_t n = strlen(s), off = 0, cols = 0, len;
+	wchar_t wc;
+	int w;
+
+	while (off < n) {
+		len = decode(s + off, n - off, &wc, &w);
+		if (cols + (size_t)w > width)
+			break;
+		cols += (size_t)w;
+		off += len;
+	}
+	return off;
+}
+
 static size_t
 span_width(const char *s, size_t from, size_t to)
 {
@@ -60,17 +77,27 @@ span_width(const char *s, size_t from, size_t to)
 	return width;
 }
 
+/* The lines found so far: offsets into s, and with hang set the indent of
+ * each line (three entries per line instead of two). */
+struct out {
+	size_t *lines, max, n;
+	int hang;
+};
+
 static void
-emit(size_t *lines, size_t max, size_t *nl, const char *s, size_t start,
-    size_t end)
+emit(struct out *o, const char *s, size_t start, size_t end, size_t indent)
 {
+	size_t k = o->hang ? 3 : 2;
+
 	while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
 		end--;
-	if (lines != NULL && *nl < max) {
-		lines[*nl * 2] = start;
-		lines[*nl * 2 + 1] = end - start;
+	if (o->lines != NULL && o->n < o->max) {
+		o->lines[o->n * k] = start;
+		o->lines[o->n * k + 1] = end - start;
+		if (o->hang)
+			o->lines[o->n * k + 2] = indent;
 	}
-	(*nl)++;
+	o->n++;
 }
 
 static size_t
@@ -81,33 +108,61 @@ skip_blanks(const char *s, size_t off, size_t n)
 	return off;
 }
 
-size_t
-uw_text_wrap(const char *s, size_t width, size_t *lines, size_t max)
+/* The columns a paragraph's continuation lines are indented by: its
+ * leading blanks and a list marker ("- ", "* ", "12. ", "3) ") with the
+ * blanks after it; none when that is more than half the width. */
+static size_t
+hang_of(const char *s, size_t off, size_t n, size_t width)
+{
+	size_t p = skip_blanks(s, off, n), q = p;
+
+	if (p + 1 < n && (s[p] == '-' || s[p] == '*') && s[p + 1] == ' ')
+		p = skip_blanks(s, p + 1, n);
+	else {
+		while (q < n && q - p < 3 && s[q] >= '0' && s[q] <= '9')
+			q++;
+		if (q > p && q + 1 < n && (s[q] == '.' || s[q] == ')') &&
+		    s[q + 1] == ' ')
+			p = skip_blanks(s, q + 1, n);
+	}
+	/* Only ASCII up to p: bytes are columns. */
+	return (p - off) * 2 > width ? 0 : p - off;
+}
+
+static size_t
+wrap(const char *s, size_t width, struct out *o)
 {
 	size_t n = strlen(s), off = 0, start = 0, cur = 0, brk = NOBREAK;
-	size_t nl = 0, len;
+	size_t len, hang, lw, indent = 0;
 	wchar_t wc;
 	int w;
 
 	if (width == 0)
 		width = 1;
+	hang = o->hang ? hang_of(s, 0, n, width) : 0;
+	lw = width;
 	while (off < n) {
 		len = decode(s + off, n - off, &wc, &w);
 		if (wc == L'\n') {
-			emit(lines, max, &nl, s, start, off);
+			emit(o, s, start, off, indent);
 			start = off + 1;
 			off = start;
 			cur = 0;
 			brk = NOBREAK;
+			hang = o->hang ? hang_of(s, start, n, width) : 0;
+			lw = width;
+			indent = 0;
 			continue;
 		}
 		if (wc == L' ' || wc == L'\t') {
-			if (cur + 1 > width) {
+			if (cur + 1 > lw) {
 				/* The blank ends the line; blanks after it too. */
-				emit(lines, max, &nl, s, start, off);
+				emit(o, s, start, off, indent);
 				start = off = skip_blanks(s, off, n);
 				cur = 0;
 				brk = NOBREAK;
+				lw = width - hang;
+				indent = hang;
 				continue;
 			}
 			brk = off;
@@ -118,17 +173,19 @@ uw_text_wrap(const char *s, size_t width, size_t *lines, size_t max)
 		/* Between two wide (CJK) characters a line may break. */
 		if (w == 2 && off > start)
 			brk = off;
-		if (cur + (size_t)w > width && cur > 0) {
+		if (cur + (size_t)w > lw && cur > 0) {
 			if (brk != NOBREAK && brk > start) {
-				emit(lines, max, &nl, s, start, brk);
+				emit(o, s, start, brk, indent);
 				start = skip_blanks(s, brk, n);
 				cur = span_width(s, start, off);
 			} else {
-				emit(lines, max, &nl, s, start, off);
+				emit(o, s, start, off, indent);
 				start = off;
 				cur = 0;
 			}
 			brk = NOBREAK;
+			lw = width - hang;
+			indent = hang;
 			continue;	/* this character again, on the new line */
 		}
 		cur += (size_t)w;
@@ -136,7 +193,23 @@ uw_text_wrap(const char *s, size_t width, size_t *lines, size_t max)
 		if (w == 2)
 			brk = off;
 	}
-	if (off > start || nl == 0)
-		emit(lines, max, &nl, s, start, n);
-	return nl;
+	if (off > start || o->n == 0)
+		emit(o, s, start, n, indent);
+	return o->n;
+}
+
+size_t
+uw_text_wrap(const char *s, size_t width, size_t *lines, size_t max)
+{
+	struct out o = { lines, max, 0, 0 };
+
+	return wrap(s, width, &o);
+}
+
+size_t
+uw_text_wrap_hang(const char *s, size_t width, size_t *lines, size_t max)
+{
+	struct out o = { lines, max, 0, 1 };
+
+	return wrap(s, width, &o);
 }

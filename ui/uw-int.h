@@ -42,8 +42,10 @@ struct uw_key uw__key(int wait_ms);
 void uw__draw_bg(void);
 
 /* Shows text (a menu item's help) on the line above the status line
- * (NULL: nothing).  Borrowed: the caller clears it before text goes away. */
-void uw__hint(const char *text);
+ * (NULL: nothing), wrapped upwards on up to rows lines when wider, then
+ * cut with an ellipsis.  Borrowed: the caller clears it before text goes
+ * away. */
+void uw__hint(const char *text, int rows);
 
 /* Shows the panels and flushes: one doupdate per frame. */
 void uw__flush(void);
@@ -90,9 +92,20 @@ wint_t uw__lower(wint_t c);
  * Returns the columns drawn. */
 int uw__put(WINDOW *w, int y, int x, const char *s, size_t len, int maxw);
 
-/* Draws s wrapped to width at rows y.., at most maxrows; returns rows. */
+/* Draws s in at most maxw columns at y,x; when wider, what fits and an
+ * ellipsis ("…", or "..." where the charset has none).  Returns columns. */
+int uw__put_cut(WINDOW *w, int y, int x, const char *s, int maxw);
+/* That ellipsis as a string in the locale's charset, and its columns. */
+const char *uw__ellipsis_mb(int *cols);
+
+/* Draws s wrapped to width at rows y.., at most maxrows (the last one
+ * ending in an ellipsis when text is left over); returns rows. */
 int uw__put_wrapped(WINDOW *w, int y, int x, const char *s, int width,
     int maxrows);
+/* The same from its wrapped line first on, no ellipsis (a scrolled text:
+ * the caller shows that there is more). */
+int uw__put_wrapped_from(WINDOW *w, int y, int x, const char *s, int width,
+    int first, int maxrows);
 
 /* Rows s takes wrapped to width. */
 int uw__rows(const char *s, int width);

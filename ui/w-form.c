@@ -24,7 +24,13 @@ struct fld {
 	size_t maxbytes;
 	char err[256];
 	int row, col, width;	/* layout: the text cell, its columns */
+	int lrows;		/* rows of the label above the field (0: beside) */
+	int erows;		/* rows under the field: the message, or a gap */
 };
+
+/* The narrowest a field gets beside its label; a label that leaves less
+ * goes on the rows above its field, wrapped, instead of being cut. */
+#define FIELD_MIN 20
 
 static int
 cwidth(const struct uw_field *f, wchar_t wc)
@@ -152,6 +158,20 @@ fld_delete(struct fld *d, size_t at)
 		d->cur--;
 }
 
+/* The field's message fits on one row under the field in a box of width
+ * boxw. */
+static int
+err_fits_w(int boxw, const struct fld *d)
+{
+	return (int)uw_text_width(d->err) <= boxw - d->col - 2;
+}
+
+static int
+err_fits(WINDOW *w, const struct fld *d)
+{
+	return err_fits_w(getmaxx(w), d);
+}
+
 /* Draws the field; returns the cursor column. */
 static int
 fld_draw(WINDOW *w, struct fld *d, const struct uw_field *f)
@@ -195,12 +215,15 @@ fld_draw(WINDOW *w, struct fld *d, const struct uw_field *f)
 	if (d->err[0]) {
 		attr_t a = uw__colors() ? COLOR_PAIR(1) : A_BOLD;
 
-		int ex = (int)uw_text_width(d->err) <= getmaxx(w) - d->col - 2 ?
-		    d->col : 2;
-
+		/* Under the field when it fits there, else wrapped from the
+		 * left edge on as many rows as the layout gave it. */
 		wattron(w, a);
-		uw__put(w, d->row + 1, ex, d->err, strlen(d->err),
-		    getmaxx(w) - ex - 2);
+		if (err_fits(w, d))
+			uw__put(w, d->row + 1, d->col, d->err, strlen(d->err),
+			    getmaxx(w) - d->col - 2);
+		else
+			uw__put_wrapped(w, d->row + 1, 2, d->err,
+			    getmaxx(w) - 4, d->erows);
 		wattroff(w, a);
 	}
 	return cx;
@@ -266,6 +289,7 @@ layout(struct uw_frame *fr, const char *title, const char *text,
     struct uw_field *fields, struct fld *d, size_t n, struct layout *L)
 {
 	int lw = 0, tw = text != NULL ? (int)uw_text_width(text) : 0, fx;
+	int stacked, frows, y;
 
 	for (size_t i = 0; i < n; i++)
 		if (fields[i].label != NULL &&
@@ -278,32 +302,46 @@ layout(struct uw_frame *fr, const char *title, const char *text,
 		L->w = tw + 4;
 	if (lw > 0 && L->w < 60)
 		L->w = 60;	/* room for a field and its inline message */
+	/* Wider for a long label (German) beside its field. */
+	if (lw > 0 && 2 + lw + 2 + FIELD_MIN + 3 > L->w)
+		L->w = 2 + lw + 2 + FIELD_MIN + 3;
 	if (title != NULL && (int)uw_text_width(title) + 8 > L->w)
 		L->w = (int)uw_text_width(title) + 8;
 	if (L->w > COLS - 4)
 		L->w = COLS - 4;
-	if (lw > L->w / 3)
-		lw = L->w / 3;
+	stacked = lw > 0 && 2 + lw + 2 + FIELD_MIN + 3 > L->w;
+	fx = lw > 0 && !stacked ? 2 + lw + 2 : 3;
 	L->textrows = text != NULL ? uw__rows(text, L->w - 4) : 0;
-	L->h = 1 + L->textrows + 1 + 2 * (int)n + 1 + 1 + 1;
+	frows = 0;
+	for (size_t i = 0; i < n; i++) {
+		d[i].col = fx;
+		d[i].lrows = stacked && fields[i].label != NULL ?
+		    uw__rows(fields[i].label, L->w - 4) : 0;
+		/* A wrapped message gets a gap row after it, too. */
+		d[i].erows = d[i].err[0] && !err_fits_w(L->w, &d[i]) ?
+		    uw__rows(d[i].err, L->w - 4) + 1 : 1;
+		frows += d[i].lrows + 1 + d[i].erows;
+	}
+	L->fy = 1 + L->textrows + (L->textrows > 0 ? 1 : 0);
+	L->h = L->fy + frows + 3;
 	if (L->h > LINES - 2) {
 		L->textrows -= L->h - (LINES - 2);
 		if (L->textrows < 0)
 			L->textrows = 0;
-		L->h = 1 + L->textrows + 1 + 2 * (int)n + 3;
+		L->fy = 1 + L->textrows + (L->textrows > 0 ? 1 : 0);
+		L->h = L->fy + frows + 3;
 	}
 	if (uw__frame(fr, L->h, L->w, title) == -1)
 		return -1;
 	L->w = fr->w;
 	L->h = fr->h;
-	fx = lw > 0 ? 2 + lw + 2 : 3;
-	L->fy = 1 + L->textrows + (L->textrows > 0 ? 1 : 0);
+	y = L->fy;
 	for (size_t i = 0; i < n; i++) {
-		d[i].row = L->fy + 2 * (int)i;
-		d[i].col = fx;
+		d[i].row = y + d[i].lrows;
 		d[i].width = L->w - fx - 3;
 		if (d[i].width < 1)
 			d[i].width = 1;
+		y = d[i].row + 1 + d[i].erows;
 	}
 	return 0;
 }
@@ -335,9 +373,12 @@ form_curses(const char *title, const char *text, struct uw_field *fields,
 		for (size_t i = 0; i < n; i++) {
 			int x;
 
-			if (fields[i].label != NULL)
-				uw__put(fr.win, d[i].row, 2, fields[i].label,
-				    strlen(fields[i].label), d[i].col - 4);
+			if (fields[i].label != NULL && d[i].lrows > 0)
+				uw__put_wrapped(fr.win, d[i].row - d[i].lrows, 2,
+				    fields[i].label, L.w - 4, d[i].lrows);
+			else if (fields[i].label != NULL)
+				uw__put_cut(fr.win, d[i].row, 2, fields[i].label,
+				    d[i].col - 4);
 			x = fld_draw(fr.win, &d[i], &fields[i]);
 			if (i == focus) {
 				cy = d[i].row;

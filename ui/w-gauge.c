@@ -19,8 +19,8 @@ static cw_flow_progress_fn *const fits_flow __attribute__((unused)) =
 
 struct uw_gauge {
 	struct uw_frame f;
-	char title[128];
-	char label[256];
+	char title[256];
+	char label[512];
 	size_t step, nsteps;
 	double fraction;
 	int cancelled;
@@ -31,13 +31,18 @@ static void
 draw(struct uw_gauge *g)
 {
 	const char *labels[1] = { _("Cancel") };
-	int bw, fill, pct, cx;
+	int bw, fill, pct, cx, w = 60;
 	double done;
 	char buf[64];
 
-	if (uw__frame(&g->f, 8, 60, g->title) == -1)
+	/* Wider for a long title or step label (German), up to the screen;
+	 * beyond that the label ends in an ellipsis. */
+	if ((int)uw_text_width(g->title) + 8 > w ||
+	    (int)uw_text_width(g->label) + 4 > w)
+		w = COLS - 4;
+	if (uw__frame(&g->f, 8, w, g->title) == -1)
 		return;
-	uw__put(g->f.win, 1, 2, g->label, strlen(g->label), g->f.w - 4);
+	uw__put_cut(g->f.win, 1, 2, g->label, g->f.w - 4);
 	done = g->nsteps > 0 ?
 	    ((double)g->step + g->fraction) / (double)g->nsteps : g->fraction;
 	if (done < 0)
@@ -55,7 +60,7 @@ draw(struct uw_gauge *g)
 		/* TRANSLATORS: progress of a job, e.g. "Step 2 of 5". */
 		snprintf(buf, sizeof(buf), _("Step %zu of %zu"),
 		    g->step + 1 > g->nsteps ? g->nsteps : g->step + 1, g->nsteps);
-		uw__put(g->f.win, 4, 2, buf, strlen(buf), g->f.w - 4);
+		uw__put_cut(g->f.win, 4, 2, buf, g->f.w - 4);
 	}
 	cx = uw__buttons(&g->f, g->f.h - 2, labels, 1, 0);
 	wmove(g->f.win, g->f.h - 2, cx);

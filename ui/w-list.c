@@ -60,13 +60,25 @@ list_new(struct list *l, const struct uw_item *items, size_t n, const int *on,
 	if (l->items == NULL || l->names == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(items[i].label) + 16;
+		const char *mark = kind == K_CHECK ? "[ ] " :
+		    kind == K_RADIO ? "( ) " : "";
+		/* The menu library does not post an item wider than its
+		 * window (the widest box's, at the design size): a longer
+		 * label (a log's name) is cut with an ellipsis. */
+		int room = UW_MIN_COLS - 4 - 4 - (int)strlen(mark) - 3, ew;
+		const char *ell = uw__ellipsis_mb(&ew);
+		size_t keep = strlen(items[i].label), len;
 
+		if ((int)uw_text_width(items[i].label) > room) {
+			keep = uw_text_fit(items[i].label, (size_t)(room - ew));
+		} else
+			ell = "";
+		len = keep + strlen(ell) + 16;
 		if ((l->names[i] = malloc(len)) == NULL)
 			return -1;
-		snprintf(l->names[i], len, "%s%c  %s",
-		    kind == K_CHECK ? "[ ] " : kind == K_RADIO ? "( ) " : "",
-		    items[i].key ? items[i].key : ' ', items[i].label);
+		snprintf(l->names[i], len, "%s%c  %.*s%s", mark,
+		    items[i].key ? items[i].key : ' ', (int)keep, items[i].label,
+		    ell);
 		if (kind != K_MENU)
 			set_mark(l, i, kind, on[i]);
 		if ((l->items[i] = new_item(l->names[i], "")) == NULL)
@@ -158,7 +170,9 @@ list(const char *title, const char *text, const struct uw_item *items,
 			cx = bx;
 		}
 		wmove(f.win, cy, cx);
-		uw__hint(focus == 0 ? items[cur].help : NULL);
+		/* Two rows for the help when the centred box ends above them. */
+		uw__hint(focus == 0 ? items[cur].help : NULL,
+		    (LINES - f.h) / 2 + f.h <= LINES - 3 ? 2 : 1);
 		uw__flush();
 
 		struct uw_key k = uw__key(-1);
@@ -250,7 +264,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 	}
 out:
 	*sel = cur;
-	uw__hint(NULL);
+	uw__hint(NULL, 1);
 	list_free(&l);
 	uw__frame_free(&f);
 	return rc;

@@ -6,34 +6,58 @@
 #include "../src/i18n.h"
 #include "uw-int.h"
 
+/* The box's width for text: 64 columns, or the screen's width when the
+ * text would not fit in its height at 64 (long German messages). */
+static int
+box_width(const char *title, const char *text, const char *const *labels,
+    int nb)
+{
+	int tw = (int)uw_text_width(text), bw = 0, w;
+
+	for (int i = 0; i < nb; i++)
+		bw += (int)uw_text_width(labels[i]) + 7;
+	w = tw > 60 ? 64 : tw + 4;
+	if (w < bw + 4)
+		w = bw + 4;
+	if (w < 30)
+		w = 30;
+	if (title != NULL && w < (int)uw_text_width(title) + 8)
+		w = (int)uw_text_width(title) + 8;
+	if (uw__rows(text, w - 4) + 4 > LINES - 2)
+		w = COLS - 4;
+	if (w > COLS - 4)
+		w = COLS - 4;
+	return w;
+}
+
 /* A text and a row of buttons; results[i] is returned for button i,
- * esc_result for Esc. */
+ * esc_result for Esc.  A text taller than the screen scrolls: Up, Down,
+ * PgUp, PgDn move it (arrows on the border say there is more), Left,
+ * Right and Tab move between the buttons. */
 static int
 message(const char *title, const char *text, const char *const *labels,
     const int *results, int nb, int focus, int esc_result)
 {
 	struct uw_frame f = { 0 };
-	int rc = UW_ERROR;
+	int rc = UW_ERROR, top = 0;
 
 	for (;;) {
-		int tw = (int)uw_text_width(text), bw = 0, w, h, rows, cx;
+		int w = box_width(title, text, labels, nb), rows, vis, cx;
 
-		for (int i = 0; i < nb; i++)
-			bw += (int)uw_text_width(labels[i]) + 7;
-		w = tw > 60 ? 64 : tw + 4;
-		if (w < bw + 4)
-			w = bw + 4;
-		if (w < 30)
-			w = 30;
-		if (title != NULL && w < (int)uw_text_width(title) + 8)
-			w = (int)uw_text_width(title) + 8;
-		if (w > COLS - 4)
-			w = COLS - 4;
 		rows = uw__rows(text, w - 4);
-		h = rows + 4;
-		if (uw__frame(&f, h, w, title) == -1)
+		if (uw__frame(&f, rows + 4, w, title) == -1)
 			break;
-		uw__put_wrapped(f.win, 1, 2, text, f.w - 4, f.h - 4);
+		rows = uw__rows(text, f.w - 4);
+		vis = f.h - 4 > 0 ? f.h - 4 : 1;
+		if (top > rows - vis)
+			top = rows - vis;
+		if (top < 0)
+			top = 0;
+		uw__put_wrapped_from(f.win, 1, 2, text, f.w - 4, top, vis);
+		if (top > 0)
+			mvwaddch(f.win, 1, f.w - 1, ACS_UARROW);
+		if (top + vis < rows)
+			mvwaddch(f.win, vis, f.w - 1, ACS_DARROW);
 		cx = uw__buttons(&f, f.h - 2, labels, nb, focus);
 		wmove(f.win, f.h - 2, cx);
 		uw__flush();
@@ -47,11 +71,21 @@ message(const char *title, const char *text, const char *const *labels,
 		if (c > 0)
 			continue;
 		if (k.is_key) {
+			int scrolls = rows > vis;
+
 			if (k.ch == KEY_ENTER) {
 				rc = results[focus];
 				break;
 			}
-			if (k.ch == KEY_RIGHT || k.ch == KEY_DOWN)
+			if (scrolls && k.ch == KEY_UP)
+				top--;
+			else if (scrolls && k.ch == KEY_DOWN)
+				top++;
+			else if (scrolls && k.ch == KEY_PPAGE)
+				top -= vis > 1 ? vis - 1 : 1;
+			else if (scrolls && k.ch == KEY_NPAGE)
+				top += vis > 1 ? vis - 1 : 1;
+			else if (k.ch == KEY_RIGHT || k.ch == KEY_DOWN)
 				focus = (focus + 1) % nb;
 			else if (k.ch == KEY_LEFT || k.ch == KEY_UP ||
 			    k.ch == KEY_BTAB)

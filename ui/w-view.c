@@ -25,11 +25,11 @@ uw_textview(const char *title, const char *text)
 		if (width != f.w - 4) {
 			width = f.w - 4;
 			free(lines);
-			nlines = uw_text_wrap(text, (size_t)width, NULL, 0);
-			lines = calloc(nlines * 2 + 2, sizeof(*lines));
+			nlines = uw_text_wrap_hang(text, (size_t)width, NULL, 0);
+			lines = calloc(nlines * 3 + 3, sizeof(*lines));
 			if (lines == NULL)
 				break;
-			uw_text_wrap(text, (size_t)width, lines, nlines);
+			uw_text_wrap_hang(text, (size_t)width, lines, nlines);
 		}
 		vis = f.h - 4;
 		if (vis < 1)
@@ -41,8 +41,9 @@ uw_textview(const char *title, const char *text)
 		for (int r = 0; r < vis && top + (size_t)r < nlines; r++) {
 			size_t i = top + (size_t)r;
 
-			uw__put(f.win, 1 + r, 2, text + lines[i * 2],
-			    lines[i * 2 + 1], width);
+			uw__put(f.win, 1 + r, 2 + (int)lines[i * 3 + 2],
+			    text + lines[i * 3], lines[i * 3 + 1],
+			    width - (int)lines[i * 3 + 2]);
 		}
 		if (nlines > (size_t)vis) {
 			char pos[48];

@@ -143,11 +143,24 @@ void uw_gauge_close(struct uw_gauge *g);
  * an invalid byte counts 1). */
 size_t uw_text_width(const char *s);
 
+/* The bytes of the longest start of s that fits in width columns (whole
+ * characters only). */
+size_t uw_text_fit(const char *s, size_t width);
+
 /* Wraps s to lines of at most width columns, breaking at spaces, or between
  * any two characters of a word longer than the line or in a script without
  * spaces (Japanese).  Honours '\n'.  Returns the number of lines; when
  * spans is not NULL fills up to max lines with offsets into s:
  * spans[i*2] = start, spans[i*2+1] = length in bytes. */
 size_t uw_text_wrap(const char *s, size_t width, size_t *spans, size_t max);
+
+/* The same with a hanging indent, as the boxes draw text: the continuation
+ * lines of a line that starts with blanks or a list marker ("- ", "* ",
+ * "2. ") start under its text (when that is at most half the width), so
+ * a wrapped list item stays readable.  Three entries per line:
+ * spans[i*3] = start, spans[i*3+1] = length, spans[i*3+2] = columns to
+ * indent the line by (included in width). */
+size_t uw_text_wrap_hang(const char *s, size_t width, size_t *spans,
+    size_t max);
 
 #endif

@@ -257,7 +257,29 @@ main(int argc, char **argv)
 		rc = demo_flowrun();
 	else if (strcmp(w, "msg") == 0)
 		result("msg", rc = uw_msgbox("Message", "The quick brown fox jumps over the lazy dog. 日本語の文章も表示幅で折り返されます。"));
-	else if (strcmp(w, "yesno") == 0)
+	else if (strcmp(w, "long") == 0) {
+		/* Taller than the screen, a title wider than the box. */
+		char text[4096] = "";
+		for (int i = 1; i <= 40; i++) {
+			char line[64];
+			snprintf(line, sizeof(line), "- item %d of the list\n", i);
+			strncat(text, line, sizeof(text) - strlen(text) - 1);
+		}
+		strncat(text, "Go on?", sizeof(text) - strlen(text) - 1);
+		result("long", rc = uw_yesno("A title far wider than any box on an eighty column screen could ever show in full", text, 0));
+	} else if (strcmp(w, "longform") == 0) {
+		/* A form whose text cannot fit: the fields come first. */
+		char text[4096] = "", host[64] = "ntp.example.com";
+		struct uw_field f[] = {
+			{ "Server", host, sizeof(host), NULL, 0, NULL, NULL },
+		};
+		for (int i = 1; i <= 40; i++) {
+			char line[64];
+			snprintf(line, sizeof(line), "- note %d about the server\n", i);
+			strncat(text, line, sizeof(text) - strlen(text) - 1);
+		}
+		result("longform", rc = uw_form("Form", text, f, 1));
+	} else if (strcmp(w, "yesno") == 0)
 		result("yesno", rc = uw_yesno("Question", "Restart the management service now?", 0));
 	else if (strcmp(w, "view") == 0) {
 		char text[8192] = "";
@@ -269,7 +291,7 @@ main(int argc, char **argv)
 		result("view", rc = uw_textview("Log", text));
 	} else {
 		uw_end();
-		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|view\n");
+		fprintf(stderr, "usage: uidemo bench|input|form|password|menu|check|radio|gauge|flow|msg|yesno|long|longform|view\n");
 		return 2;
 	}
 	int sig = uw_quit_signal();

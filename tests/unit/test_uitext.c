@@ -96,6 +96,49 @@ test_uitext_invalid_bytes_count_one(void **state)
 	assert_int_equal(uw_text_wrap("\xff\xfe\xfd\xfc", 2, NULL, 0), 2);
 }
 
+/* Wrapped with the hanging indent, each line prefixed by its indent. */
+static char *
+hung(const char *s, size_t width)
+{
+	size_t n = uw_text_wrap_hang(s, width, NULL, 0), spans[96];
+	static char out[512];
+
+	assert_true(n <= 32);
+	assert_int_equal(uw_text_wrap_hang(s, width, spans, 32), n);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(out, "|");
+		for (size_t k = 0; k < spans[i * 3 + 2]; k++)
+			strcat(out, " ");
+		char line[128] = "";
+
+		/* The indent and the text within the width. */
+		strncat(line, s + spans[i * 3], spans[i * 3 + 1]);
+		assert_true(spans[i * 3 + 2] + uw_text_width(line) <= width);
+		strcat(out, line);
+	}
+	return out;
+}
+
+static void
+test_uitext_wrap_hangs_list_items(void **state)
+{
+	(void)state;
+	/* List items and indented lines continue under their text. */
+	assert_string_equal(hung("- one two three\n- four", 9),
+	    "- one two|  three|- four");
+	assert_string_equal(hung("1. one two three", 9), "1. one|   two|   three");
+	assert_string_equal(hung("  Time: not proven yet", 12),
+	    "  Time: not|  proven yet");
+	/* Plain text and too deep an indent: as uw_text_wrap. */
+	assert_string_equal(hung("the quick brown fox", 10), "the quick|brown fox");
+	assert_string_equal(hung("      abc def", 8), wrapped("      abc def", 8));
+	assert_int_equal(uw_text_wrap_hang("- a\n\n- b", 10, NULL, 0), 3);
+	if (utf8)
+		assert_string_equal(hung("- 東京の時刻", 6), "- 東京|  の時|  刻");
+}
+
 static void
 test_logfiles_list_and_read(void **state)
 {
@@ -167,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_uitext_wrap_cuts_long_words),
 		cmocka_unit_test(test_uitext_width_counts_wide_characters),
 		cmocka_unit_test(test_uitext_invalid_bytes_count_one),
+		cmocka_unit_test(test_uitext_wrap_hangs_list_items),
 		cmocka_unit_test(test_logfiles_list_and_read),
 		cmocka_unit_test(test_logfiles_read_keeps_the_tail),
 	};
