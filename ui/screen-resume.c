@@ -41,6 +41,20 @@ step_label(const char *flow, const char *step)
 	return step;
 }
 
+/* The journal's run state ("running" for a run that stopped without a
+ * record of why) in words. */
+static const char *
+state_label(const char *state)
+{
+	if (strcmp(state, "running") == 0)
+		/* TRANSLATORS: "run state": how an unfinished run ended:
+		 * stopped (crash, power loss, Ctrl-C) or a step failed. */
+		return C_("run state", "interrupted");
+	if (strcmp(state, "failed") == 0)
+		return C_("run state", "failed");
+	return state;
+}
+
 static void
 describe(const struct cw_journal_run_info *r, char *buf, size_t len)
 {
@@ -52,7 +66,7 @@ describe(const struct cw_journal_run_info *r, char *buf, size_t len)
 	/* TRANSLATORS: an unfinished run: job, last step, state, time. */
 	snprintf(buf, len, _("%s: stopped after step '%s' (%s), %s"),
 	    flow_label(r->flow), step_label(r->flow, r->last_step),
-	    r->state, when);
+	    state_label(r->state), when);
 }
 
 struct resume_arg {

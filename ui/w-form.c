@@ -350,6 +350,10 @@ static int
 form_curses(const char *title, const char *text, struct uw_field *fields,
     size_t n)
 {
+	/* TRANSLATORS: buttons.  A button's shortcut is its first letter, or
+	 * the ASCII letter in trailing parentheses ("はい(Y)"); the buttons of
+	 * one box need different shortcuts (po.sh checks Yes/No, OK/Cancel,
+	 * OK/Back). */
 	const char *labels[2] = { _("OK"), _("Cancel") };
 	struct uw_frame fr = { 0 };
 	struct fld *d;

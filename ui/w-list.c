@@ -98,6 +98,10 @@ static int
 list(const char *title, const char *text, const struct uw_item *items,
     size_t n, size_t *sel, int *on, enum kind kind)
 {
+	/* TRANSLATORS: buttons.  A button's shortcut is its first letter, or
+	 * the ASCII letter in trailing parentheses ("はい(Y)"); the buttons of
+	 * one box need different shortcuts (po.sh checks Yes/No, OK/Cancel,
+	 * OK/Back). */
 	const char *labels[2] = { _("OK"),
 	    kind == K_MENU ? _("Back") : _("Cancel") };
 	struct uw_frame f = { 0 };

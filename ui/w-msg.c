@@ -129,6 +129,10 @@ uw_msgbox(const char *title, const char *text)
 int
 uw_yesno(const char *title, const char *text, int default_no)
 {
+	/* TRANSLATORS: buttons.  A button's shortcut is its first letter, or
+	 * the ASCII letter in trailing parentheses ("はい(Y)"); the buttons of
+	 * one box need different shortcuts (po.sh checks Yes/No, OK/Cancel,
+	 * OK/Back). */
 	const char *labels[2] = { _("Yes"), _("No") };
 	static const int results[2] = { UW_OK, UW_NO };
 	int rc;

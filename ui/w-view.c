@@ -10,6 +10,10 @@
 int
 uw_textview(const char *title, const char *text)
 {
+	/* TRANSLATORS: buttons.  A button's shortcut is its first letter, or
+	 * the ASCII letter in trailing parentheses ("はい(Y)"); the buttons of
+	 * one box need different shortcuts (po.sh checks Yes/No, OK/Cancel,
+	 * OK/Back). */
 	const char *labels[1] = { _("Close") };
 	struct uw_frame f = { 0 };
 	size_t *lines = NULL, nlines = 0, top = 0;
