@@ -61,3 +61,31 @@ tui_keys Escape
 tui_wait "Main menu"
 tui_keys q
 tui_wait "EXIT=0"
+
+# In German the same screen writes its dates the de_DE way (as
+# `locale d_t_fmt` and date(1) do) with UTC beside them.
+: "${CERTWIZ_LOCALEDIR:?}"
+need_locales de_DE.UTF-8
+TZ=CET-1CEST,M3.5.0,M10.5.0/3; export TZ
+na=$(date -d "$(openssl x509 -in cert/device.crt -noout -enddate | cut -d= -f2)" +%s)
+f=$(env -u LC_ALL LC_TIME=de_DE.UTF-8 locale d_t_fmt)
+case $f in *%Z*|*%z*) ;; *) f="$f %Z" ;; esac
+local_de=$(env -u LC_ALL LC_TIME=de_DE.UTF-8 date -d "@$na" "+$f")
+utc=$(date -u -d "@$na" +%Y-%m-%dT%H:%M:%SZ)
+tui_start "env -u LC_ALL LANG=de_DE.UTF-8 '$CERTWIZ' --config '$T/certwiz.conf'"
+tui_wait "Hauptmen"
+tui_keys Down Down Down Enter
+tui_wait "Zertifikatsstatus"
+# The row may wrap after the "/" (German labels are wide): local time,
+# then UTC on the same row or the next.
+lab=$(env -u LC_ALL TEXTDOMAINDIR="$CERTWIZ_LOCALEDIR" LANG=de_DE.UTF-8 \
+	gettext -d certwiz "Not after:")
+[ "$lab" != "Not after:" ] || fail "gettext(1) finds no German catalog"
+tui_wait "$lab +$local_de /"
+tui_screen | grep -A1 "$lab *$local_de /" | grep -q "$utc" ||
+	{ tui_screen >&2; fail "no UTC '$utc' beside '$local_de'"; }
+pass "German dates on the status screen: '$local_de / $utc'"
+tui_keys Escape
+tui_wait "Hauptmen"
+tui_keys Escape
+tui_wait "EXIT=0"
