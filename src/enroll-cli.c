@@ -4,6 +4,7 @@
  * --otp-file / --accept-ca / --yes for scripts. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "est.h"
 #include "i18n.h"
 #include "prompt.h"
+#include "textwidth.h"
 
 static int
 cli_confirm_ca(void *ctx, const char *subject, const char *fingerprint,
@@ -53,22 +55,51 @@ cli_read_otp(void *ctx, int again, struct cw_secret **out, struct cw_error *err)
 	    NULL, CW_ENROLL_OTP_CAP, "--otp-file FILE|-", out, err);
 }
 
+/* "  LABEL   VALUE\n" with LABEL padded to w columns. */
+static void __attribute__((format(printf, 3, 4)))
+summary_row(const char *label, int w, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("  ", stdout);
+	cw_textwidth_pad(stdout, label, w);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
 static int
 cli_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
     struct cw_error *err)
 {
 	struct cw_enroll_cli *cli = ctx;
+	const char *lab[] = { _("device serial:"), _("enrollment URL:"),
+	    _("service reachable:"), _("time:"), _("trust anchor:"),
+	    /* TRANSLATORS: the trust anchor's fingerprint, indented under it. */
+	    _("SHA-256:"), _("key:"), _("install into:") };
+	int w = 0;
 
+	/* Labels padded by display width, so the values line up in any
+	 * language (not blanks inside each message). */
+	for (size_t i = 0; i < sizeof(lab) / sizeof(lab[0]); i++) {
+		int lw = cw_textwidth(lab[i]) + (i == 5 ? 2 : 0);	/* indented */
+
+		if (lw > w)
+			w = lw;
+	}
+	w++;
 	printf("%s\n", _("Ready to request the device certificate:"));
-	printf(_("  device serial:     %s\n"), s->serial);
-	printf(_("  enrollment URL:    %s\n"), s->url);
+	summary_row(lab[0], w, "%s", s->serial);
+	summary_row(lab[1], w, "%s", s->url);
 	if (s->endpoint_ms >= 0)
-		printf(_("  service reachable: yes, verified TLS in %ld ms\n"), s->endpoint_ms);
-	printf(_("  time:              %s\n"), s->time_status);
-	printf(_("  trust anchor:      %s\n"), s->anchor_subject[0] ? s->anchor_subject : "?");
-	printf(_("    SHA-256:         %s\n"), s->anchor_fingerprint[0] ? s->anchor_fingerprint : "?");
-	printf(_("  key:               %s (new, stays on this appliance)\n"), s->key_type ? s->key_type : "?");
-	printf(_("  install into:      %s (the current files are kept as *.prev)\n"), s->cert_dir);
+		summary_row(lab[2], w, _("yes, verified TLS in %ld ms"), s->endpoint_ms);
+	summary_row(lab[3], w, "%s", s->time_status);
+	summary_row(lab[4], w, "%s", s->anchor_subject[0] ? s->anchor_subject : "?");
+	fputs("  ", stdout);
+	summary_row(lab[5], w - 2, "%s", s->anchor_fingerprint[0] ? s->anchor_fingerprint : "?");
+	summary_row(lab[6], w, _("%s (new, stays on this appliance)"), s->key_type ? s->key_type : "?");
+	summary_row(lab[7], w, _("%s (the current files are kept as *.prev)"), s->cert_dir);
 	if (s->resend)
 		printf("%s\n", _("  The same request as in the interrupted attempt is sent again."));
 	printf("%s\n", _("The one-time password works once: if this request fails, you need a new one."));
