@@ -42,6 +42,14 @@ cw_i18n_shortcut(const char *translated, char fallback)
 	return fallback;
 }
 
+char
+cw_i18n_key(const char *ctx_msgid)
+{
+	const char *eot = strchr(ctx_msgid, '\004');
+
+	return cw_i18n_shortcut(cw_i18n_ctx(ctx_msgid), eot != NULL ? eot[1] : 0);
+}
+
 static int
 is_c_time_locale(void)
 {

@@ -31,6 +31,10 @@ const char *cw_i18n_ctx(const char *ctx_msgid);
  * else fallback. */
 char cw_i18n_shortcut(const char *translated, char fallback);
 
+/* The shortcut an NC_() one-letter string gives in this language; the
+ * English letter when the translation is not one a console can type. */
+char cw_i18n_key(const char *ctx_msgid);
+
 /* Local time the way the locale writes date and time (nl_langinfo
  * D_T_FMT), with the zone; ISO 8601 in the C locale.  "?" when t cannot be
  * converted.  Returns buf. */

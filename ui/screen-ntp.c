@@ -78,10 +78,10 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
 	struct uw_item auth_items[] = {
 		/* TRANSLATORS: "NTP authentication shortcut": the letters of
 		 * None and Symmetric Key; one ASCII letter each, different. */
-		{ cw_i18n_shortcut(C_("NTP authentication shortcut", "n"), 'n'),
+		{ cw_i18n_key(NC_("NTP authentication shortcut", "n")),
 		  /* TRANSLATORS: NTP authentication type, as in the vendor UI. */
 		  _("None"), _("The server's answers are not authenticated.") },
-		{ cw_i18n_shortcut(C_("NTP authentication shortcut", "s"), 's'),
+		{ cw_i18n_key(NC_("NTP authentication shortcut", "s")),
 		  _("Symmetric Key"), _("A key shared with the server authenticates its answers.") },
 	};
 	struct uw_item alg_items[] = {

@@ -105,8 +105,7 @@ offer(const struct cw_cfg *cfg, const struct cw_journal_run_info *r)
 	    r->last_error[0] ? "\n" : "", r->last_error[0] ? _("Last error: ") : "",
 	    r->last_error);
 	for (int i = 0; i < 4; i++) {
-		items[i].key = cw_i18n_shortcut(cw_i18n_ctx(keys[i]),
-		    keys[i][strlen(keys[i]) - 1]);
+		items[i].key = cw_i18n_key(keys[i]);
 		items[i].label = labels[i];
 		items[i].help = NULL;
 	}

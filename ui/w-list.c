@@ -176,7 +176,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 		wmove(f.win, cy, cx);
 		/* Two rows for the help when the centred box ends above them. */
 		uw__hint(focus == 0 ? items[cur].help : NULL,
-		    (LINES - f.h) / 2 + f.h <= LINES - 3 ? 2 : 1);
+		    getbegy(f.win) + f.h <= LINES - 3 ? 2 : 1);
 		uw__flush();
 
 		struct uw_key k = uw__key(-1);

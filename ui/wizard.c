@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "../src/cfg.h"
 #include "../src/i18n.h"
@@ -68,8 +67,7 @@ ui_wizard_run(const struct cw_cfg *cfg)
 		return 1;
 	}
 	for (size_t i = 0; i < NENTRIES; i++) {
-		items[i].key = cw_i18n_shortcut(cw_i18n_ctx(entries[i].key),
-		    entries[i].key[strlen(entries[i].key) - 1]);
+		items[i].key = cw_i18n_key(entries[i].key);
 		items[i].label = _(entries[i].label);
 		items[i].help = entries[i].help != NULL ? _(entries[i].help) : NULL;
 	}

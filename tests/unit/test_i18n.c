@@ -22,6 +22,7 @@ test_ctx_untranslated_is_msgid(void **state)
 	 * without its context. */
 	assert_string_equal(C_("main menu shortcut", "c"), "c");
 	assert_string_equal(cw_i18n_ctx("no separator"), "no separator");
+	assert_int_equal(cw_i18n_key(NC_("main menu shortcut", "q")), 'q');
 }
 
 static void
