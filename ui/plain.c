@@ -9,8 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../src/i18n.h"
-#include "../src/secret.h"
+#include "core/i18n.h"
+#include "core/secret.h"
 #include "uw-int.h"
 
 /* Reads a line into buf without its newline.  -1 on end of input or a quit

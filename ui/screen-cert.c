@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/cert.h"
-#include "../src/enroll.h"
-#include "../src/i18n.h"
-#include "../src/lock.h"
-#include "../src/secret.h"
+#include "pki/cert.h"
+#include "pki/enroll.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+#include "core/secret.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/i18n.h"
-#include "../src/netcheck.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/i18n.h"
+#include "pki/netcheck.h"
 #include "screens.h"
 #include "widgets.h"
 

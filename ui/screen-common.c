@@ -3,8 +3,8 @@
 
 #include <stdio.h>
 
-#include "../src/error.h"
-#include "../src/i18n.h"
+#include "core/error.h"
+#include "core/i18n.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/i18n.h"
-#include "../src/logfiles.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/i18n.h"
+#include "core/logfiles.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/i18n.h"
-#include "../src/lock.h"
-#include "../src/ntp-flow.h"
-#include "../src/ntp.h"
-#include "../src/secret.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+#include "ntp/ntp-flow.h"
+#include "ntp/ntp.h"
+#include "core/secret.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -9,12 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/flows.h"
-#include "../src/i18n.h"
-#include "../src/journal.h"
-#include "../src/runs.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/flows.h"
+#include "core/i18n.h"
+#include "core/journal.h"
+#include "core/runs.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/age.h"
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/flow.h"
-#include "../src/i18n.h"
-#include "../src/lock.h"
-#include "../src/sc3.h"
-#include "../src/secret.h"
+#include "sc3/age.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/flow.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+#include "sc3/sc3.h"
+#include "core/secret.h"
 #include "screens.h"
 #include "widgets.h"
 

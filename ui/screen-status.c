@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/cert.h"
-#include "../src/cfg.h"
-#include "../src/error.h"
-#include "../src/i18n.h"
-#include "../src/ntp.h"
+#include "pki/cert.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/i18n.h"
+#include "ntp/ntp.h"
 #include "screens.h"
 #include "widgets.h"
 

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <wctype.h>
 
-#include "../src/i18n.h"
+#include "core/i18n.h"
 #include "uw-int.h"
 
 static struct {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/i18n.h"
-#include "../src/secret.h"
+#include "core/i18n.h"
+#include "core/secret.h"
 #include "uw-int.h"
 
 #define MASKED_CAP 1024		/* characters in a masked field */

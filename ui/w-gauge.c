@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/flow.h"
-#include "../src/i18n.h"
+#include "core/flow.h"
+#include "core/i18n.h"
 #include "uw-int.h"
 
 /* The compiler checks that a flow can report to the gauge directly. */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/i18n.h"
+#include "core/i18n.h"
 #include "uw-int.h"
 
 enum kind { K_MENU, K_CHECK, K_RADIO };

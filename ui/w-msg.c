@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "../src/i18n.h"
+#include "core/i18n.h"
 #include "uw-int.h"
 
 /* The box's width for text: 64 columns, or the screen's width when the

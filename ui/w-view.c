@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/i18n.h"
+#include "core/i18n.h"
 #include "uw-int.h"
 
 int

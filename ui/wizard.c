@@ -10,8 +10,8 @@
 
 #include <stdio.h>
 
-#include "../src/cfg.h"
-#include "../src/i18n.h"
+#include "core/cfg.h"
+#include "core/i18n.h"
 #include "screens.h"
 #include "ui.h"
 #include "widgets.h"

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/journal.h"
+#include "core/journal.h"
 
 static int
 count_rec(void *ctx, const struct cw_journal_rec *rec, struct cw_error *err)

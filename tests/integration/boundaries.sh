@@ -4,7 +4,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 cd "$top_srcdir"
-if grep -nE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|form|menu|panel)' src/*.c src/*.h; then
+if grep -nE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|form|menu|panel)' $(find src -name '*.[ch]'); then
 	fail "src/ includes curses"
 fi
 pass "src/ has no curses"

@@ -38,11 +38,11 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
-#include "src/cfg.h"
-#include "src/error.h"
-#include "src/est.h"
-#include "src/fileio.h"
-#include "src/secret.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "pki/est.h"
+#include "core/fileio.h"
+#include "core/secret.h"
 
 struct args {
 	const char *cmd, *url, *ca, *serial, *key, *cn, *otp_file, *out;

@@ -23,12 +23,12 @@
 
 #include <openssl/evp.h>
 
-#include "src/cfg.h"
-#include "src/fileio.h"
-#include "src/flow.h"
-#include "src/journal.h"
-#include "src/lock.h"
-#include "src/secret.h"
+#include "core/cfg.h"
+#include "core/fileio.h"
+#include "core/flow.h"
+#include "core/journal.h"
+#include "core/lock.h"
+#include "core/secret.h"
 
 struct user {
 	struct cw_secret *secret;

@@ -27,7 +27,7 @@ fail=0
 # The keyword options from po/Makevars, so the test and the build agree.
 opts=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' po/Makevars)
 [ -n "$opts" ] || { echo "FAIL: no XGETTEXT_OPTIONS in po/Makevars"; exit 1; }
-ls src/*.c ui/*.c > "$tmp/all"
+find src ui -name "*.c" | LC_ALL=C sort > "$tmp/all"
 
 # (a) files with marked strings vs POTFILES.in
 # shellcheck disable=SC2086
@@ -82,7 +82,7 @@ certwiz: %s%s%s\n
   -h, --help         %s\n
 # `certwiz --version`: program name and version
 certwiz %s\n
-# chrony.conf directives written by src/ntp-conf.c (a file, not the user)
+# chrony.conf directives written by src/ntp/ntp-conf.c (a file, not the user)
 keyfile %s\n
 server %s
  port %d

@@ -35,10 +35,10 @@
 
 #include <openssl/evp.h>
 
-#include "src/error.h"
-#include "src/fileio.h"
-#include "src/scp.h"
-#include "src/secret.h"
+#include "core/error.h"
+#include "core/fileio.h"
+#include "sc3/scp.h"
+#include "core/secret.h"
 
 struct tool {
 	int confirm;

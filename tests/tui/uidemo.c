@@ -8,12 +8,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "src/cfg.h"
-#include "src/error.h"
-#include "src/flow.h"
-#include "src/i18n.h"
-#include "src/lock.h"
-#include "src/secret.h"
+#include "core/cfg.h"
+#include "core/error.h"
+#include "core/flow.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+#include "core/secret.h"
 #include "ui/widgets.h"
 
 static FILE *out;

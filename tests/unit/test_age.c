@@ -16,8 +16,8 @@
 #include <openssl/rand.h>
 #include <zlib.h>
 
-#include "src/age.h"
-#include "src/secret.h"
+#include "sc3/age.h"
+#include "core/secret.h"
 
 /* ---- in-memory I/O */
 

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "src/age.h"
-#include "src/bundle.h"
-#include "src/secret.h"
+#include "sc3/age.h"
+#include "sc3/bundle.h"
+#include "core/secret.h"
 #include "testutil.h"
 
 #define LOG2N 2		/* fast scrypt: the tests open hundreds of bundles */

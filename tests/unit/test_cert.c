@@ -24,8 +24,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "src/cert.h"
-#include "src/cfg.h"
+#include "pki/cert.h"
+#include "core/cfg.h"
 #include "testutil.h"
 
 #define DAY 86400L

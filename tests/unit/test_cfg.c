@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
+#include "core/cfg.h"
 #include "testutil.h"
 
 struct warns {

@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "src/enroll.h"
-#include "src/renew.h"
-#include "src/secret.h"
+#include "pki/enroll.h"
+#include "pki/renew.h"
+#include "core/secret.h"
 
 static struct cw_secret *
 secret_of(const char *s)

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/err.h>
 
-#include "src/error.h"
+#include "core/error.h"
 
 static void
 test_error_set_returns_minus_one(void **state)

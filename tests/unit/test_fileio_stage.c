@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "src/fileio.h"
+#include "core/fileio.h"
 #include "testutil.h"
 
 static int

@@ -14,11 +14,11 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
-#include "src/fileio.h"
-#include "src/flow.h"
-#include "src/flows.h"
-#include "src/journal.h"
+#include "core/cfg.h"
+#include "core/fileio.h"
+#include "core/flow.h"
+#include "core/flows.h"
+#include "core/journal.h"
 #include "testutil.h"
 
 #define SECRET "s3cr3t-OTP-4242"

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "src/i18n.h"
-#include "src/textwidth.h"
+#include "core/i18n.h"
+#include "core/textwidth.h"
 
 static void
 test_ctx_untranslated_is_msgid(void **state)

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
-#include "src/fileio.h"
-#include "src/journal.h"
+#include "core/cfg.h"
+#include "core/fileio.h"
+#include "core/journal.h"
 #include "testutil.h"
 
 struct fx {

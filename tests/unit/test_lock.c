@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "src/lock.h"
+#include "core/lock.h"
 #include "testutil.h"
 
 static int

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
-#include "src/log.h"
+#include "core/cfg.h"
+#include "core/log.h"
 #include "testutil.h"
 
 static void

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
-#include "src/netcheck.h"
+#include "core/cfg.h"
+#include "pki/netcheck.h"
 
 struct fixture {
 	struct cw_cfg cfg;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "src/ntp.h"
+#include "ntp/ntp.h"
 #include "testutil.h"
 
 /* ---- helpers */

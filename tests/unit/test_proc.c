@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "src/proc.h"
+#include "core/proc.h"
 
 static void
 test_proc_exit_code_and_output(void **state)

@@ -12,8 +12,8 @@
 
 #include <openssl/evp.h>
 
-#include "src/scp-int.h"
-#include "src/scp.h"
+#include "sc3/scp-int.h"
+#include "sc3/scp.h"
 
 static void
 parse_ok(const char *spec, const char *user, const char *host, const char *path)

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "src/secret.h"
+#include "core/secret.h"
 #include "testutil.h"
 
 static int

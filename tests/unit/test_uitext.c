@@ -1,5 +1,5 @@
 /* test_uitext.c - measuring and wrapping text by display width (ui/text.c)
- * and listing/reading logs for the viewer (src/logfiles.c). */
+ * and listing/reading logs for the viewer (src/core/logfiles.c). */
 #include "config.h"
 
 #include <locale.h>
@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "src/cfg.h"
-#include "src/logfiles.h"
+#include "core/cfg.h"
+#include "core/logfiles.h"
 #include "tests/unit/testutil.h"
 #include "ui/widgets.h"
 

@@ -1,0 +1,99 @@
+/* cmd-cert.c - `certwiz cert show [--json]` (the status) and
+ * `certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca HEX]`
+ * (enrollment with a one-time password, enroll.h). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pki/cert.h"
+#include "cli/cli.h"
+#include "pki/enroll.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+
+#define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] | show [--json]\n")
+
+static int
+progress_cb(void *ctx, size_t step, size_t nsteps, double fraction,
+    const char *label)
+{
+	(void)ctx;
+	if (fraction == 0.0 && step < nsteps) {
+		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static int
+cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "otp-file", required_argument, NULL, 'o' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "accept-ca", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cw_enroll_cli cli = { NULL, NULL, 0 };
+	struct cw_enroll_ops ops;
+	struct cw_enroll e = { &ops, NULL, 0 };
+	struct cw_cert_status st;
+	struct cw_lock *lock = NULL;
+	struct cw_error err;
+	char when[32];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:ya:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			cli.otp_file = optarg;
+			break;
+		case 'y':
+			cli.yes = 1;
+			break;
+		case 'a':
+			cli.accept_ca = optarg;
+			break;
+		default:
+			fputs(_(USAGE), stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(_(USAGE), stderr);
+		return 2;
+	}
+	cw_error_clear(&err);
+	cw_enroll_cli_ops(&cli, &ops);
+	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1)
+		return cw_cli_report(&err);
+	if (cw_enroll_run(cfg, &e, progress_cb, NULL, &err) == -1) {
+		cw_lock_release(lock);
+		return cw_cli_report(&err);
+	}
+	cw_lock_release(lock);
+	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == 0 && st.have_cert) {
+		printf(_("Device certificate installed: %s\n"), st.subject);
+		printf(_("  SHA-256 %s, valid until %s\n"), st.fingerprint_sha256,
+		    cw_cert_time_rfc3339(st.not_after, when, sizeof(when)));
+	}
+	return 0;
+}
+
+int
+cw_cmd_cert(const struct cw_cfg *cfg, int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(_(USAGE), stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "show") == 0)
+		return cw_cmd_status(cfg, argc - 1, argv + 1);
+	if (strcmp(argv[1], "fetch") == 0)
+		return cmd_fetch(cfg, argc - 1, argv + 1);
+	fprintf(stderr, _("certwiz: unknown cert command '%s'\n"), argv[1]);
+	fputs(_(USAGE), stderr);
+	return 2;
+}

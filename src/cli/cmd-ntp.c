@@ -1,0 +1,378 @@
+/* cmd-ntp.c - `certwiz ntp show [--json] | set ... | test [--json]`.
+ * Keys come from files (ID:ALG:KEYFILE), never from argv, and are never
+ * printed. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/i18n.h"
+#include "core/lock.h"
+#include "core/log.h"
+#include "ntp/ntp.h"
+#include "core/textwidth.h"
+#include "ntp/ntp-flow.h"
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	struct cw_error err;
+
+	cw_error_set(&err, CW_E_USAGE, fmt, arg);
+	cw_error_hint(&err, _("Usage: certwiz ntp show [--json] | set --primary HOST [--primary-key ID:ALG:KEYFILE] [--secondary HOST] [--secondary-key ID:ALG:KEYFILE] | test [--json]"));
+	return cw_cli_report(&err);
+}
+
+static int
+print_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+
+	json_decref(j);
+	if (text == NULL)
+		return -1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
+static const char *
+auth_name(const struct cw_ntp_server *s)
+{
+	return s->auth == CW_NTP_AUTH_SYMKEY ? "symmetric_key" : "none";
+}
+
+/* ---- show */
+
+/* The column the role labels take: the widest, by display width. */
+static int
+role_width(void)
+{
+	int w = 0;
+
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+		int n = cw_textwidth(cw_ntp_role_label(i));
+
+		if (n > w)
+			w = n;
+	}
+	return w + 2;	/* two blanks after the widest, as before */
+}
+
+static int
+cmd_show(const struct cw_cfg *cfg, int json)
+{
+	struct cw_ntp_config c;
+	struct cw_error err;
+	int configured, rc = 0, role_w = role_width();
+
+	cw_error_clear(&err);
+	if (cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1)
+		return cw_cli_report(&err);
+	if (json) {
+		json_t *j = json_object(), *servers = json_array();
+
+		json_object_set_new(j, "configured", json_boolean(configured));
+		json_object_set_new(j, "conf_file", json_string(cfg->ntp_conf_file));
+		json_object_set_new(j, "keys_file", json_string(cfg->ntp_keys_file));
+		json_object_set_new(j, "port", json_integer(cfg->ntp_port));
+		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+			const struct cw_ntp_server *s = &c.server[i];
+			json_t *o;
+
+			if (s->host[0] == '\0')
+				continue;
+			o = json_object();
+			json_object_set_new(o, "role", json_string(cw_ntp_role_name(i)));
+			json_object_set_new(o, "host", json_string(s->host));
+			json_object_set_new(o, "auth", json_string(auth_name(s)));
+			if (s->auth == CW_NTP_AUTH_SYMKEY) {
+				json_object_set_new(o, "key_id", json_integer(s->key_id));
+				json_object_set_new(o, "algorithm",
+				    json_string(cw_ntp_alg_name(s->alg)));
+			}
+			json_array_append_new(servers, o);
+		}
+		json_object_set_new(j, "servers", servers);
+		rc = print_json(j) == 0 ? 0 : cw_error_exit_code(CW_E_NOMEM);
+	} else if (!configured) {
+		printf(_("certwiz has not configured NTP yet ('%s' does not exist).\n"),
+		    cfg->ntp_conf_file);
+		printf("%s\n", _("Set it with: certwiz ntp set --primary HOST"));
+	} else {
+		printf(_("NTP servers in '%s':\n"), cfg->ntp_conf_file);
+		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+			const struct cw_ntp_server *s = &c.server[i];
+
+			if (s->host[0] == '\0')
+				continue;
+			fputs("  ", stdout);
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
+			if (s->auth == CW_NTP_AUTH_SYMKEY)
+				/* TRANSLATORS: after the role (primary/secondary):
+				 * host, key ID, algorithm. */
+				printf(_("%s  symmetric key, key ID %u, %s\n"),
+				    s->host, s->key_id, cw_ntp_alg_name(s->alg));
+			else
+				/* TRANSLATORS: after the role (primary/secondary): host. */
+				printf(_("%s  no authentication\n"), s->host);
+		}
+		if (cfg->ntp_port != 123)
+			printf(_("  port %d\n"), cfg->ntp_port);
+	}
+	cw_ntp_config_release(&c);
+	return rc;
+}
+
+/* ---- test and the probe report shared with set */
+
+static json_t *
+result_json(const struct cw_ntp_server *s, int role,
+    const struct cw_ntp_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "role", json_string(cw_ntp_role_name(role)));
+	json_object_set_new(o, "host", json_string(s->host));
+	json_object_set_new(o, "auth", json_string(auth_name(s)));
+	if (s->auth == CW_NTP_AUTH_SYMKEY) {
+		json_object_set_new(o, "key_id", json_integer(s->key_id));
+		json_object_set_new(o, "algorithm", json_string(cw_ntp_alg_name(s->alg)));
+	}
+	json_object_set_new(o, "status", json_string(cw_ntp_status_name(r->status)));
+	if (r->sample.address[0] != '\0')
+		json_object_set_new(o, "address", json_string(r->sample.address));
+	if (r->answered || r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET) {
+		json_object_set_new(o, "stratum", json_integer(r->sample.stratum));
+		json_object_set_new(o, "leap", json_integer(r->sample.leap));
+		json_object_set_new(o, "refid", json_string(r->sample.refid));
+		json_object_set_new(o, "authenticated", json_boolean(r->sample.authenticated));
+	}
+	if (r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET) {
+		json_object_set_new(o, "offset_ms", json_real(r->sample.offset_ms));
+		json_object_set_new(o, "delay_ms", json_real(r->sample.delay_ms));
+	}
+	if (r->status != CW_NTP_OK) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "code", json_string(cw_error_code_name(r->err.code)));
+		json_object_set_new(e, "message", json_string(r->err.msg));
+		json_object_set_new(e, "detail", json_string(r->err.detail));
+		json_object_set_new(e, "hint", json_string(r->err.hint));
+		json_object_set_new(o, "error", e);
+	}
+	return o;
+}
+
+static void
+report_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    const struct cw_ntp_result *res, int proven, int json)
+{
+	int role_w = role_width();
+
+	if (json) {
+		json_t *j = json_object(), *servers = json_array();
+
+		json_object_set_new(j, "proven", json_boolean(proven));
+		json_object_set_new(j, "max_offset_ms", json_integer(cfg->ntp_max_offset_ms));
+		for (int i = 0; i < CW_NTP_ROLE__MAX; i++)
+			if (c->server[i].host[0] != '\0')
+				json_array_append_new(servers,
+				    result_json(&c->server[i], i, &res[i]));
+		json_object_set_new(j, "servers", servers);
+		print_json(j);
+		return;
+	}
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+		const struct cw_ntp_result *r = &res[i];
+
+		if (c->server[i].host[0] == '\0')
+			continue;
+		if (r->status == CW_NTP_OK || r->status == CW_NTP_OFFSET) {
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
+			/* TRANSLATORS: after the role (primary/secondary): host,
+			 * address, offset ms, delay ms, stratum, reference ID. */
+			printf(_("%s (%s): offset %+.3f ms, delay %.3f ms, stratum %d, reference %s"),
+			    c->server[i].host,
+			    r->sample.address, r->sample.offset_ms,
+			    r->sample.delay_ms, r->sample.stratum, r->sample.refid);
+			printf("%s\n", r->sample.authenticated ?
+			    _(", authenticated") : _(", not authenticated"));
+		}
+		if (r->status != CW_NTP_OK) {
+			cw_textwidth_pad(stdout, cw_ntp_role_label(i), role_w);
+			printf("%s\n", r->err.msg);
+		}
+	}
+	if (proven)
+		printf("%s\n", _("The time is proven: enrollment may proceed."));
+}
+
+static int
+cmd_test(const struct cw_cfg *cfg, int json)
+{
+	struct cw_ntp_config c;
+	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_error err;
+	int configured, rc;
+
+	cw_error_clear(&err);
+	if (cw_ntp_conf_read(cfg, 1, &c, &configured, &err) == -1)
+		return cw_cli_report(&err);
+	if (!configured) {
+		cw_error_set(&err, CW_E_STATE, _("certwiz has not configured NTP yet ('%s' does not exist)"),
+		    cfg->ntp_conf_file);
+		cw_error_hint(&err, _("Set it first with 'certwiz ntp set --primary HOST'."));
+		cw_ntp_config_release(&c);
+		return cw_cli_report(&err);
+	}
+	rc = cw_ntp_probe(cfg, &c, res, &err);
+	report_results(cfg, &c, res, rc == 0, json);
+	cw_ntp_config_release(&c);
+	return rc == 0 ? 0 : cw_cli_report(&err);
+}
+
+/* ---- set */
+
+/* "ID:ALG:KEYFILE" into s; the key is read from KEYFILE ('-' = stdin). */
+static int
+parse_key_spec(const char *spec, struct cw_ntp_server *s, struct cw_error *err)
+{
+	const char *c1, *c2;
+	char id[16], alg[16];
+	struct cw_secret *text = NULL;
+	int rc = -1;
+
+	if ((c1 = strchr(spec, ':')) == NULL || (c2 = strchr(c1 + 1, ':')) == NULL ||
+	    c2[1] == '\0') {
+		cw_error_set(err, CW_E_USAGE, _("'%s' is not ID:ALG:KEYFILE"), spec);
+		return cw_error_hint(err, _("For example 1:sha1:/root/ntp.key, the file holding the key (ASCII:text or HEX:digits)."));
+	}
+	snprintf(id, sizeof(id), "%.*s", (int)(c1 - spec), spec);
+	snprintf(alg, sizeof(alg), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	if ((size_t)(c1 - spec) >= sizeof(id))
+		snprintf(id, sizeof(id), "x");	/* too long: not a number */
+	if (cw_ntp_key_id_parse(id, &s->key_id, err) == -1 ||
+	    cw_ntp_alg_parse(alg, &s->alg, err) == -1 ||
+	    cw_secret_read_file(c2 + 1, CW_NTP_KEY_TEXT_MAX, 0, &text, err) == -1)
+		goto out;
+	if (cw_ntp_key_parse(cw_secret_data(text), cw_secret_len(text), &s->key, err) == -1) {
+		cw_error_hint(err, _("Fix the key in '%s'; nothing was changed."), c2 + 1);
+		goto out;
+	}
+	s->auth = CW_NTP_AUTH_SYMKEY;
+	rc = 0;
+out:
+	cw_secret_free(text);
+	return rc;
+}
+
+static int
+cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "primary", required_argument, NULL, 'p' },
+		{ "primary-key", required_argument, NULL, 'P' },
+		{ "secondary", required_argument, NULL, 's' },
+		{ "secondary-key", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cw_ntp_config c;
+	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_error err;
+	struct cw_lock *lock = NULL;
+	const char *pkey = NULL, *skey = NULL;
+	int opt, json = 0, applied = 0, rc;
+
+	cw_error_clear(&err);
+	cw_ntp_config_init(&c);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int role = (opt == 'p' || opt == 'P') ? CW_NTP_PRIMARY : CW_NTP_SECONDARY;
+
+		switch (opt) {
+		case 'p':
+		case 's':
+			if (strlen(optarg) > CW_NTP_HOST_MAX) {
+				cw_ntp_host_check(optarg, &err);
+				rc = cw_cli_report(&err);
+				goto out;
+			}
+			snprintf(c.server[role].host, sizeof(c.server[role].host), "%s", optarg);
+			break;
+		case 'P':
+			pkey = optarg;
+			break;
+		case 'S':
+			skey = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			rc = usage_error(_("bad option for 'ntp set'"), NULL);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = usage_error(_("unexpected argument '%s'"), argv[optind]);
+		goto out;
+	}
+	if (c.server[CW_NTP_PRIMARY].host[0] == '\0') {
+		rc = usage_error(_("'ntp set' needs --primary HOST%s"), "");
+		goto out;
+	}
+	if (skey != NULL && c.server[CW_NTP_SECONDARY].host[0] == '\0') {
+		rc = usage_error(_("--secondary-key needs --secondary HOST%s"), "");
+		goto out;
+	}
+	if ((pkey != NULL && parse_key_spec(pkey, &c.server[CW_NTP_PRIMARY], &err) == -1) ||
+	    (skey != NULL && parse_key_spec(skey, &c.server[CW_NTP_SECONDARY], &err) == -1)) {
+		rc = cw_cli_report(&err);
+		goto out;
+	}
+	/* Validate before taking the lock: a typo needs no lock. */
+	if (cw_ntp_config_validate(&c, &err) == -1 ||
+	    cw_lock_acquire(cfg->state_dir, &lock, &err) == -1) {
+		rc = cw_cli_report(&err);
+		goto out;
+	}
+	/* The journaled flow: validate, write, reload, probe (ntp-flow.c). */
+	rc = cw_ntp_set_run(cfg, &c, NULL, NULL, res, &applied, &err);
+	if (applied) {
+		if (!json)
+			printf(_("Wrote '%s' and '%s', reloaded the time daemon.\n"),
+			    cfg->ntp_conf_file, cfg->ntp_keys_file);
+		report_results(cfg, &c, res, rc == 0, json);
+	}
+	rc = rc == 0 ? 0 : cw_cli_report(&err);
+out:
+	cw_lock_release(lock);
+	cw_ntp_config_release(&c);
+	return rc;
+}
+
+int
+cw_cmd_ntp(const struct cw_cfg *cfg, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	int json = 0;
+
+	if (strcmp(sub, "set") == 0)
+		return cmd_set(cfg, argc - 1, argv + 1);
+	if (strcmp(sub, "show") != 0 && strcmp(sub, "test") != 0)
+		return usage_error(_("unknown 'ntp' command '%s'"), sub);
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else
+			return usage_error(_("unexpected argument '%s'"), argv[i]);
+	}
+	return strcmp(sub, "show") == 0 ? cmd_show(cfg, json) : cmd_test(cfg, json);
+}

@@ -1,0 +1,15 @@
+/* main.c - process setup, then the command line. */
+#include "config.h"
+
+#include "cli/cli.h"
+#include "core/i18n.h"
+#include "core/secret.h"
+
+int
+main(int argc, char **argv)
+{
+	/* Before anything can hold a secret: no core dumps. */
+	cw_secret_harden_process();
+	cw_i18n_init();
+	return cw_cli_main(argc, argv);
+}

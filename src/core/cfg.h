@@ -1,0 +1,78 @@
+/* cfg.h - the configuration file (INI, read with iniparser).  A struct
+ * cw_cfg is a plain snapshot: every string is owned by the struct and freed
+ * by cw_cfg_release().  Every path certwiz writes under comes from here. */
+#ifndef CW_CFG_H
+#define CW_CFG_H
+
+#include "core/error.h"
+
+enum cw_key_type {
+	CW_KEY_EC_P256 = 0,
+	CW_KEY_RSA_3072,
+	CW_KEY__MAX
+};
+
+struct cw_cfg {
+	char *path;			/* the file read, NULL if defaults only */
+
+	char *device_serial;		/* [device] serial */
+
+	char *state_dir;		/* [paths] */
+	char *cert_dir;
+	char *sc3_dir;
+	char *log_dir;
+
+	char *enroll_url;		/* [enroll] */
+	char *trust_anchor;
+	enum cw_key_type key_type;
+	int renew_before_days;
+	char *post_install_command;
+
+	char *ntp_conf_file;		/* [ntp] */
+	char *ntp_keys_file;
+	char *ntp_reload_command;
+	int ntp_max_offset_ms;
+	int ntp_port;
+	int ntp_timeout_ms;
+
+	char *endpoints;		/* [network] comma-separated host:port */
+	char *proxy;
+	int timeout_ms;
+
+	char *master_key_file;		/* [sc3] */
+	char *restart_command;
+	char *known_hosts;
+
+	int log_syslog;			/* [log] syslog = yes|no */
+
+	/* [network], added with the connectivity check */
+	char *tls_ports;		/* comma-separated ports checked with TLS */
+	char *wildcard_hosts;		/* *.domain=host[,...] representatives */
+	char *ca_file;			/* CA bundle for the check; "" = system */
+};
+
+/* Called once per warning (unknown key or section), message translated. */
+typedef void cw_cfg_warn_fn(void *ctx, const char *message);
+
+/* The default configuration file: $sysconfdir/certwiz/certwiz.conf. */
+const char *cw_cfg_default_path(void);
+
+/* Fills cfg with the built-in defaults (the ones data/certwiz.conf
+ * documents).  Returns 0 or -1 (out of memory). */
+int cw_cfg_defaults(struct cw_cfg *cfg, struct cw_error *err);
+
+/* Reads path over the defaults.  If path is NULL the default file is read
+ * when it exists, else the defaults are used.  Relative paths in the file
+ * are taken relative to the file's directory.  A bad value fails with
+ * CW_E_CONFIG naming the file, key, value and what is valid; an unknown key
+ * or section is passed to warn (may be NULL).  On failure cfg is released. */
+int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
+    void *ctx, struct cw_error *err);
+
+/* Frees every string in cfg.  Safe on a zeroed or released struct. */
+void cw_cfg_release(struct cw_cfg *cfg);
+
+/* "ec-p256" or "rsa-3072". */
+const char *cw_cfg_key_type_name(enum cw_key_type t);
+
+#endif

@@ -1,0 +1,769 @@
+/* est.c - EST client (RFC 7030, with the RFC 8951 clarifications) on
+ * libcurl and OpenSSL.
+ *
+ * One request:
+ *
+ *   build body (base64 DER, 64 columns) --> perform --> delivery
+ *       NOT_SENT        no request byte left (connect, DNS, handshake)
+ *       MAYBE_RECEIVED  request bytes left, no complete answer
+ *       ANSWERED        status + capped body
+ *   ANSWERED 202 --> wait Retry-After (bounded: polls and total time,
+ *                    countdown through the progress callback) --> again
+ *   ANSWERED 200 --> media type --> base64 (or binary) --> PKCS#7
+ *                    certs-only --> certificates (enroll: the one for the
+ *                    CSR key first)
+ *
+ * The bodies (PKCS#10 out, PKCS#7 in) are est-parse.c's.
+ *
+ * Invariants: every buffer filled from the network is capped
+ * (MAX_RESPONSE); the Basic credentials exist only in struct cw_secret
+ * buffers and in libcurl's own heap blocks, which the allocators installed
+ * by cw_est_global_init() wipe when freed. */
+#include "config.h"
+
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include "pki/est-int.h"
+#include "pki/est.h"
+#include "core/i18n.h"
+
+#define DEFAULT_RETRY_S	5
+#define TICK_MS		100
+
+struct cw_est {
+	CURL *curl;
+	char *url;		/* base, no trailing '/' */
+	enum cw_est_trust trust;
+	char *trust_anchor;
+	char *proxy;
+	char *client_cert;
+	char *client_key;
+	long connect_timeout_ms;
+	long timeout_ms;
+	unsigned max_polls;
+	long max_wait_s;
+	cw_est_progress_fn *progress;
+	void *progress_ctx;
+
+	/* the last request */
+	char errbuf[CURL_ERROR_SIZE];
+	char *body;
+	size_t body_len;
+	int body_overflow;
+	enum cw_est_delivery delivery;
+	long status;
+	unsigned polls;
+};
+
+/* ---- allocators that wipe what libcurl frees (its copies of headers) */
+
+static void
+wipe_free(void *p)
+{
+	if (p == NULL)
+		return;
+	OPENSSL_cleanse(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void *
+wipe_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void *
+wipe_calloc(size_t n, size_t size)
+{
+	return calloc(n, size);
+}
+
+static void *
+wipe_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		wipe_free(p);
+		return NULL;
+	}
+	old = malloc_usable_size(p);
+	if (n <= old)
+		return p;
+	/* Never let realloc() free the old block unwiped. */
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old);
+	wipe_free(p);
+	return q;
+}
+
+static char *
+wipe_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+int
+cw_est_global_init(struct cw_error *err)
+{
+	static int done;
+	CURLcode rc;
+
+	if (done)
+		return 0;
+	rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, wipe_malloc, wipe_free,
+	    wipe_realloc, wipe_strdup, wipe_calloc);
+	if (rc != CURLE_OK) {
+		cw_error_set(err, CW_E_NOMEM, _("cannot initialise libcurl"));
+		return cw_error_detail(err, "%s", curl_easy_strerror(rc));
+	}
+	done = 1;
+	return 0;
+}
+
+/* ---- lifecycle */
+
+void
+cw_est_opts_init(struct cw_est_opts *opts, const struct cw_cfg *cfg)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->url = cfg->enroll_url;
+	opts->trust = CW_EST_TRUST_ANCHOR;
+	opts->trust_anchor = cfg->trust_anchor;
+	opts->proxy = cfg->proxy;
+	opts->connect_timeout_ms = cfg->timeout_ms;
+}
+
+static int
+dup_opt(const char *s, char **out)
+{
+	*out = NULL;
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	return (*out = strdup(s)) == NULL ? -1 : 0;
+}
+
+int
+cw_est_new(const struct cw_est_opts *opts, struct cw_est **out,
+    struct cw_error *err)
+{
+	struct cw_est *est = NULL;
+	size_t n;
+
+	*out = NULL;
+	if (opts->url == NULL || strncasecmp(opts->url, "https://", 8) != 0)
+		return cw_error_set(err, CW_E_CONFIG,
+		    _("the enrollment URL '%s' is not an https:// URL"),
+		    opts->url ? opts->url : "");
+	if (opts->trust >= CW_EST_TRUST__MAX ||
+	    (opts->trust == CW_EST_TRUST_ANCHOR &&
+	    (opts->trust_anchor == NULL || opts->trust_anchor[0] == '\0')))
+		return cw_error_set(err, CW_E_CONFIG,
+		    _("no trust anchor is configured for the enrollment server"));
+	if (cw_est_global_init(err) < 0)
+		return -1;
+	if ((est = calloc(1, sizeof(*est))) == NULL)
+		goto nomem;
+	if (dup_opt(opts->url, &est->url) < 0 ||
+	    dup_opt(opts->trust_anchor, &est->trust_anchor) < 0 ||
+	    dup_opt(opts->proxy, &est->proxy) < 0 ||
+	    dup_opt(opts->client_cert, &est->client_cert) < 0 ||
+	    dup_opt(opts->client_key, &est->client_key) < 0)
+		goto nomem;
+	n = strlen(est->url);
+	while (n > 8 && est->url[n - 1] == '/')
+		est->url[--n] = '\0';
+	est->trust = opts->trust;
+	est->connect_timeout_ms = opts->connect_timeout_ms > 0 ?
+	    opts->connect_timeout_ms : 10000;
+	est->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 60000;
+	est->max_polls = opts->max_polls > 0 ? opts->max_polls : 10;
+	est->max_wait_s = opts->max_wait_s > 0 ? opts->max_wait_s : 600;
+	est->progress = opts->progress;
+	est->progress_ctx = opts->progress_ctx;
+	if ((est->curl = curl_easy_init()) == NULL)
+		goto nomem;
+	*out = est;
+	return 0;
+nomem:
+	cw_est_free(est);
+	return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+}
+
+static void
+body_clear(struct cw_est *est)
+{
+	free(est->body);
+	est->body = NULL;
+	est->body_len = 0;
+	est->body_overflow = 0;
+}
+
+void
+cw_est_free(struct cw_est *est)
+{
+	if (est == NULL)
+		return;
+	if (est->curl != NULL)
+		curl_easy_cleanup(est->curl);
+	body_clear(est);
+	free(est->url);
+	free(est->trust_anchor);
+	free(est->proxy);
+	free(est->client_cert);
+	free(est->client_key);
+	free(est);
+}
+
+enum cw_est_delivery
+cw_est_delivery(const struct cw_est *est)
+{
+	return est->delivery;
+}
+
+long
+cw_est_http_status(const struct cw_est *est)
+{
+	return est->status;
+}
+
+const char *
+cw_est_delivery_name(enum cw_est_delivery d)
+{
+	static const char *const names[CW_EST_DELIVERY__MAX] = {
+		[CW_EST_NOT_SENT] = "not-sent",
+		[CW_EST_MAYBE_RECEIVED] = "maybe-received",
+		[CW_EST_ANSWERED] = "answered",
+	};
+
+	return (unsigned)d < CW_EST_DELIVERY__MAX ? names[d] : "unknown";
+}
+
+/* ---- one request */
+
+static size_t
+on_body(char *ptr, size_t size, size_t nmemb, void *ctx)
+{
+	struct cw_est *est = ctx;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (n > MAX_RESPONSE - est->body_len) {
+		est->body_overflow = 1;
+		return 0;	/* CURLE_WRITE_ERROR */
+	}
+	if ((p = realloc(est->body, est->body_len + n + 1)) == NULL)
+		return 0;
+	est->body = p;
+	memcpy(est->body + est->body_len, ptr, n);
+	est->body_len += n;
+	est->body[est->body_len] = '\0';
+	return n;
+}
+
+static int
+on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct cw_est *est = ctx;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (est->progress == NULL)
+		return 0;
+	return est->progress(est->progress_ctx, CW_EST_PHASE_TRANSFER,
+	    est->polls, 0) != 0;
+}
+
+/* A short, printable excerpt of an error body for the detail. */
+static void
+body_excerpt(const struct cw_est *est, char *buf, size_t len)
+{
+	size_t i, j = 0;
+	int space = 0;
+
+	for (i = 0; i < est->body_len && j + 1 < len && j < 200; i++) {
+		unsigned char c = (unsigned char)est->body[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = j > 0;
+			continue;
+		}
+		if (space && j + 2 < len)
+			buf[j++] = ' ';
+		space = 0;
+		buf[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	buf[j] = '\0';
+}
+
+static int
+curl_failed(struct cw_est *est, CURLcode rc, const char *op,
+    struct cw_error *err)
+{
+	const char *detail = est->errbuf[0] ? est->errbuf : curl_easy_strerror(rc);
+	int tls = 0;
+
+	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		cw_error_set(err, CW_E_CANCELLED, _("the request to '%s' was cancelled"),
+		    op);
+		break;
+	case CURLE_WRITE_ERROR:
+		if (est->body_overflow) {
+			est->delivery = CW_EST_ANSWERED;
+			cw_error_set(err, CW_E_PROTO,
+			    _("the EST server's answer to '%s' is larger than %d bytes"),
+			    op, MAX_RESPONSE);
+			break;
+		}
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		break;
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		cw_error_set(err, CW_E_CONFIG, _("the enrollment URL '%s' is not valid"),
+		    est->url);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		tls = 1;
+		break;
+	default:
+		/* TLS 1.3: the server refuses our certificate after the client
+		 * considers the handshake done: an alert on the first read. */
+		tls = strstr(detail, "alert") != NULL;
+		break;
+	}
+	if (err == NULL || err->code == CW_E_OK) {
+		if (tls)
+			cw_error_set(err, CW_E_TLS,
+			    _("the TLS connection to the EST server '%s' failed"),
+			    est->url);
+		else
+			cw_error_set(err, CW_E_NET,
+			    _("the request '%s' to the EST server '%s' failed"),
+			    op, est->url);
+	}
+	cw_error_detail(err, "%s", detail);
+	if (err != NULL && err->code == CW_E_TLS && rc == CURLE_PEER_FAILED_VERIFICATION)
+		cw_error_hint(err, _("The server's certificate is not signed by the "
+		    "trust anchor: check [enroll] trust_anchor and url."));
+	return -1;
+}
+
+static int
+append_hdr(struct curl_slist **list, const char *line)
+{
+	struct curl_slist *p;
+
+	if ((p = curl_slist_append(*list, line)) == NULL)
+		return -1;
+	*list = p;
+	return 0;
+}
+
+/* Performs one request.  body == NULL: GET.  auth: a complete
+ * "Authorization: ..." header line or NULL.  Returns 0 when the server
+ * answered (any status, body in est->body), else -1. */
+static int
+perform(struct cw_est *est, const char *op, const char *body, size_t len,
+    const struct cw_secret *auth, int client_cert, struct cw_error *err)
+{
+	struct curl_slist *hdrs = NULL, *tail, authnode;
+	char url[2048];
+	curl_off_t reqsize = 0;
+	CURLcode rc;
+	CURL *c = est->curl;
+	int ret = -1;
+
+	body_clear(est);
+	est->status = 0;
+	est->delivery = CW_EST_NOT_SENT;
+	est->errbuf[0] = '\0';
+	if ((size_t)snprintf(url, sizeof(url), "%s/%s", est->url, op) >= sizeof(url))
+		return cw_error_set(err, CW_E_CONFIG,
+		    _("the enrollment URL '%s' is too long"), est->url);
+
+	if ((body != NULL && (append_hdr(&hdrs, "Content-Type: application/pkcs10") < 0 ||
+	    /* RFC 7030 names it, RFC 8951 says to ignore it: harmless. */
+	    append_hdr(&hdrs, "Content-Transfer-Encoding: base64") < 0)) ||
+	    append_hdr(&hdrs, "Accept: application/pkcs7-mime") < 0 ||
+	    /* No "Expect: 100-continue" round trip before the body. */
+	    append_hdr(&hdrs, "Expect:") < 0)
+		goto nomem;
+	for (tail = hdrs; tail->next != NULL; tail = tail->next)
+		;
+	if (auth != NULL) {
+		/* Linked in place, never copied by curl_slist_append. */
+		authnode.data = (char *)cw_secret_data(auth);
+		authnode.next = NULL;
+		tail->next = &authnode;
+	}
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, est->errbuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "certwiz/" PACKAGE_VERSION);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, est->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, est->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	switch (est->trust) {
+	case CW_EST_TRUST_ANCHOR:
+		curl_easy_setopt(c, CURLOPT_CAINFO, est->trust_anchor);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+		break;
+	case CW_EST_TRUST_SYSTEM:
+		break;
+	default:
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+		break;
+	}
+	if (est->proxy != NULL)
+		curl_easy_setopt(c, CURLOPT_PROXY, est->proxy);
+	if (client_cert) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, est->client_cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, est->client_key);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, est);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, est);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &est->status);
+	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
+	/* Drop every reference to our buffers before they go away. */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	if (rc == CURLE_OK) {
+		est->delivery = CW_EST_ANSWERED;
+		ret = 0;
+	} else {
+		/* Any request byte sent: the server may have acted on it. */
+		est->delivery = reqsize > 0 || est->status > 0 ?
+		    CW_EST_MAYBE_RECEIVED : CW_EST_NOT_SENT;
+		cw_error_clear(err);
+		curl_failed(est, rc, op, err);
+		if (err != NULL && err->hint[0] == '\0' && err->code != CW_E_CANCELLED &&
+		    est->delivery == CW_EST_MAYBE_RECEIVED)
+			cw_error_hint(err, _("The request was sent but no complete "
+			    "answer came back: the server may have acted on it."));
+		else if (err != NULL && err->hint[0] == '\0' &&
+		    est->delivery == CW_EST_NOT_SENT)
+			cw_error_hint(err, _("Nothing was sent to the server."));
+	}
+	tail->next = NULL;
+	curl_slist_free_all(hdrs);
+	return ret;
+nomem:
+	curl_slist_free_all(hdrs);
+	return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+}
+
+static int
+parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	const char *cte = NULL;
+	char *ctype = NULL;
+
+	curl_easy_getinfo(est->curl, CURLINFO_CONTENT_TYPE, &ctype);
+#if LIBCURL_VERSION_NUM >= 0x075300
+	{
+		struct curl_header *h = NULL;
+
+		if (curl_easy_header(est->curl, "Content-Transfer-Encoding", 0,
+		    CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL)
+			cte = h->value;
+	}
+#endif
+	return cw_est_certs_parse(op, ctype, cte, est->body, est->body_len, csr, certs, err);
+}
+
+static int
+status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
+{
+	char excerpt[256];
+	long s = est->status;
+
+	body_excerpt(est, excerpt, sizeof(excerpt));
+	if ((s == 401 || s == 403) && otp) {
+		cw_error_set(err, CW_E_AUTH,
+		    _("the EST server refused the one-time password (HTTP %ld)"), s);
+		cw_error_hint(err, _("OTP wrong, used or expired: generate a new OTP "
+		    "in the support portal. Nothing was installed."));
+	} else if (s == 401 || s == 403) {
+		cw_error_set(err, CW_E_AUTH,
+		    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
+		cw_error_hint(err, _("The current certificate was not accepted: "
+		    "enroll again with a new OTP. Nothing was installed."));
+	} else if (s == 404) {
+		cw_error_set(err, CW_E_PROTO,
+		    _("there is no EST service at '%s/%s' (HTTP 404)"), est->url, op);
+		cw_error_hint(err, _("Check [enroll] url. Nothing was installed."));
+	} else if (s >= 400 && s < 500) {
+		cw_error_set(err, CW_E_PROTO,
+		    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
+		cw_error_hint(err, _("The request was not accepted; nothing was installed."));
+	} else if (s >= 500) {
+		cw_error_set(err, CW_E_PROTO,
+		    _("the EST server failed on '%s' (HTTP %ld)"), op, s);
+		cw_error_hint(err, _("Try again later. Nothing was installed."));
+	} else {
+		cw_error_set(err, CW_E_PROTO,
+		    _("the EST server gave an unexpected answer to '%s' (HTTP %ld)"), op, s);
+		cw_error_hint(err, _("Nothing was installed."));
+	}
+	if (excerpt[0] != '\0')
+		cw_error_detail(err, "%s", excerpt);
+	return -1;
+}
+
+/* Waits secs seconds (202 Retry-After), counting down.  -1 if cancelled. */
+static int
+wait_retry(struct cw_est *est, long secs, struct cw_error *err)
+{
+	struct timespec start, now, tick = { 0, TICK_MS * 1000000L };
+	long elapsed_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed_ms >= secs * 1000)
+			return 0;
+		if (est->progress != NULL && est->progress(est->progress_ctx,
+		    CW_EST_PHASE_WAITING, est->polls,
+		    (secs * 1000 - elapsed_ms + 999) / 1000) != 0)
+			return cw_error_set(err, CW_E_CANCELLED,
+			    _("waiting for the EST server was cancelled"));
+		nanosleep(&tick, NULL);
+	}
+}
+
+/* The POST operations: send, poll on 202, parse. */
+static int
+enroll(struct cw_est *est, const char *op, const struct cw_secret *auth,
+    int client_cert, const void *csr, size_t len, struct cw_est_certs *certs,
+    struct cw_error *err)
+{
+	X509_REQ *req = NULL;
+	char *body = NULL;
+	size_t body_len = 0;
+	long waited = 0;
+	curl_off_t ra;
+	int ret = -1;
+
+	memset(certs, 0, sizeof(*certs));
+	est->polls = 0;
+	est->delivery = CW_EST_NOT_SENT;
+	est->status = 0;
+	if (cw_est_csr_load(csr, len, &req, err) < 0 ||
+	    cw_est_csr_body(req, &body, &body_len, err) < 0)
+		goto out;
+	for (;;) {
+		if (est->progress != NULL && est->progress(est->progress_ctx,
+		    CW_EST_PHASE_CONNECTING, est->polls, 0) != 0) {
+			cw_error_set(err, CW_E_CANCELLED, _("the request to '%s' was cancelled"), op);
+			goto out;
+		}
+		if (perform(est, op, body, body_len, auth, client_cert, err) < 0)
+			goto out;
+		if (est->status != 202)
+			break;
+		est->polls++;
+		ra = 0;
+		curl_easy_getinfo(est->curl, CURLINFO_RETRY_AFTER, &ra);
+		if (ra <= 0)
+			ra = DEFAULT_RETRY_S;
+		if (est->polls > est->max_polls || waited + ra > est->max_wait_s) {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the EST server has not issued the certificate yet (asked to retry in %ld s after %u tries)"),
+			    (long)ra, est->polls);
+			cw_error_hint(err, _("The request was accepted: retry later with "
+			    "the same one-time password. Nothing was installed."));
+			goto out;
+		}
+		if (wait_retry(est, (long)ra, err) < 0)
+			goto out;
+		waited += (long)ra;
+	}
+	if (est->status != 200) {
+		status_error(est, op, auth != NULL, err);
+		goto out;
+	}
+	ret = parse_answer(est, op, req, certs, err);
+out:
+	X509_REQ_free(req);
+	free(body);
+	body_clear(est);
+	return ret;
+}
+
+int
+cw_est_cacerts(struct cw_est *est, struct cw_est_certs *certs,
+    struct cw_error *err)
+{
+	int ret = -1;
+
+	memset(certs, 0, sizeof(*certs));
+	est->polls = 0;
+	if (perform(est, "cacerts", NULL, 0, NULL, 0, err) < 0)
+		goto out;
+	if (est->status != 200) {
+		status_error(est, "cacerts", 0, err);
+		goto out;
+	}
+	ret = parse_answer(est, "cacerts", NULL, certs, err);
+out:
+	body_clear(est);
+	return ret;
+}
+
+/* "Authorization: Basic base64(serial:otp)" built in a secret buffer. */
+static int
+basic_auth(const char *serial, const struct cw_secret *otp,
+    struct cw_secret **out, struct cw_error *err)
+{
+	static const char prefix[] = "Authorization: Basic ";
+	struct cw_secret *plain = NULL, *hdr = NULL;
+	unsigned char chunk[64 + 1];
+	const unsigned char *p;
+	size_t i, n, len;
+	int ret = -1;
+
+	*out = NULL;
+	len = strlen(serial) + 1 + cw_secret_len(otp);
+	if ((plain = cw_secret_new(len)) == NULL ||
+	    (hdr = cw_secret_new(sizeof(prefix) + (len + 2) / 3 * 4)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (cw_secret_append(plain, serial, strlen(serial), err) < 0 ||
+	    cw_secret_append(plain, ":", 1, err) < 0 ||
+	    cw_secret_append(plain, cw_secret_data(otp), cw_secret_len(otp), err) < 0 ||
+	    cw_secret_append(hdr, prefix, sizeof(prefix) - 1, err) < 0)
+		goto out;
+	p = (const unsigned char *)cw_secret_data(plain);
+	for (i = 0; i < len; i += 48) {
+		n = len - i < 48 ? len - i : 48;
+		n = (size_t)EVP_EncodeBlock(chunk, p + i, (int)n);
+		if (cw_secret_append(hdr, chunk, n, err) < 0)
+			goto out;
+	}
+	*out = hdr;
+	hdr = NULL;
+	ret = 0;
+out:
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	cw_secret_free(plain);
+	cw_secret_free(hdr);
+	return ret;
+}
+
+int
+cw_est_simpleenroll(struct cw_est *est, const char *serial,
+    const struct cw_secret *otp, const void *csr, size_t len,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	struct cw_secret *auth = NULL;
+	const char *s;
+	int ret;
+
+	memset(certs, 0, sizeof(*certs));
+	est->delivery = CW_EST_NOT_SENT;
+	est->status = 0;
+	if (serial == NULL || serial[0] == '\0')
+		return cw_error_set(err, CW_E_CONFIG, _("the device serial number is not configured"));
+	for (s = serial; *s != '\0'; s++)
+		if (*s == ':' || (unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return cw_error_set(err, CW_E_CONFIG,
+			    _("the device serial number '%s' is not valid"), serial);
+	if (cw_secret_len(otp) == 0)
+		return cw_error_set(err, CW_E_USAGE, _("the one-time password is empty"));
+	if (basic_auth(serial, otp, &auth, err) < 0)
+		return -1;
+	ret = enroll(est, "simpleenroll", auth, 0, csr, len, certs, err);
+	cw_secret_free(auth);
+	if (ret < 0 && err != NULL && (err->code == CW_E_NET || err->code == CW_E_TLS ||
+	    err->code == CW_E_CANCELLED)) {
+		if (est->delivery == CW_EST_MAYBE_RECEIVED)
+			cw_error_hint(err, _("The request was sent but no answer came "
+			    "back: the one-time password may be used up. Retry with the "
+			    "same OTP and the same request; if it is refused, generate a "
+			    "new OTP in the support portal. Nothing was installed."));
+		else if (est->delivery == CW_EST_NOT_SENT) {
+			char prev[CW_ERR_HINT_MAX];
+
+			/* Keep what the failure itself says to check. */
+			snprintf(prev, sizeof(prev), "%s",
+			    strcmp(err->hint, _("Nothing was sent to the server.")) == 0 ?
+			    "" : err->hint);
+			/* TRANSLATORS: the first two %s are an earlier hint
+			 * and a space, or two empty strings. */
+			cw_error_hint(err, _("%s%sNothing was sent: the one-time "
+			    "password was not used. Nothing was installed."), prev,
+			    prev[0] ? " " : "");
+		}
+	}
+	return ret;
+}
+
+int
+cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	memset(certs, 0, sizeof(*certs));
+	est->delivery = CW_EST_NOT_SENT;
+	est->status = 0;
+	if (est->client_cert == NULL || est->client_key == NULL)
+		return cw_error_set(err, CW_E_STATE,
+		    _("re-enrollment needs the current certificate and key"));
+	return enroll(est, "simplereenroll", NULL, 1, csr, len, certs, err);
+}

@@ -1,0 +1,1135 @@
+/* bundle.c - seal the SC3 directory into an age-encrypted pax tar with a
+ * manifest, open it into a staging directory, swap it into place.
+ * The format and the crash window are described in bundle.h.
+ *
+ * Seal:  walk (lstat, refuse specials) -> hash every file -> manifest ->
+ *        tar (MANIFEST first, files re-hashed while written) -> age ->
+ *        staged file -> commit.
+ * Open:  age -> tar -> MANIFEST (first, capped, strictly parsed) -> every
+ *        entry checked against it (path, type, size, SHA-256) -> staging
+ *        -> the age stream read to its authenticated end -> fsync.  Any
+ *        failure removes the staging directory. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "sc3/age.h"
+#include "sc3/bundle.h"
+#include "core/fileio.h"
+#include "core/i18n.h"
+
+#define MANIFEST_MAGIC "certwiz-sc3-bundle 1\n"
+#define MANIFEST_MAX (1024 * 1024)
+#define ENTRIES_MAX 10000
+#define TAR_PREFIX "sc3/"
+#define IO_BUF 65536
+
+struct entry {
+	char *path;		/* relative, "." for the root */
+	char type;		/* 'd' or 'f' */
+	unsigned mode;		/* permission bits */
+	uint64_t size;
+	char sha[65];		/* files */
+	int seen;		/* open: met in the tar */
+};
+
+struct manifest {
+	struct entry *e;
+	size_t n;
+};
+
+static const char *const fail_names[CW_BUNDLE__MAX] = {
+	[CW_BUNDLE_OK] = "ok",
+	[CW_BUNDLE_IO] = "io",
+	[CW_BUNDLE_WRONG_KEY] = "wrong-key",
+	[CW_BUNDLE_TRUNCATED] = "truncated",
+	[CW_BUNDLE_ALTERED] = "altered",
+	[CW_BUNDLE_NOT_AGE] = "not-age",
+	[CW_BUNDLE_NOT_BUNDLE] = "not-bundle",
+};
+
+const char *
+cw_bundle_fail_name(enum cw_bundle_fail fail)
+{
+	return (unsigned)fail < CW_BUNDLE__MAX ? fail_names[fail] : "?";
+}
+
+static void
+manifest_release(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->e[i].path);
+	free(m->e);
+	m->e = NULL;
+	m->n = 0;
+}
+
+static int
+manifest_add(struct manifest *m, const char *path, char type, unsigned mode,
+    uint64_t size, struct cw_error *err)
+{
+	struct entry *ne;
+
+	if (m->n == ENTRIES_MAX)
+		return cw_error_set(err, CW_E_USAGE,
+		    _("too many entries (more than %d)"), ENTRIES_MAX);
+	if ((ne = realloc(m->e, (m->n + 1) * sizeof(*ne))) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	m->e = ne;
+	memset(&m->e[m->n], 0, sizeof(m->e[m->n]));
+	if ((m->e[m->n].path = strdup(path)) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	m->e[m->n].type = type;
+	m->e[m->n].mode = mode & 0777;
+	m->e[m->n].size = size;
+	m->n++;
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	/* "." sorts first: it is the root. */
+	if (strcmp(x->path, ".") == 0)
+		return -1;
+	if (strcmp(y->path, ".") == 0)
+		return 1;
+	return strcmp(x->path, y->path);
+}
+
+static void
+hex(const uint8_t *md, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* A name we can put on a manifest line and extract safely. */
+static int
+name_ok(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* ---- walking and hashing the SC3 directory */
+
+static int
+walk(const char *root, const char *rel, struct manifest *m, int depth,
+    struct cw_error *err)
+{
+	char path[PATH_MAX], child[PATH_MAX];
+	DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	if (depth > 32)
+		return cw_error_set(err, CW_E_USAGE, _("'%s' is nested too deep"), path);
+	if ((d = opendir(path)) == NULL) {
+		cw_error_set(err, CW_E_IO, _("cannot read the SC3 directory '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		return cw_error_hint(err, _("Check the path ([paths] sc3_dir) and its permissions; nothing was written."));
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0) {
+				cw_error_set(err, CW_E_IO, _("cannot read the SC3 directory '%s'"), path);
+				cw_error_detail(err, "%s", strerror(errno));
+				goto out;
+			}
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s%s%s", rel, *rel ? "/" : "",
+		    de->d_name) >= sizeof(child) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", root, child) >= sizeof(path)) {
+			cw_error_set(err, CW_E_USAGE, _("path too long in '%s'"), root);
+			goto out;
+		}
+		if (!name_ok(de->d_name)) {
+			cw_error_set(err, CW_E_USAGE,
+			    _("the SC3 directory holds a file name with control characters: '%s'"), child);
+			cw_error_hint(err, _("Rename it; nothing was written."));
+			goto out;
+		}
+		if (lstat(path, &st) == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (manifest_add(m, child, 'd', st.st_mode, 0, err) == -1 ||
+			    walk(root, child, m, depth + 1, err) == -1)
+				goto out;
+		} else if (S_ISREG(st.st_mode)) {
+			if (manifest_add(m, child, 'f', st.st_mode, (uint64_t)st.st_size, err) == -1)
+				goto out;
+		} else {
+			cw_error_set(err, CW_E_USAGE,
+			    S_ISLNK(st.st_mode) ?
+			    _("the SC3 directory holds a symbolic link: '%s'") :
+			    _("the SC3 directory holds a device, socket or FIFO: '%s'"), path);
+			cw_error_hint(err, _("Only regular files and directories can be backed up: "
+			    "replace it with the file it stands for, or remove it. Nothing was written."));
+			goto out;
+		}
+		snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	}
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+/* Hashes a regular file (not following links); *size gets its length. */
+static int
+hash_file(const char *path, uint64_t *size, char sha[65], struct cw_error *err)
+{
+	EVP_MD_CTX *md = NULL;
+	uint8_t *buf = NULL, dig[32];
+	struct stat st;
+	ssize_t n;
+	int fd = -1, rc = -1;
+
+	*size = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cw_error_set(err, CW_E_USAGE, _("'%s' is not a regular file"), path);
+		goto out;
+	}
+	if ((buf = malloc(IO_BUF)) == NULL || (md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	while ((n = read(fd, buf, IO_BUF)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(md, dig, NULL);
+	hex(dig, sizeof(dig), sha);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	free(buf);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* Builds the manifest of dir: entries sorted, files hashed, text made. */
+static int
+build_manifest(const char *dir, struct manifest *m, char **text, size_t *len,
+    struct cw_error *err)
+{
+	char path[PATH_MAX], line[PATH_MAX + 128];
+	struct stat st;
+	size_t cap = 0, nfiles = 0;
+	char *t = NULL, *nt;
+	int n;
+
+	*text = NULL;
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		cw_error_set(err, CW_E_IO, _("cannot read the SC3 directory '%s'"), dir);
+		cw_error_detail(err, "%s", errno ? strerror(errno) : "");
+		return cw_error_hint(err, _("Check the path ([paths] sc3_dir) and its permissions; nothing was written."));
+	}
+	if (manifest_add(m, ".", 'd', st.st_mode, 0, err) == -1 ||
+	    walk(dir, "", m, 0, err) == -1)
+		return -1;
+	qsort(m->e, m->n, sizeof(*m->e), entry_cmp);
+	*len = 0;
+	for (size_t i = 0; i <= m->n; i++) {
+		struct entry *e = i > 0 ? &m->e[i - 1] : NULL;
+
+		if (e == NULL)
+			n = snprintf(line, sizeof(line), "%s", MANIFEST_MAGIC);
+		else if (e->type == 'd')
+			n = snprintf(line, sizeof(line), "d %04o 0 - %s\n", e->mode, e->path);
+		else {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->path);
+			if (hash_file(path, &e->size, e->sha, err) == -1)
+				goto fail;
+			nfiles++;
+			n = snprintf(line, sizeof(line), "f %04o %llu %s %s\n", e->mode,
+			    (unsigned long long)e->size, e->sha, e->path);
+		}
+		if (*len + (size_t)n + 1 > cap) {
+			cap = (*len + (size_t)n + 1) * 2;
+			if ((nt = realloc(t, cap)) == NULL) {
+				cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+				goto fail;
+			}
+			t = nt;
+		}
+		memcpy(t + *len, line, (size_t)n + 1);
+		*len += (size_t)n;
+	}
+	if (nfiles == 0) {
+		cw_error_set(err, CW_E_USAGE, _("the SC3 directory '%s' holds no files"), dir);
+		cw_error_hint(err, _("Check [paths] sc3_dir: there is nothing to back up. Nothing was written."));
+		goto fail;
+	}
+	*text = t;
+	return 0;
+fail:
+	free(t);
+	return -1;
+}
+
+static void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	uint8_t dig[32];
+
+	EVP_Digest(data, len, dig, NULL, EVP_sha256(), NULL);
+	hex(dig, sizeof(dig), out);
+}
+
+int
+cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err)
+{
+	struct manifest m = { 0 };
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	rc = build_manifest(dir, &m, &text, &len, err);
+	if (rc == 0)
+		sha256_hex(text, len, digest);
+	free(text);
+	manifest_release(&m);
+	return rc;
+}
+
+/* ---- seal */
+
+struct seal_ctx {
+	struct cw_age_enc *enc;
+	struct cw_file_stage *stage;
+	EVP_MD_CTX *md;
+	struct cw_error *err;
+	int failed;
+};
+
+static int
+bundle_out(void *ctx, const void *buf, size_t len, struct cw_error *err)
+{
+	struct seal_ctx *sc = ctx;
+
+	if (cw_file_stage_write(sc->stage, buf, len, err) == -1)
+		return -1;
+	EVP_DigestUpdate(sc->md, buf, len);
+	return 0;
+}
+
+static la_ssize_t
+tar_out(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct seal_ctx *sc = ctx;
+
+	(void)a;
+	if (cw_age_enc_write(sc->enc, buf, len, sc->err) == -1) {
+		sc->failed = 1;
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int
+tar_fail(struct archive *a, struct seal_ctx *sc, struct cw_error *err)
+{
+	if (sc->failed)
+		return -1;	/* err holds the age/I/O error */
+	cw_error_set(err, CW_E_IO, _("cannot write the bundle's archive"));
+	return cw_error_detail(err, "%s", archive_error_string(a) ? archive_error_string(a) : "");
+}
+
+static int
+tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
+    const struct entry *e, uint8_t *buf, struct cw_error *err)
+{
+	struct archive_entry *ae = NULL;
+	char path[PATH_MAX], name[PATH_MAX + 8], sha[65];
+	EVP_MD_CTX *md = NULL;
+	uint8_t dig[32];
+	uint64_t total = 0;
+	ssize_t n;
+	int fd = -1, rc = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, e->path);
+	snprintf(name, sizeof(name), TAR_PREFIX "%s", e->path);
+	if ((ae = archive_entry_new()) == NULL || (md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	archive_entry_set_pathname(ae, name);
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, e->mode);
+	archive_entry_set_size(ae, (la_int64_t)e->size);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	if (archive_write_header(a, ae) != ARCHIVE_OK) {
+		tar_fail(a, sc, err);
+		goto out;
+	}
+	while ((n = read(fd, buf, IO_BUF)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || total + (uint64_t)n > e->size) {
+			cw_error_set(err, CW_E_IO, n == -1 ? _("cannot read '%s'") :
+			    _("'%s' changed while it was being backed up"), path);
+			goto out;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		total += (uint64_t)n;
+		if (archive_write_data(a, buf, (size_t)n) != n) {
+			tar_fail(a, sc, err);
+			goto out;
+		}
+	}
+	EVP_DigestFinal_ex(md, dig, NULL);
+	hex(dig, sizeof(dig), sha);
+	if (total != e->size || strcmp(sha, e->sha) != 0) {
+		cw_error_set(err, CW_E_IO, _("'%s' changed while it was being backed up"), path);
+		cw_error_hint(err, _("Try again when nothing writes to the SC3 directory."));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	EVP_MD_CTX_free(md);
+	archive_entry_free(ae);
+	return rc;
+}
+
+int
+cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *key,
+    int log2n, struct cw_bundle_info *info, struct cw_error *err)
+{
+	struct manifest m = { 0 };
+	struct archive *a = NULL;
+	struct archive_entry *ae = NULL;
+	struct seal_ctx sc = { .err = err };
+	struct cw_bundle_info inf;
+	uint8_t *buf = NULL, dig[32];
+	char *text = NULL, name[PATH_MAX + 8];
+	size_t len;
+	int rc = -1;
+
+	memset(&inf, 0, sizeof(inf));
+	if (build_manifest(sc3_dir, &m, &text, &len, err) == -1)
+		goto out;
+	sha256_hex(text, len, inf.manifest_sha256);
+	if ((buf = malloc(IO_BUF)) == NULL || (sc.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(sc.md, EVP_sha256(), NULL) != 1 ||
+	    (a = archive_write_new()) == NULL || (ae = archive_entry_new()) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (cw_file_stage_open(bundle, 0600, &sc.stage, err) == -1)
+		goto out;
+	if (cw_age_enc_new(key, log2n, bundle_out, &sc, &sc.enc, err) == -1)
+		goto out;
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open(a, &sc, NULL, tar_out, NULL) != ARCHIVE_OK) {
+		tar_fail(a, &sc, err);
+		goto out;
+	}
+	archive_entry_set_pathname(ae, CW_BUNDLE_MANIFEST);
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0600);
+	archive_entry_set_size(ae, (la_int64_t)len);
+	if (archive_write_header(a, ae) != ARCHIVE_OK ||
+	    archive_write_data(a, text, len) != (la_ssize_t)len) {
+		tar_fail(a, &sc, err);
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		const struct entry *e = &m.e[i];
+
+		if (strcmp(e->path, ".") == 0)
+			continue;
+		if (e->type == 'f') {
+			if (tar_add_file(a, &sc, sc3_dir, e, buf, err) == -1)
+				goto out;
+			inf.files++;
+			inf.bytes += e->size;
+			continue;
+		}
+		archive_entry_clear(ae);
+		snprintf(name, sizeof(name), TAR_PREFIX "%s/", e->path);
+		archive_entry_set_pathname(ae, name);
+		archive_entry_set_filetype(ae, AE_IFDIR);
+		archive_entry_set_perm(ae, e->mode);
+		if (archive_write_header(a, ae) != ARCHIVE_OK) {
+			tar_fail(a, &sc, err);
+			goto out;
+		}
+		inf.dirs++;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		tar_fail(a, &sc, err);
+		goto out;
+	}
+	if (cw_age_enc_finish(sc.enc, err) == -1)
+		goto out;
+	rc = cw_file_stage_commit(sc.stage, 0, err);
+	sc.stage = NULL;	/* freed by the commit, whatever its outcome */
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	EVP_DigestFinal_ex(sc.md, dig, NULL);
+	hex(dig, sizeof(dig), inf.bundle_sha256);
+	if (info != NULL)
+		*info = inf;
+	rc = 0;
+out:
+	if (rc == -1 && err != NULL && err->hint[0] == '\0')
+		cw_error_hint(err, _("The bundle '%s' was not written."), bundle);
+	if (a != NULL)
+		archive_write_free(a);
+	archive_entry_free(ae);
+	cw_age_enc_free(sc.enc);
+	cw_file_stage_abort(sc.stage);
+	EVP_MD_CTX_free(sc.md);
+	free(buf);
+	free(text);
+	manifest_release(&m);
+	return rc;
+}
+
+/* ---- open */
+
+struct open_ctx {
+	struct cw_age_dec *dec;
+	struct cw_error aerr;	/* the age layer's error, if it failed */
+	int age_failed;
+	uint8_t buf[IO_BUF];	/* libarchive reads from here: never reuse */
+	uint8_t xbuf[IO_BUF];	/* extracted data */
+};
+
+static la_ssize_t
+tar_in(struct archive *a, void *ctx, const void **out)
+{
+	struct open_ctx *oc = ctx;
+	size_t got;
+
+	if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1) {
+		oc->age_failed = 1;
+		archive_set_error(a, EIO, "age");
+		return -1;
+	}
+	*out = oc->buf;
+	return (la_ssize_t)got;
+}
+
+static ssize_t
+fd_in(void *ctx, void *buf, size_t len, struct cw_error *err)
+{
+	ssize_t n;
+
+	do
+		n = read(*(int *)ctx, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read the bundle"));
+		cw_error_detail(err, "%s", strerror(errno));
+	}
+	return n;
+}
+
+static enum cw_bundle_fail
+classify(enum cw_age_fail f)
+{
+	switch (f) {
+	case CW_AGE_NO_MATCH:
+		return CW_BUNDLE_WRONG_KEY;
+	case CW_AGE_TRUNCATED:
+		return CW_BUNDLE_TRUNCATED;
+	case CW_AGE_HEADER:
+	case CW_AGE_HMAC:
+	case CW_AGE_PAYLOAD:
+		return CW_BUNDLE_ALTERED;
+	case CW_AGE_NOT_AGE:
+	case CW_AGE_ARMOR:
+		return CW_BUNDLE_NOT_AGE;
+	default:
+		return CW_BUNDLE_IO;
+	}
+}
+
+/* Reports a failure of the age layer with a message for the admin. */
+static int
+age_failure(const char *bundle, enum cw_bundle_fail *bf, enum cw_age_fail af,
+    const struct cw_error *aerr, struct cw_error *err)
+{
+	*bf = classify(af);
+	switch (*bf) {
+	case CW_BUNDLE_WRONG_KEY:
+		cw_error_set(err, CW_E_AUTH, _("the master key does not open the bundle '%s'"), bundle);
+		cw_error_hint(err, _("Use the master key of the appliance that made the bundle. Nothing was changed."));
+		return -1;
+	case CW_BUNDLE_TRUNCATED:
+		cw_error_set(err, CW_E_CRYPTO, _("the bundle '%s' is truncated"), bundle);
+		break;
+	case CW_BUNDLE_ALTERED:
+		cw_error_set(err, CW_E_CRYPTO, _("the bundle '%s' was altered or damaged"), bundle);
+		break;
+	case CW_BUNDLE_NOT_AGE:
+		cw_error_set(err, CW_E_CRYPTO, _("'%s' is not an SC3 bundle (not an age encrypted file)"), bundle);
+		cw_error_hint(err, _("Check the file name; nothing was changed."));
+		return -1;
+	default:
+		if (err != NULL)
+			*err = *aerr;
+		return -1;
+	}
+	cw_error_detail(err, "%s", aerr->msg);
+	cw_error_hint(err, _("Copy the bundle again from the appliance that made it. Nothing was changed."));
+	return -1;
+}
+
+static int
+not_bundle(const char *bundle, enum cw_bundle_fail *bf, struct cw_error *err,
+    const char *why)
+{
+	*bf = CW_BUNDLE_NOT_BUNDLE;
+	cw_error_set(err, CW_E_CRYPTO, _("'%s' opens but is not a valid SC3 bundle"), bundle);
+	cw_error_detail(err, "%s", why);
+	return cw_error_hint(err, _("Make the bundle again with certwiz on the old appliance. Nothing was changed."));
+}
+
+static int
+parse_manifest(char *text, struct manifest *m)
+{
+	char *line, *next, *p, *end;
+	unsigned long mode;
+	unsigned long long size;
+
+	if (strncmp(text, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) != 0)
+		return -1;
+	for (line = text + strlen(MANIFEST_MAGIC); *line; line = next) {
+		struct entry e;
+
+		memset(&e, 0, sizeof(e));
+		if ((next = strchr(line, '\n')) == NULL)
+			return -1;
+		*next++ = '\0';
+		if ((line[0] != 'd' && line[0] != 'f') || line[1] != ' ')
+			return -1;
+		e.type = line[0];
+		p = line + 2;
+		if (strlen(p) < 5 || p[4] != ' ')
+			return -1;
+		mode = strtoul(p, &end, 8);
+		if (end != p + 4 || mode > 0777)
+			return -1;
+		p += 5;
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		size = strtoull(p, &end, 10);
+		if (errno != 0 || *end != ' ' || (e.type == 'd' && size != 0))
+			return -1;
+		p = end + 1;
+		if (e.type == 'd') {
+			if (strncmp(p, "- ", 2) != 0)
+				return -1;
+			p += 2;
+		} else {
+			if (strlen(p) < 66 || p[64] != ' ' || strspn(p, "0123456789abcdef") != 64)
+				return -1;
+			memcpy(e.sha, p, 64);
+			p += 65;
+		}
+		/* The path: relative, no empty, "." or ".." component except
+		 * the root line ".", no control characters. */
+		if (!name_ok(p) || *p == '\0' || *p == '/' ||
+		    (m->n == 0) != (strcmp(p, ".") == 0))
+			return -1;
+		if (m->n > 0) {
+			for (char *c = p; c != NULL; c = strchr(c, '/')) {
+				if (*c == '/')
+					c++;
+				if (*c == '/' || *c == '\0' ||
+				    (c[0] == '.' && (c[1] == '/' || c[1] == '\0')) ||
+				    (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0')))
+					return -1;
+			}
+			if (m->n > 1 && strcmp(m->e[m->n - 1].path, p) >= 0)
+				return -1;	/* sorted, no duplicates */
+		}
+		if (manifest_add(m, p, e.type, (unsigned)mode, size, NULL) == -1)
+			return -1;
+		memcpy(m->e[m->n - 1].sha, e.sha, sizeof(e.sha));
+	}
+	return m->n > 0 && m->e[0].type == 'd' ? 0 : -1;
+}
+
+static struct entry *
+manifest_find(struct manifest *m, const char *path)
+{
+	struct entry key = { .path = (char *)path };
+
+	if (m->n < 2)
+		return NULL;
+	return bsearch(&key, m->e + 1, m->n - 1, sizeof(*m->e), entry_cmp);
+}
+
+static int
+rm_chmod(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_D)
+		chmod(path, 0700);
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int
+cw_bundle_discard(const char *staging, struct cw_error *err)
+{
+	struct stat st;
+
+	if (lstat(staging, &st) == -1 && errno == ENOENT)
+		return 0;
+	/* Directories may have lost their write bit to the manifest. */
+	nftw(staging, rm_chmod, 16, FTW_PHYS);
+	if (nftw(staging, rm_one, 16, FTW_DEPTH | FTW_PHYS) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot remove '%s'"), staging);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	return 0;
+}
+
+static int
+sync_path(const char *path, struct cw_error *err)
+{
+	return cw_file_sync_dir(path, 1, err);
+}
+
+/* Writes the current tar entry's data to path (or only hashes it when path
+ * is NULL) and checks it against e. */
+static int
+extract_file(struct archive *a, struct open_ctx *oc, const char *path,
+    const struct entry *e, const char *bundle, enum cw_bundle_fail *bf,
+    struct cw_error *err)
+{
+	EVP_MD_CTX *md = NULL;
+	uint8_t dig[32];
+	char sha[65];
+	uint64_t total = 0;
+	la_ssize_t n;
+	int fd = -1, rc = -1;
+
+	if ((md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (path != NULL &&
+	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
+		*bf = CW_BUNDLE_IO;
+		cw_error_set(err, CW_E_IO, _("cannot create '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	while ((n = archive_read_data(a, oc->xbuf, sizeof(oc->xbuf))) != 0) {
+		if (n < 0) {
+			if (oc->age_failed)
+				age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+			else
+				not_bundle(bundle, bf, err, archive_error_string(a) ?
+				    archive_error_string(a) : "tar");
+			goto out;
+		}
+		total += (uint64_t)n;
+		EVP_DigestUpdate(md, oc->xbuf, (size_t)n);
+		if (fd != -1 && cw_file_write_all(fd, oc->xbuf, (size_t)n) == -1) {
+			*bf = CW_BUNDLE_IO;
+			cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+	}
+	EVP_DigestFinal_ex(md, dig, NULL);
+	hex(dig, sizeof(dig), sha);
+	if (total != e->size || strcmp(sha, e->sha) != 0) {
+		not_bundle(bundle, bf, err, _("a file does not match the manifest"));
+		goto out;
+	}
+	if (fd != -1 && (fchmod(fd, e->mode) == -1 || fsync(fd) == -1)) {
+		*bf = CW_BUNDLE_IO;
+		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1 && close(fd) == -1 && rc == 0) {
+		*bf = CW_BUNDLE_IO;
+		rc = cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
+	}
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+static int
+read_manifest(struct archive *a, struct open_ctx *oc, struct manifest *m,
+    char digest[65], const char *bundle, enum cw_bundle_fail *bf,
+    struct cw_error *err)
+{
+	struct archive_entry *ae;
+	char *text = NULL;
+	la_int64_t size;
+	la_ssize_t n;
+	size_t len = 0;
+	int r, rc = -1;
+
+	r = archive_read_next_header(a, &ae);
+	if (r != ARCHIVE_OK) {
+		if (oc->age_failed)
+			return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		return not_bundle(bundle, bf, err, _("no tar archive inside"));
+	}
+	size = archive_entry_size(ae);
+	if (strcmp(archive_entry_pathname(ae), CW_BUNDLE_MANIFEST) != 0 ||
+	    archive_entry_filetype(ae) != AE_IFREG || size <= 0 || size > MANIFEST_MAX)
+		return not_bundle(bundle, bf, err, _("the first member is not the manifest"));
+	if ((text = malloc((size_t)size + 1)) == NULL) {
+		*bf = CW_BUNDLE_IO;
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	}
+	while (len < (size_t)size && (n = archive_read_data(a, text + len, (size_t)size - len)) > 0)
+		len += (size_t)n;
+	if (len != (size_t)size) {
+		if (oc->age_failed)
+			age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		else
+			not_bundle(bundle, bf, err, _("the manifest is cut short"));
+		goto out;
+	}
+	text[len] = '\0';
+	sha256_hex(text, len, digest);
+	if (strlen(text) != len || parse_manifest(text, m) == -1) {
+		not_bundle(bundle, bf, err, _("the manifest is malformed"));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+/* Creates the staging directory beside sc3_dir: "DIR/.NAME.stage.XXXXXX". */
+static int
+make_staging(const char *sc3_dir, char **stagep, struct cw_error *err)
+{
+	const char *slash;
+	size_t n = strlen(sc3_dir);
+	char *stage = NULL;
+
+	while (n > 1 && sc3_dir[n - 1] == '/')
+		n--;
+	slash = memrchr(sc3_dir, '/', n);
+	if (asprintf(&stage, "%.*s.%.*s.stage.XXXXXX",
+	    slash ? (int)(slash - sc3_dir + 1) : 0, sc3_dir,
+	    slash ? (int)(n - (size_t)(slash - sc3_dir) - 1) : (int)n,
+	    slash ? slash + 1 : sc3_dir) == -1)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	if (mkdtemp(stage) == NULL) {
+		cw_error_set(err, CW_E_IO, _("cannot create a staging directory beside '%s'"), sc3_dir);
+		cw_error_detail(err, "%s", strerror(errno));
+		cw_error_hint(err, _("Check that the parent directory exists and is writable. Nothing was changed."));
+		free(stage);
+		return -1;
+	}
+	*stagep = stage;
+	return 0;
+}
+
+static int
+open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
+    const char *sc3_dir, char **stagep, struct manifest *m,
+    struct cw_bundle_info *inf, enum cw_bundle_fail *bf, struct cw_error *err)
+{
+	const char *staging;
+	struct archive_entry *ae;
+	struct entry *e;
+	char path[PATH_MAX], rel[PATH_MAX];
+	const char *name;
+	size_t got, len;
+	int r;
+
+	if (read_manifest(a, oc, m, inf->manifest_sha256, bundle, bf, err) == -1)
+		return -1;
+	/* Only now, with the first chunk authentic, is anything written. */
+	if (stagep != NULL && make_staging(sc3_dir, stagep, err) == -1)
+		return -1;
+	staging = stagep != NULL ? *stagep : NULL;
+	while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+		if (r != ARCHIVE_OK) {
+			if (oc->age_failed)
+				return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+			return not_bundle(bundle, bf, err, archive_error_string(a) ?
+			    archive_error_string(a) : "tar");
+		}
+		name = archive_entry_pathname(ae);
+		if (name == NULL || strncmp(name, TAR_PREFIX, strlen(TAR_PREFIX)) != 0 ||
+		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)
+			return not_bundle(bundle, bf, err, _("an unexpected member"));
+		snprintf(rel, sizeof(rel), "%s", name + strlen(TAR_PREFIX));
+		len = strlen(rel);
+		if (len > 0 && rel[len - 1] == '/')
+			rel[len - 1] = '\0';
+		/* Only names the manifest lists, and it admits no "..". */
+		if ((e = manifest_find(m, rel)) == NULL || e->seen ||
+		    (e->type == 'd') != (archive_entry_filetype(ae) == AE_IFDIR) ||
+		    (e->type == 'f') != (archive_entry_filetype(ae) == AE_IFREG))
+			return not_bundle(bundle, bf, err, _("a member the manifest does not list"));
+		e->seen = 1;
+		if (staging != NULL)
+			snprintf(path, sizeof(path), "%s/%s", staging, rel);
+		if (e->type == 'd') {
+			inf->dirs++;
+			if (staging != NULL && mkdir(path, 0700) == -1) {
+				*bf = errno == ENOENT ? CW_BUNDLE_NOT_BUNDLE : CW_BUNDLE_IO;
+				cw_error_set(err, CW_E_IO, _("cannot create '%s'"), path);
+				return cw_error_detail(err, "%s", strerror(errno));
+			}
+			continue;
+		}
+		if (extract_file(a, oc, staging ? path : NULL, e, bundle, bf, err) == -1)
+			return -1;
+		inf->files++;
+		inf->bytes += e->size;
+	}
+	for (size_t i = 1; i < m->n; i++)
+		if (!m->e[i].seen)
+			return not_bundle(bundle, bf, err, _("a file of the manifest is missing"));
+	/* The tar ended: read the age stream to its authenticated end. */
+	do {
+		if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
+			return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+	} while (got > 0);
+	return 0;
+}
+
+/* Applies the manifest's directory modes (deepest first) and fsyncs every
+ * directory of the staging tree. */
+static int
+finish_staging(const char *staging, const struct manifest *m, enum cw_bundle_fail *bf,
+    struct cw_error *err)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = m->n; i-- > 0;) {
+		if (m->e[i].type != 'd')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", staging, m->e[i].path);
+		if (sync_path(path, err) == -1 || chmod(path, m->e[i].mode) == -1) {
+			*bf = CW_BUNDLE_IO;
+			if (err != NULL && err->code == CW_E_OK)
+				cw_error_set(err, CW_E_IO, _("cannot set the mode of '%s'"), path);
+			return -1;
+		}
+	}
+	if (cw_file_sync_dir(staging, 0, err) == -1) {
+		*bf = CW_BUNDLE_IO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *key,
+    char **staging, struct cw_bundle_info *info, enum cw_bundle_fail *fail,
+    struct cw_error *err)
+{
+	struct open_ctx *oc = NULL;
+	struct archive *a = NULL;
+	struct manifest m = { 0 };
+	struct cw_bundle_info inf;
+	enum cw_bundle_fail bf = CW_BUNDLE_IO;
+	char *stage = NULL;
+	int fd = -1, rc = -1;
+
+	memset(&inf, 0, sizeof(inf));
+	if (staging != NULL)
+		*staging = NULL;
+	if ((fd = open(bundle, O_RDONLY | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot open the bundle '%s'"), bundle);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	if ((oc = calloc(1, sizeof(*oc))) == NULL ||
+	    (oc->dec = cw_age_dec_new(fd_in, &fd, CW_AGE_ARMOR_AUTO)) == NULL ||
+	    (a = archive_read_new()) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (cw_age_dec_open_passphrase(oc->dec, key, CW_AGE_LOG2N_MAX, &oc->aerr) == -1) {
+		age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		goto out;
+	}
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
+		if (oc->age_failed)
+			age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		else
+			not_bundle(bundle, &bf, err, _("no tar archive inside"));
+		goto out;
+	}
+	if (open_tar(a, oc, bundle, sc3_dir, staging ? &stage : NULL, &m, &inf,
+	    &bf, err) == -1)
+		goto out;
+	if (stage != NULL && finish_staging(stage, &m, &bf, err) == -1)
+		goto out;
+	bf = CW_BUNDLE_OK;
+	if (info != NULL)
+		*info = inf;
+	if (staging != NULL) {
+		*staging = stage;
+		stage = NULL;
+	}
+	rc = 0;
+out:
+	if (stage != NULL) {
+		cw_bundle_discard(stage, NULL);
+		free(stage);
+	}
+	if (fail != NULL)
+		*fail = bf;
+	if (a != NULL)
+		archive_read_free(a);
+	if (oc != NULL)
+		cw_age_dec_free(oc->dec);
+	free(oc);
+	manifest_release(&m);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* ---- swap */
+
+static int
+parent_sync(const char *path, struct cw_error *err)
+{
+	return cw_file_sync_dir(path, 0, err);
+}
+
+int
+cw_bundle_swap(const char *staging, const char *sc3_dir, const char *manifest_sha256,
+    struct cw_error *err)
+{
+	char prev[PATH_MAX], digest[65];
+	struct stat st;
+	int have_stage, have_sc3, swapped = 0;
+
+	if ((size_t)snprintf(prev, sizeof(prev), "%s.prev", sc3_dir) >= sizeof(prev))
+		return cw_error_set(err, CW_E_USAGE, _("path too long: '%s'"), sc3_dir);
+	have_stage = lstat(staging, &st) == 0;
+	have_sc3 = lstat(sc3_dir, &st) == 0;
+	if (have_sc3 && cw_bundle_dir_digest(sc3_dir, digest, NULL) == 0 &&
+	    strcmp(digest, manifest_sha256) == 0)
+		swapped = 1;	/* a previous call got as far as the exchange */
+	if (!have_stage) {
+		if (swapped)
+			return 0;
+		cw_error_set(err, CW_E_STATE, _("the staging directory '%s' is gone"), staging);
+		return cw_error_hint(err, _("Open the bundle again. '%s' was not changed."), sc3_dir);
+	}
+	if (!have_sc3) {
+		if (rename(staging, sc3_dir) == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot move '%s' into place"), staging);
+			return cw_error_detail(err, "%s", strerror(errno));
+		}
+		cw_fault_point("rename");
+		return parent_sync(sc3_dir, err);
+	}
+	if (!swapped) {
+		if (renameat2(AT_FDCWD, staging, AT_FDCWD, sc3_dir, RENAME_EXCHANGE) == 0) {
+			cw_fault_point("rename");
+			if (parent_sync(sc3_dir, err) == -1)
+				return -1;
+		} else if (errno == EINVAL || errno == ENOSYS) {
+			/* No exchange here: SC3_DIR is missing between the two
+			 * renames; a repeated call completes it (!have_sc3). */
+			if (cw_bundle_discard(prev, err) == -1)
+				return -1;
+			if (rename(sc3_dir, prev) == -1) {
+				cw_error_set(err, CW_E_IO, _("cannot move '%s' aside"), sc3_dir);
+				return cw_error_detail(err, "%s", strerror(errno));
+			}
+			cw_fault_point("rename");
+			if (rename(staging, sc3_dir) == -1) {
+				cw_error_set(err, CW_E_IO, _("cannot move '%s' into place"), staging);
+				return cw_error_detail(err, "%s", strerror(errno));
+			}
+			cw_fault_point("rename");
+			return parent_sync(sc3_dir, err);
+		} else {
+			cw_error_set(err, CW_E_IO, _("cannot swap '%s' into place"), staging);
+			return cw_error_detail(err, "%s", strerror(errno));
+		}
+	}
+	/* staging now holds the old directory: keep it as .prev. */
+	if (cw_bundle_discard(prev, err) == -1)
+		return -1;
+	if (rename(staging, prev) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot keep the previous SC3 directory as '%s'"), prev);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	cw_fault_point("rename");
+	return parent_sync(sc3_dir, err);
+}

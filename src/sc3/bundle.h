@@ -1,0 +1,95 @@
+/* bundle.h - the SC3 bundle: the SC3 directory as a pax tar whose first
+ * member is a MANIFEST (path, mode, size, SHA-256 of every entry), the whole
+ * encrypted in the age v1 format with the scrypt recipient and the device
+ * master key as passphrase (age.h).
+ *
+ * Tar layout: "MANIFEST", then "sc3/<path>" for every directory and regular
+ * file below the SC3 directory, sorted by path.  Manifest text:
+ *
+ *   certwiz-sc3-bundle 1
+ *   d 0700 0 - .                 the SC3 directory itself
+ *   f 0600 1234 <sha256 hex> ca/ca.pem
+ *   d 0755 0 - ca
+ *
+ * Opening never touches the SC3 directory: it extracts into a staging
+ * directory beside it, checks every file against the manifest and fsyncs;
+ * cw_bundle_swap() then puts it in place atomically, keeping the previous
+ * directory as SC3_DIR.prev.
+ *
+ * Crash window of the swap: renameat2(RENAME_EXCHANGE) swaps the staging
+ * and SC3 directories in one step, so SC3_DIR always names a complete
+ * directory, old or new.  A crash after the exchange leaves the old one
+ * under the staging name; calling cw_bundle_swap() again with the same
+ * arguments finishes (it recognises the new directory by its manifest
+ * digest), so a resumed restore records the staging path and the manifest
+ * digest before it swaps.  Where the file system cannot exchange, two
+ * renames are used and the window in which SC3_DIR is missing is closed the
+ * same way (the staging directory is complete before the first rename). */
+#ifndef CW_BUNDLE_H
+#define CW_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/secret.h"
+
+#define CW_BUNDLE_NAME "sc3migration"
+#define CW_BUNDLE_MANIFEST "MANIFEST"
+
+/* Why opening a bundle failed, finer than the error code. */
+enum cw_bundle_fail {
+	CW_BUNDLE_OK = 0,
+	CW_BUNDLE_IO,		/* local file system */
+	CW_BUNDLE_WRONG_KEY,	/* the master key does not open it */
+	CW_BUNDLE_TRUNCATED,	/* the file ends early */
+	CW_BUNDLE_ALTERED,	/* some bytes were changed */
+	CW_BUNDLE_NOT_AGE,	/* not an age encrypted file at all */
+	CW_BUNDLE_NOT_BUNDLE,	/* opens, but is not a certwiz SC3 bundle */
+	CW_BUNDLE__MAX
+};
+
+struct cw_bundle_info {
+	size_t files;			/* regular files */
+	size_t dirs;			/* directories below the root */
+	uint64_t bytes;			/* their content */
+	char manifest_sha256[65];	/* hex: equal manifests, equal trees */
+	char bundle_sha256[65];		/* hex, of the bundle file (seal) */
+};
+
+/* Seals sc3_dir into bundle (written atomically, mode 0600) with scrypt
+ * work factor log2n (CW_AGE_LOG2N_DEFAULT in production).  Refuses an
+ * empty or unreadable directory, symlinks, devices and other special files
+ * (CW_E_USAGE / CW_E_IO, nothing written).  info may be NULL. */
+int cw_bundle_seal(const char *sc3_dir, const char *bundle,
+    const struct cw_secret *key, int log2n, struct cw_bundle_info *info,
+    struct cw_error *err);
+
+/* Opens bundle with key and checks it against its manifest.  With
+ * staging != NULL the files are extracted into a new directory beside
+ * sc3_dir (mode 0700 while filled, then the manifest's modes), fsynced, and
+ * its path returned in *staging (caller frees; cw_bundle_discard() or
+ * cw_bundle_swap() it).  With staging == NULL nothing is written (sc3_dir
+ * may be NULL): a proof that the bundle opens.  On failure nothing is left
+ * on disk and *fail (may be NULL) says why. */
+int cw_bundle_open(const char *bundle, const char *sc3_dir,
+    const struct cw_secret *key, char **staging, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err);
+
+/* Puts staging in place of sc3_dir, keeping the old directory as
+ * sc3_dir.prev (an older .prev is removed).  manifest_sha256 is the opened
+ * bundle's digest: it lets a repeated call after a crash tell which
+ * directory is which.  Returns 0 or -1. */
+int cw_bundle_swap(const char *staging, const char *sc3_dir,
+    const char *manifest_sha256, struct cw_error *err);
+
+/* Removes a staging directory (rm -rf).  Returns 0 or -1. */
+int cw_bundle_discard(const char *staging, struct cw_error *err);
+
+/* The manifest digest of a directory as it is now (hex, 65 bytes). */
+int cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err);
+
+/* A stable name for a failure kind ("wrong-key", "truncated"...). */
+const char *cw_bundle_fail_name(enum cw_bundle_fail fail);
+
+#endif

@@ -1,0 +1,178 @@
+/* sc3-scp.c - USER@HOST:PATH as the SC3 flows' transport (scp.h).  One
+ * connection per process, opened on first use (host key checked, then
+ * authentication) and reused by the later steps.  Transfer progress goes to
+ * the flow, whose progress callback can cancel. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cfg.h"
+#include "core/i18n.h"
+#include "cli/prompt.h"
+#include "sc3/sc3.h"
+#include "sc3/scp.h"
+
+#define BUNDLE_MAX ((uint64_t)1 << 30)	/* a download cap: 1 GiB */
+#define PASSWORD_MAX 1024
+
+struct scp_tp {
+	struct cw_scp_target t;
+	struct cw_scp_opts o;
+	char *known_hosts, *identity, *accept;	/* owned copies */
+	struct cw_secret *password;
+	struct cw_scp *conn;
+};
+
+static int
+progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+	struct cw_error e;
+
+	if (ctx == NULL || total == 0)
+		return 0;
+	return cw_flow_progress(ctx, (double)done / (double)total, &e) == -1;
+}
+
+/* Unknown host key: ask on the terminal; no terminal = refuse. */
+static int
+confirm_hostkey(void *ctx, const char *host, int port, const char *key_type,
+    const char *fingerprint, struct cw_error *err)
+{
+	char q[512];
+	int yes = 0;
+	struct cw_error e;
+
+	(void)ctx;
+	(void)err;
+	/* TRANSLATORS: host, port, key type, SHA256:... fingerprint. */
+	snprintf(q, sizeof(q), _("The host key of %s port %d is unknown: %s %s. Trust it?"),
+	    host, port, key_type, fingerprint);
+	if (cw_prompt_yesno(q, &yes, &e) == -1)
+		return 0;
+	return yes ? 1 : 0;
+}
+
+static int
+connect_once(struct scp_tp *p, struct cw_error *err)
+{
+	if (p->conn != NULL)
+		return 0;
+	return cw_scp_connect(&p->t, &p->o, &p->conn, err);
+}
+
+static int
+scp_put(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
+{
+	struct scp_tp *p = ctx;
+
+	if (connect_once(p, err) == -1)
+		return -1;
+	return cw_scp_upload(p->conn, local, p->t.path, 0600, progress_cb, run, err);
+}
+
+static int
+scp_get(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
+{
+	struct scp_tp *p = ctx;
+
+	if (connect_once(p, err) == -1)
+		return -1;
+	return cw_scp_download(p->conn, p->t.path, local, 0600, BUNDLE_MAX,
+	    progress_cb, run, err);
+}
+
+static int
+scp_verify(void *ctx, struct cw_flow *run, uint64_t size, const unsigned char *sha256,
+    struct cw_error *err)
+{
+	struct scp_tp *p = ctx;
+
+	if (connect_once(p, err) == -1)
+		return -1;
+	return cw_scp_verify(p->conn, p->t.path, size, sha256, progress_cb, run, err);
+}
+
+static void
+scp_free(void *ctx)
+{
+	struct scp_tp *p = ctx;
+
+	if (p == NULL)
+		return;
+	cw_scp_free(p->conn);
+	cw_secret_free(p->password);
+	free(p->known_hosts);
+	free(p->identity);
+	free(p->accept);
+	free(p);
+}
+
+static int
+dup_opt(const char *in, char **out, struct cw_error *err)
+{
+	if (in == NULL || *in == '\0')
+		return 0;
+	if ((*out = strdup(in)) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	return 0;
+}
+
+int
+cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp, struct cw_error *err)
+{
+	struct cw_sc3_ssh none = { 0 };
+	struct scp_tp *p;
+
+	memset(tp, 0, sizeof(*tp));
+	if (ssh == NULL)
+		ssh = &none;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	if (cw_scp_target_parse(spec, &p->t, err) == -1 ||
+	    dup_opt(ssh->known_hosts, &p->known_hosts, err) == -1 ||
+	    dup_opt(ssh->identity, &p->identity, err) == -1 ||
+	    dup_opt(ssh->accept_host_key, &p->accept, err) == -1 ||
+	    (ssh->password_file != NULL && *ssh->password_file != '\0' &&
+	    cw_secret_read_file(ssh->password_file, PASSWORD_MAX, 0, &p->password, err) == -1)) {
+		scp_free(p);
+		return -1;
+	}
+	cw_scp_opts_init(&p->o, cfg);
+	p->o.port = ssh->port;
+	if (p->known_hosts != NULL)
+		p->o.known_hosts = p->known_hosts;
+	p->o.identity = p->identity;
+	p->o.accept_fingerprint = p->accept;
+	p->o.password = p->password;
+	p->o.no_save = ssh->no_save;
+	if (!ssh->batch) {
+		p->o.ask = cw_scp_ask_tty;
+		p->o.confirm_hostkey = confirm_hostkey;
+	}
+	if (p->o.known_hosts == NULL || *p->o.known_hosts == '\0') {
+		scp_free(p);
+		cw_error_set(err, CW_E_CONFIG, _("no known_hosts file is configured"));
+		return cw_error_hint(err, _("Set [sc3] known_hosts or give --known-hosts FILE."));
+	}
+	tp->put = scp_put;
+	tp->get = scp_get;
+	tp->verify = scp_verify;
+	tp->free = scp_free;
+	tp->ctx = p;
+	return 0;
+}
+
+int
+cw_sc3_scp_probe(struct cw_sc3_transport *tp, struct cw_error *err)
+{
+	struct scp_tp *p = tp->ctx;
+	char dir[CW_SCP_PATH_MAX];
+
+	if (connect_once(p, err) == -1)
+		return -1;
+	cw_scp_remote_dir(p->t.path, dir, sizeof(dir));
+	return cw_scp_probe_dir(p->conn, dir, err);
+}

@@ -1,0 +1,466 @@
+/* sc3.c - the SC3 backup and restore flows (drawn in sc3.h) and the
+ * local-file transport.
+ *
+ * Invariants:
+ *  1. The bundle is sealed into the run's staging dir; once "seal" is done
+ *     a resumed run uses that file, it never seals again.
+ *  2. Nothing is uploaded that was not opened again with the same key and
+ *     found to carry the same manifest ("prove").
+ *  3. The SC3 dir changes only in "swap", atomically; every earlier failure
+ *     leaves it as it was (bundle.h).
+ *  4. The restart command runs only after the admin said yes (or --yes). */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "sc3/bundle.h"
+#include "core/fileio.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/proc.h"
+#include "sc3/sc3.h"
+
+#define RESTART_TIMEOUT_MS 120000
+
+static struct cw_sc3_user *
+user_of(struct cw_flow *run)
+{
+	return cw_flow_user(run);
+}
+
+static void
+say(struct cw_flow *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct cw_flow *run, const char *fmt, ...)
+{
+	struct cw_sc3_user *u = user_of(run);
+	char line[1024];
+	va_list ap;
+
+	if (u == NULL || u->say == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	u->say(u->ui_ctx, line);
+}
+
+static int
+need_user(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+
+	if (u == NULL || u->master_key == NULL)
+		return cw_error_set(err, CW_E_STATE, _("the master key is needed to continue this run"));
+	return 0;
+}
+
+static void
+bundle_path(struct cw_flow *run, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", cw_flow_stage_dir(run), name);
+}
+
+static int
+file_sha256(const char *path, char hex[65], uint64_t *size, struct cw_error *err)
+{
+	EVP_MD_CTX *md = NULL;
+	uint8_t buf[65536], dig[32];
+	ssize_t n;
+	int fd, rc = -1;
+
+	*size = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	if ((md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	EVP_DigestFinal_ex(md, dig, NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	close(fd);
+	return rc;
+}
+
+/* ---- backup */
+
+static int
+remember(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+
+	for (size_t i = 0; u != NULL && i < u->nremember; i++)
+		if (u->remember[i].value != NULL && *u->remember[i].value != '\0' &&
+		    cw_flow_set_fact(run, u->remember[i].key, u->remember[i].value, err) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+backup_seal(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	struct cw_bundle_info info;
+	char path[4096], n[32];
+
+	if (need_user(run, err) == -1 || remember(run, err) == -1)
+		return -1;
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	if (cw_bundle_seal(cw_flow_cfg(run)->sc3_dir, path, u->master_key, u->log2n, &info, err) == -1)
+		return -1;
+	snprintf(n, sizeof(n), "%zu", info.files);
+	if (cw_flow_set_fact(run, "files", n, err) == -1 ||
+	    cw_flow_set_fact(run, "manifest_sha256", info.manifest_sha256, err) == -1 ||
+	    cw_flow_set_fact(run, "bundle_sha256", info.bundle_sha256, err) == -1)
+		return -1;
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "sealed %zu files from %s, bundle SHA-256 %s",
+	    info.files, cw_flow_cfg(run)->sc3_dir, info.bundle_sha256);
+	return 0;
+}
+
+static int
+backup_prove(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	struct cw_bundle_info info;
+	char path[4096];
+	const char *want = cw_flow_fact(run, "manifest_sha256");
+
+	if (need_user(run, err) == -1)
+		return -1;
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	if (cw_bundle_open(path, NULL, u->master_key, NULL, &info, NULL, err) == -1)
+		return -1;
+	if (want == NULL || strcmp(want, info.manifest_sha256) != 0) {
+		cw_error_set(err, CW_E_CRYPTO, _("the sealed bundle does not carry the manifest it was sealed with"));
+		return cw_error_hint(err, _("Abandon this run and back up again."));
+	}
+	say(run, _("Bundle SHA-256: %s"), cw_flow_fact(run, "bundle_sha256"));
+	return 0;
+}
+
+static int
+backup_upload(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	char path[4096];
+
+	if (need_user(run, err) == -1 ||
+	    cw_flow_intent(run, "upload", err) == -1)
+		return -1;
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	return u->tp.put(u->tp.ctx, run, path, err);
+}
+
+static int
+backup_confirm(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	char path[4096], sha[65];
+	unsigned char dig[32];
+	uint64_t local;
+
+	if (need_user(run, err) == -1)
+		return -1;
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	if (file_sha256(path, sha, &local, err) == -1)
+		return -1;
+	for (int i = 0; i < 32; i++)
+		sscanf(sha + 2 * i, "%2hhx", &dig[i]);
+	if (u->tp.verify(u->tp.ctx, run, local, u->no_verify ? NULL : dig, err) == -1) {
+		cw_error_hint(err, _("Resume the backup to copy the bundle again."));
+		return -1;
+	}
+	if (!u->no_verify)
+		say(run, "%s", _("The copy was read back: same size, same SHA-256."));
+	return 0;
+}
+
+static int
+backup_done(struct cw_flow *run, struct cw_error *err)
+{
+	(void)err;
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "SC3 Backup success");
+	say(run, _("Bundle SHA-256: %s"), cw_flow_fact(run, "bundle_sha256"));
+	say(run, "%s", _("SC3 Backup success"));
+	return 0;
+}
+
+static const struct cw_flow_step backup_steps[] = {
+	{ "seal", N_("Seal the SC3 files into an encrypted bundle"), backup_seal, NULL },
+	{ "prove", N_("Open the bundle again and compare its manifest"), backup_prove, NULL },
+	{ "upload", N_("Copy the bundle"), backup_upload, NULL },
+	{ "confirm", N_("Confirm the copy"), backup_confirm, NULL },
+	{ "done", N_("Log the backup"), backup_done, NULL },
+};
+
+const struct cw_flow_def cw_sc3_backup_flow = {
+	.name = "sc3-backup",
+	.label = N_("Back up SC3"),
+	.log_name = CW_SC3_LOG,
+	.steps = backup_steps,
+	.nsteps = sizeof(backup_steps) / sizeof(backup_steps[0]),
+};
+
+/* ---- restore */
+
+static int
+restore_fetch(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	char path[4096], sha[65];
+	uint64_t size;
+
+	if (need_user(run, err) == -1 || remember(run, err) == -1)
+		return -1;
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	unlink(path);
+	if (u->tp.get(u->tp.ctx, run, path, err) == -1 ||
+	    file_sha256(path, sha, &size, err) == -1)
+		return -1;
+	say(run, _("Bundle SHA-256: %s"), sha);
+	return cw_flow_set_fact(run, "bundle_sha256", sha, err);
+}
+
+/* Staging dirs of an "open" killed before it was recorded done: no swap can
+ * be using them (the swap step comes after open, and runs are exclusive). */
+static void
+discard_stale(const char *sc3_dir)
+{
+	char pat[4096];
+	const char *slash = strrchr(sc3_dir, '/');
+	glob_t g;
+
+	if (slash == NULL || slash[1] == '\0')
+		return;
+	snprintf(pat, sizeof(pat), "%.*s/.%s.stage.??????", (int)(slash - sc3_dir),
+	    sc3_dir, slash + 1);
+	if (glob(pat, GLOB_NOSORT, NULL, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			cw_bundle_discard(g.gl_pathv[i], NULL);
+	globfree(&g);
+}
+
+static int
+restore_open(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	struct cw_bundle_info info;
+	enum cw_bundle_fail fail;
+	char path[4096], *staging = NULL, n[32];
+	const char *old = cw_flow_fact(run, "staging");
+	int rc;
+
+	if (need_user(run, err) == -1)
+		return -1;
+	discard_stale(cw_flow_cfg(run)->sc3_dir);
+	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
+	if (cw_bundle_open(path, cw_flow_cfg(run)->sc3_dir, u->master_key, &staging,
+	    &info, &fail, err) == -1) {
+		cw_log_msg(cw_flow_log(run), CW_LOG_ERROR, "bundle refused (%s)",
+		    cw_bundle_fail_name(fail));
+		return -1;
+	}
+	if (old != NULL)
+		cw_bundle_discard(old, NULL);
+	snprintf(n, sizeof(n), "%zu", info.files);
+	rc = cw_flow_set_fact(run, "staging", staging, err);
+	if (rc == 0)
+		rc = cw_flow_set_fact(run, "manifest_sha256", info.manifest_sha256, err);
+	if (rc == 0)
+		rc = cw_flow_set_fact(run, "files", n, err);
+	if (rc == -1)
+		cw_bundle_discard(staging, NULL);
+	free(staging);
+	return rc;
+}
+
+static int
+restore_swap(struct cw_flow *run, struct cw_error *err)
+{
+	if (cw_flow_intent(run, "swap", err) == -1)
+		return -1;
+	return cw_bundle_swap(cw_flow_fact(run, "staging"), cw_flow_cfg(run)->sc3_dir,
+	    cw_flow_fact(run, "manifest_sha256"), err);
+}
+
+static int
+restore_restored(struct cw_flow *run, struct cw_error *err)
+{
+	(void)err;
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "SC3 certs has been restored!");
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "Restored SC3 CA");
+	say(run, "%s", _("SC3 certs has been restored!"));
+	say(run, "%s", _("Restored SC3 CA"));
+	return 0;
+}
+
+static int
+restore_restart(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_sc3_user *u = user_of(run);
+	const char *cmd = cw_flow_cfg(run)->restart_command;
+	struct cw_proc_result res;
+	int yes = u != NULL && u->assume_yes;
+
+	if (cmd == NULL || *cmd == '\0') {
+		say(run, "%s", _("No restart command is configured ([sc3] restart_command): restart the management service yourself."));
+		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING, "no restart_command configured");
+		return 0;
+	}
+	if (!yes && u != NULL && u->confirm != NULL &&
+	    u->confirm(u->ui_ctx, _("Restart the management service now?"), &yes, err) == -1)
+		return -1;
+	if (!yes) {
+		say(run, "%s", _("The management service was not restarted: the restored SC3 files take effect after its restart."));
+		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING, "management service restart declined");
+		return 0;
+	}
+	if (cw_flow_intent(run, "restart", err) == -1 ||
+	    cw_proc_run(cmd, RESTART_TIMEOUT_MS, &res, err) == -1)
+		return -1;
+	cw_log_msg(cw_flow_log(run), res.exit_code == 0 ? CW_LOG_INFO : CW_LOG_ERROR,
+	    "restart command exited %d: %s", res.exit_code, res.output);
+	say(run, _("Restart command exited with %d."), res.exit_code);
+	if (res.output_len > 0)
+		say(run, "%s", res.output);
+	if (res.exit_code != 0 || res.timed_out) {
+		cw_error_set(err, CW_E_STATE, _("the management service restart failed (exit %d)"), res.exit_code);
+		return cw_error_hint(err, _("The SC3 files are restored; restart the service by hand or resume this run."));
+	}
+	say(run, "%s", _("In an HA pair, repeat the restore on the passive unit."));
+	return 0;
+}
+
+static const struct cw_flow_step restore_steps[] = {
+	{ "fetch", N_("Copy the bundle here"), restore_fetch, NULL },
+	{ "open", N_("Decrypt and check the bundle"), restore_open, NULL },
+	{ "swap", N_("Put the restored SC3 files in place"), restore_swap, NULL },
+	{ "restored", N_("Log the restore"), restore_restored, NULL },
+	{ "restart", N_("Restart the management service"), restore_restart, NULL },
+};
+
+const struct cw_flow_def cw_sc3_restore_flow = {
+	.name = "sc3-restore",
+	.label = N_("Restore SC3"),
+	.log_name = CW_SC3_LOG,
+	.steps = restore_steps,
+	.nsteps = sizeof(restore_steps) / sizeof(restore_steps[0]),
+};
+
+/* ---- the local-file transport */
+
+static int
+copy_file(const char *from, const char *to, struct cw_error *err)
+{
+	struct cw_file_stage *st = NULL;
+	uint8_t buf[65536];
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), from);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	if (cw_file_stage_open(to, 0600, &st, err) == -1)
+		goto out;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), from);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		if (cw_file_stage_write(st, buf, (size_t)n, err) == -1)
+			goto out;
+	}
+	rc = cw_file_stage_commit(st, 0, err);
+	st = NULL;	/* freed by the commit */
+out:
+	cw_file_stage_abort(st);
+	close(fd);
+	return rc;
+}
+
+static int
+file_put(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
+{
+	(void)run;
+	return copy_file(local, ctx, err);
+}
+
+static int
+file_get(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
+{
+	(void)run;
+	return copy_file(ctx, local, err);
+}
+
+static int
+file_verify(void *ctx, struct cw_flow *run, uint64_t size, const unsigned char *sha256,
+    struct cw_error *err)
+{
+	char hex[65], want[65];
+	uint64_t got;
+
+	(void)run;
+	if (file_sha256(ctx, hex, &got, err) == -1)
+		return -1;
+	if (got != size) {
+		cw_error_set(err, CW_E_PROTO, _("the copy '%s' has %llu bytes, the bundle %llu"),
+		    (const char *)ctx, (unsigned long long)got, (unsigned long long)size);
+		return -1;
+	}
+	if (sha256 != NULL) {
+		for (int i = 0; i < 32; i++)
+			snprintf(want + 2 * i, 3, "%02x", sha256[i]);
+		if (strcmp(hex, want) != 0)
+			return cw_error_set(err, CW_E_PROTO, _("the copy '%s' differs from the bundle"),
+			    (const char *)ctx);
+	}
+	return 0;
+}
+
+int
+cw_sc3_transport_file(const char *path, struct cw_sc3_transport *tp,
+    struct cw_error *err)
+{
+	memset(tp, 0, sizeof(*tp));
+	if ((tp->ctx = strdup(path)) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	tp->put = file_put;
+	tp->get = file_get;
+	tp->verify = file_verify;
+	tp->free = free;
+	return 0;
+}

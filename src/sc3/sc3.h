@@ -1,0 +1,114 @@
+/* sc3.h - the SC3 migration flows (flow.h), as in the vendor procedure:
+ *
+ *   sc3-backup:  seal ─► prove ─► upload ─► confirm ─► done
+ *   sc3-restore: fetch ─► open ─► swap ─► restored ─► restart
+ *
+ * Both log to LOG_DIR/sc3migration.log ("SC3 Backup success", "SC3 certs
+ * has been restored!", "Restored SC3 CA").  The bundle is built in the
+ * run's private staging dir (cw_flow_stage_dir), so a resumed backup finds
+ * the bundle it sealed and never seals again; a resumed restore repeats the
+ * swap safely (bundle.h: the swap is recognised by the manifest digest).
+ *
+ * Where the bundle goes is a transport: a local file (this file), or
+ * USER@HOST:PATH over SCP (sc3-scp.c).  The flows see only the three
+ * operations below.  Secrets (the master key, SSH passwords) reach the
+ * steps through struct cw_sc3_user, never through facts. */
+#ifndef CW_SC3_H
+#define CW_SC3_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/flow.h"
+#include "core/secret.h"
+
+#define CW_SC3_LOG "sc3migration"
+
+struct cw_sc3_transport {
+	/* Copies local to the destination, replacing it atomically. */
+	int (*put)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
+	/* Copies the destination to local (a new file, mode 0600). */
+	int (*get)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
+	/* Confirms the destination: size bytes and, unless sha256 is NULL,
+	 * that SHA-256 (32 bytes) when read back.  Mismatch: CW_E_PROTO. */
+	int (*verify)(void *ctx, struct cw_flow *run, uint64_t size,
+	    const unsigned char *sha256, struct cw_error *err);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
+/* A local file as transport: path is copied, not kept.  Returns 0 or -1. */
+int cw_sc3_transport_file(const char *path, struct cw_sc3_transport *tp,
+    struct cw_error *err);
+
+/* SSH options for the SCP transport (sc3-scp.c); NULL/0 = configuration
+ * or default.  Plain values: the password is read from password_file. */
+struct cw_sc3_ssh {
+	int port;
+	const char *identity;
+	const char *password_file;
+	const char *known_hosts;
+	const char *accept_host_key;	/* "SHA256:..." */
+	int no_save;			/* dry run: do not save an accepted key */
+	int batch;			/* never ask (no terminal) */
+};
+
+struct cw_cfg;
+
+/* USER@HOST:PATH over SCP, connecting on first use.  Returns 0 or -1. */
+int cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp,
+    struct cw_error *err);
+
+/* --dry-run: connects (host key, credentials) and proves the remote
+ * directory writable with a probe file.  Returns 0 or -1. */
+int cw_sc3_scp_probe(struct cw_sc3_transport *tp, struct cw_error *err);
+
+/* What the steps need that cannot be journaled.  Owned by the caller. */
+struct cw_sc3_user {
+	const struct cw_secret *master_key;
+	int log2n;			/* scrypt work factor for sealing */
+	int no_verify;			/* backup: skip reading the copy back */
+	int assume_yes;			/* restore: restart without asking */
+	struct cw_sc3_transport tp;
+	/* Non-secret transport options (port, identity path...) the first
+	 * step records as facts, for `certwiz journal resume`.  Not inputs:
+	 * the same command with other SSH options resumes the same run. */
+	const struct cw_fact *remember;
+	size_t nremember;
+	/* Tells the user something (translated, one line).  May be NULL. */
+	void (*say)(void *ctx, const char *line);
+	/* Asks a yes/no question.  NULL: no one to ask (batch). */
+	int (*confirm)(void *ctx, const char *question, int *yes, struct cw_error *err);
+	void *ui_ctx;
+};
+
+extern const struct cw_flow_def cw_sc3_backup_flow;
+extern const struct cw_flow_def cw_sc3_restore_flow;
+
+/* ---- sc3-tty.c: for the CLI */
+
+/* The master key from file, else [sc3] master_key_file, else asked on the
+ * terminal (twice when confirm is set).  Caller frees *key. */
+int cw_sc3_master_key(const struct cw_cfg *cfg, const char *file, int confirm,
+    struct cw_secret **key, struct cw_error *err);
+
+/* 1 when target is USER@HOST:PATH (SCP), 0 for a local path. */
+int cw_sc3_is_remote(const char *target);
+
+/* The transport for target (ssh may be NULL: defaults).  Release with
+ * tp->free(tp->ctx). */
+int cw_sc3_transport_for(const char *target, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp,
+    struct cw_error *err);
+
+/* say / confirm callbacks on stdout and /dev/tty. */
+void cw_sc3_say_tty(void *ctx, const char *line);
+int cw_sc3_confirm_tty(void *ctx, const char *question, int *yes, struct cw_error *err);
+
+/* `certwiz journal resume` of the two flows (sc3-tty.c): rebuild the
+ * transport from the run's "target" input and ask for the master key. */
+cw_flow_resume_fn cw_sc3_backup_resume;
+cw_flow_resume_fn cw_sc3_restore_resume;
+
+#endif

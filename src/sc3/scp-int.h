@@ -1,0 +1,62 @@
+/* scp-int.h - what the scp*.c files share; not for other modules. */
+#ifndef CW_SCP_INT_H
+#define CW_SCP_INT_H
+
+#include <sys/socket.h>
+
+#include <libssh2.h>
+
+#include "sc3/scp.h"
+
+struct cw_scp {
+	LIBSSH2_SESSION *session;
+	int fd;				/* the TCP socket, -1 when closed */
+	int timeout_ms;
+	int port;
+	char user[CW_SCP_USER_MAX];
+	char host[CW_SCP_HOST_MAX];
+	char fp[CW_SCP_FP_MAX];		/* host key fingerprint */
+	const char *key_type;		/* static string */
+	struct sockaddr_storage sa;	/* the address connected to */
+	socklen_t salen;
+};
+
+/* Allocates like libssh2's allocator for this session (a block libssh2
+ * frees and wipes itself, e.g. keyboard-interactive answers). */
+void *cw_scp_alloc(size_t count);
+
+/* Copies libssh2's last error into err's detail.  Returns -1. */
+int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
+
+/* scp-hostkey.c: checks the session's host key against known_hosts,
+ * accepting (and saving) an unknown one only as the options allow. */
+int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
+    struct cw_error *err);
+
+/* Before the handshake: asks for the host key types known_hosts already
+ * has for this host first (as OpenSSH does), so a server with several
+ * keys shows the one the admin trusted.  Best effort, never fails. */
+void cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o);
+
+/* scp-auth.c: authenticates s->user in the documented order. */
+int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
+    struct cw_error *err);
+
+/* scp-kexinit.c: after a failed handshake, reads the server's KEXINIT on a
+ * fresh connection and explains which algorithm list has nothing in common
+ * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
+int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
+
+/* Opens a TCP connection to sa, honouring timeout_ms.  Returns the fd
+ * (blocking) or -1 with errno set. */
+int cw_scp_tcp_open(const struct sockaddr *sa, socklen_t salen, int timeout_ms);
+
+/* Runs cmd on the server; 0 when it exited 0.  The first line of its
+ * stderr (capped) goes to err's detail on failure (CW_E_PROTO). */
+int cw_scp_exec(struct cw_scp *s, const char *cmd, struct cw_error *err);
+
+/* Appends the shell-quoted form of arg ('...' with ' as '\'') to buf.
+ * Returns -1 when it does not fit. */
+int cw_scp_shell_quote(const char *arg, char *buf, size_t len);
+
+#endif

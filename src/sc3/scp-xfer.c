@@ -1,0 +1,647 @@
+/* scp-xfer.c - the SCP protocol over libssh2 exec channels.
+ *
+ * libssh2 has libssh2_scp_send64/recv2, but they drop the server's error
+ * line ("scp: /x: Permission denied") and open their channel with the
+ * default 2 MiB window; the protocol itself is four lines, so it is spoken
+ * here over libssh2_channel_exec() to keep the server's words for the
+ * message and a large window for downloads.
+ *
+ *   upload:   exec "scp -t -- PATH.part" ─► ack ─► "C0600 SIZE NAME\n" ─► ack
+ *             ─► SIZE bytes ─► "\0" ─► ack ─► exec "mv -f -- PATH.part PATH"
+ *   download: exec "scp -f -- PATH" ─► "\0" ─► "C0600 SIZE NAME\n" (size
+ *             capped) ─► "\0" ─► SIZE bytes into a stage file ─► status
+ *             byte ─► "\0" ─► commit (fsync, rename)
+ *
+ * An ack is one byte: 0 = ok, 1 = warning, 2 = fatal, the latter two
+ * followed by a message line (read up to MSG_MAX bytes). */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "core/fileio.h"
+#include "core/i18n.h"
+#include "sc3/scp-int.h"
+
+#define XFER_BUF (256u * 1024)
+#define MSG_MAX 1024
+#define STDERR_MAX 1024
+/* Our receive window: big enough that the server never waits for an
+ * adjust on loopback or a LAN. */
+#define WINDOW (16u * 1024 * 1024)
+
+static int
+is_net_error(int r)
+{
+	return r == LIBSSH2_ERROR_SOCKET_RECV || r == LIBSSH2_ERROR_SOCKET_SEND ||
+	    r == LIBSSH2_ERROR_TIMEOUT || r == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
+	    r == LIBSSH2_ERROR_SOCKET_TIMEOUT || r == LIBSSH2_ERROR_CHANNEL_CLOSED ||
+	    r == LIBSSH2_ERROR_CHANNEL_EOF_SENT;
+}
+
+static int
+broken(struct cw_scp *s, const char *what, struct cw_error *err)
+{
+	if (libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_TIMEOUT)
+		/* TRANSLATORS: %s host, %d milliseconds, %s "uploading"... */
+		cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
+		    s->host, s->timeout_ms, what);
+	else
+		cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
+		    s->host, what);
+	return cw_scp_lib_detail(s, err);
+}
+
+static void
+chan_close(LIBSSH2_CHANNEL *ch)
+{
+	if (ch == NULL)
+		return;
+	libssh2_channel_free(ch);
+}
+
+static LIBSSH2_CHANNEL *
+open_exec(struct cw_scp *s, const char *cmd, struct cw_error *err)
+{
+	LIBSSH2_CHANNEL *ch;
+	int r;
+
+	ch = libssh2_channel_open_ex(s->session, "session", sizeof("session") - 1,
+	    WINDOW, LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0);
+	if (ch == NULL) {
+		r = libssh2_session_last_errno(s->session);
+		if (is_net_error(r))
+			broken(s, _("opening a channel"), err);
+		else {
+			cw_error_set(err, CW_E_PROTO, _("the SSH server '%s' refused to open a channel"), s->host);
+			cw_scp_lib_detail(s, err);
+		}
+		return NULL;
+	}
+	if ((r = libssh2_channel_exec(ch, cmd)) != 0) {
+		if (is_net_error(r))
+			broken(s, _("starting a command"), err);
+		else {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the SSH server '%s' does not allow running commands (scp)"), s->host);
+			cw_scp_lib_detail(s, err);
+			cw_error_hint(err, _("The account must allow scp; nothing was copied."));
+		}
+		chan_close(ch);
+		return NULL;
+	}
+	return ch;
+}
+
+static int
+read_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, void *buf, size_t len,
+    const char *what, struct cw_error *err)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = libssh2_channel_read(ch, p, len);
+		if (n == 0) {
+			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
+			    s->host, what);
+			return cw_scp_lib_detail(s, err);
+		}
+		if (n < 0)
+			return broken(s, what, err);
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const void *buf, size_t len,
+    const char *what, struct cw_error *err)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = libssh2_channel_write(ch, p, len);
+		if (n < 0)
+			return broken(s, what, err);
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads a line ending in '\n' (not stored), at most MSG_MAX-1 bytes kept. */
+static int
+read_line(struct cw_scp *s, LIBSSH2_CHANNEL *ch, char *line, size_t len,
+    const char *what, struct cw_error *err)
+{
+	size_t used = 0;
+	char c;
+
+	for (;;) {
+		if (read_full(s, ch, &c, 1, what, err) == -1)
+			return -1;
+		if (c == '\n')
+			break;
+		if (used + 1 < len)
+			line[used++] = c;
+		else
+			return cw_error_set(err, CW_E_PROTO,
+			    _("the SSH server '%s' sent an over-long SCP line"), s->host);
+	}
+	line[used] = '\0';
+	return 0;
+}
+
+/* Reads an ack.  On an error ack, err gets the server's line as detail
+ * and the caller's message. */
+static int
+read_ack(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const char *what,
+    const char *path, struct cw_error *err)
+{
+	char c, line[MSG_MAX];
+
+	if (read_full(s, ch, &c, 1, what, err) == -1)
+		return -1;
+	if (c == 0)
+		return 0;
+	if (c != 1 && c != 2)
+		return cw_error_set(err, CW_E_PROTO,
+		    _("the SSH server '%s' answered SCP with an unexpected byte 0x%02x"),
+		    s->host, (unsigned char)c);
+	if (read_line(s, ch, line, sizeof(line), what, err) == -1)
+		return -1;
+	cw_error_set(err, CW_E_IO, _("the server '%s' refused '%s'"), s->host, path);
+	return cw_error_detail(err, "%s", line);
+}
+
+/* Waits for the command to finish; its exit status (or -1). */
+static int
+finish(LIBSSH2_CHANNEL *ch, char *errbuf, size_t errlen)
+{
+	char buf[4096];
+	size_t used = 0;
+	ssize_t n;
+
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	(void)libssh2_channel_send_eof(ch);
+	while ((n = libssh2_channel_read(ch, buf, sizeof(buf))) > 0)
+		;
+	while ((n = libssh2_channel_read_stderr(ch, buf, sizeof(buf))) > 0) {
+		if (used + 1 < errlen) {
+			size_t k = (size_t)n < errlen - 1 - used ? (size_t)n : errlen - 1 - used;
+
+			memcpy(errbuf + used, buf, k);
+			used += k;
+			errbuf[used] = '\0';
+		}
+	}
+	if (n < 0 && n != LIBSSH2_ERROR_CHANNEL_CLOSED && n != 0)
+		return -1;
+	if (libssh2_channel_wait_closed(ch) != 0)
+		return -1;
+	/* Keep the first line only: enough to explain, little to print. */
+	errbuf[strcspn(errbuf, "\r\n")] = '\0';
+	return libssh2_channel_get_exit_status(ch);
+}
+
+int
+cw_scp_exec(struct cw_scp *s, const char *cmd, struct cw_error *err)
+{
+	LIBSSH2_CHANNEL *ch;
+	char errbuf[STDERR_MAX];
+	int status;
+
+	if ((ch = open_exec(s, cmd, err)) == NULL)
+		return -1;
+	status = finish(ch, errbuf, sizeof(errbuf));
+	chan_close(ch);
+	if (status != 0) {
+		cw_error_set(err, CW_E_PROTO, _("a command on '%s' failed (exit status %d)"),
+		    s->host, status);
+		if (errbuf[0] != '\0')
+			cw_error_detail(err, "%s", errbuf);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+progress_cb(cw_scp_progress_fn *progress, void *ctx, uint64_t done,
+    uint64_t total, struct cw_error *err)
+{
+	if (progress != NULL && progress(ctx, done, total) != 0) {
+		cw_error_set(err, CW_E_CANCELLED, _("the transfer was cancelled"));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_remote_path(const char *path, struct cw_error *err)
+{
+	const char *p;
+
+	if (*path == '\0' || strlen(path) >= CW_SCP_PATH_MAX - 8)
+		return cw_error_set(err, CW_E_USAGE, _("the remote path '%s' is empty or too long"), path);
+	for (p = path; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			return cw_error_set(err, CW_E_USAGE,
+			    _("the remote path '%s' contains control characters"), path);
+	if (path[strlen(path) - 1] == '/')
+		return cw_error_set(err, CW_E_USAGE,
+		    _("the remote path '%s' names a directory: add the file name"), path);
+	return 0;
+}
+
+/* "scp -t|-f -- 'PATH'" */
+static int
+scp_command(const char *flag, const char *path, char *cmd, size_t len,
+    struct cw_error *err)
+{
+	snprintf(cmd, len, "scp %s -- ", flag);
+	if (cw_scp_shell_quote(path, cmd, len) == -1)
+		return cw_error_set(err, CW_E_USAGE, _("the remote path '%s' is too long"), path);
+	return 0;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/* Sends size bytes from fd (or nothing when fd is -1) as the file
+ * remote, with the SCP sink on the server. */
+static int
+send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
+    mode_t mode, int *started, cw_scp_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	LIBSSH2_CHANNEL *ch = NULL;
+	char cmd[2 * CW_SCP_PATH_MAX + 64], line[CW_SCP_PATH_MAX + 64];
+	char errbuf[STDERR_MAX];
+	unsigned char *buf = NULL;
+	uint64_t done = 0;
+	ssize_t n;
+	size_t want;
+	int rc = -1, status;
+
+	if (scp_command("-t", remote, cmd, sizeof(cmd), err) == -1)
+		return -1;
+	if ((ch = open_exec(s, cmd, err)) == NULL)
+		return -1;
+	if (read_ack(s, ch, _("starting the upload"), remote, err) == -1)
+		goto out;
+	snprintf(line, sizeof(line), "C%04o %" PRIu64 " %s\n", (unsigned)(mode & 07777),
+	    size, base_name(remote));
+	if (write_full(s, ch, line, strlen(line), _("starting the upload"), err) == -1 ||
+	    read_ack(s, ch, _("starting the upload"), remote, err) == -1)
+		goto out;
+	/* The server created the file: from here a failure leaves a part. */
+	*started = 1;
+	if (size > 0 && (buf = malloc(XFER_BUF)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (progress_cb(progress, ctx, 0, size, err) == -1)
+		goto out;
+	while (done < size) {
+		want = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
+		n = read(fd, buf, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cw_error_set(err, CW_E_IO, _("cannot read the local file (it shrank or failed)"));
+			cw_error_detail(err, "%s", n == 0 ? "EOF" : strerror(errno));
+			goto out;
+		}
+		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
+		if (write_full(s, ch, buf, (size_t)n, _("uploading"), err) == -1)
+			goto out;
+		done += (uint64_t)n;
+		if (progress_cb(progress, ctx, done, size, err) == -1)
+			goto out;
+	}
+	if (write_full(s, ch, "", 1, _("finishing the upload"), err) == -1 ||
+	    read_ack(s, ch, _("finishing the upload"), remote, err) == -1)
+		goto out;
+	if ((status = finish(ch, errbuf, sizeof(errbuf))) != 0) {
+		cw_error_set(err, CW_E_PROTO, _("scp on '%s' failed (exit status %d)"), s->host, status);
+		if (errbuf[0] != '\0')
+			cw_error_detail(err, "%s", errbuf);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	chan_close(ch);
+	return rc;
+}
+
+int
+cw_scp_upload(struct cw_scp *s, const char *local_path, const char *remote_path,
+    mode_t mode, cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
+{
+	char part[CW_SCP_PATH_MAX], cmd[3 * CW_SCP_PATH_MAX];
+	struct cw_error sub;
+	struct stat st;
+	int fd = -1, started = 0, rc = -1;
+
+	cw_error_clear(&sub);
+	if (check_remote_path(remote_path, err) == -1)
+		return -1;
+	snprintf(part, sizeof(part), "%s.part", remote_path);
+	if ((fd = open(local_path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot open '%s'"), local_path);
+		cw_error_detail(err, "%s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cw_error_set(err, CW_E_USAGE, _("'%s' is not a regular file"), local_path);
+		goto out;
+	}
+	if (send_file(s, fd, (uint64_t)st.st_size, part, mode, &started, progress,
+	    ctx, err) == -1) {
+		if (!started) {
+			cw_error_hint(err, _("'%s' on the server was not changed."), remote_path);
+			goto out;
+		}
+		if (err != NULL && err->code == CW_E_CANCELLED) {
+			/* Best effort: do not leave the partial copy behind. */
+			snprintf(cmd, sizeof(cmd), "rm -f -- ");
+			if (cw_scp_shell_quote(part, cmd, sizeof(cmd)) == 0)
+				(void)cw_scp_exec(s, cmd, NULL);
+		}
+		cw_error_hint(err, _("'%s' on the server was not changed; a partial copy may remain as '%s'."),
+		    remote_path, part);
+		goto out;
+	}
+	snprintf(cmd, sizeof(cmd), "mv -f -- ");
+	if (cw_scp_shell_quote(part, cmd, sizeof(cmd)) == -1 ||
+	    strlen(cmd) + 2 >= sizeof(cmd) ||
+	    (memcpy(cmd + strlen(cmd), " ", 2) == NULL) ||
+	    cw_scp_shell_quote(remote_path, cmd, sizeof(cmd)) == -1) {
+		cw_error_set(err, CW_E_USAGE, _("the remote path '%s' is too long"), remote_path);
+		goto out;
+	}
+	if (cw_scp_exec(s, cmd, &sub) == -1) {
+		if (sub.code == CW_E_NET) {
+			if (err != NULL)
+				*err = sub;
+			cw_error_hint(err, _("'%s' on the server may still be the old file; the new copy is in '%s'."),
+			    remote_path, part);
+			goto out;
+		}
+		cw_error_set(err, CW_E_PROTO,
+		    _("the upload is complete as '%s' but the server did not rename it to '%s'"),
+		    part, remote_path);
+		cw_error_detail(err, "%s%s%s", sub.msg, sub.detail[0] != '\0' ? ": " : "", sub.detail);
+		cw_error_hint(err, _("The account may allow scp only (no other commands).  '%s' was not changed; rename '%s' on the server by hand."),
+		    remote_path, part);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* Where fetched bytes go. */
+struct sink {
+	struct cw_file_stage *stage;	/* download */
+	EVP_MD_CTX *md;			/* verify */
+};
+
+/* Fetches remote with "scp -f".  *size gets the size the server announced.
+ * header_only: stop after the size. */
+static int
+fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
+    struct sink *sk, const char *local, mode_t mode, cw_scp_progress_fn *progress,
+    void *ctx, uint64_t *size, struct cw_error *err)
+{
+	LIBSSH2_CHANNEL *ch = NULL;
+	char cmd[2 * CW_SCP_PATH_MAX + 64], line[MSG_MAX], errbuf[STDERR_MAX], *end;
+	unsigned char *buf = NULL;
+	unsigned long long sz;
+	uint64_t done = 0;
+	size_t want;
+	unsigned fmode;
+	int rc = -1;
+
+	if (check_remote_path(remote, err) == -1 ||
+	    scp_command("-f", remote, cmd, sizeof(cmd), err) == -1)
+		return -1;
+	if ((ch = open_exec(s, cmd, err)) == NULL)
+		return -1;
+	if (write_full(s, ch, "", 1, _("starting the download"), err) == -1)
+		goto out;
+	if (read_full(s, ch, line, 1, _("starting the download"), err) == -1)
+		goto out;
+	if (line[0] == 1 || line[0] == 2) {
+		if (read_line(s, ch, line, sizeof(line), _("starting the download"), err) == -1)
+			goto out;
+		cw_error_set(err, CW_E_IO, _("the server '%s' cannot send '%s'"), s->host, remote);
+		cw_error_detail(err, "%s", line);
+		goto out;
+	}
+	if (line[0] != 'C') {
+		cw_error_set(err, CW_E_PROTO, _("'%s' on '%s' is not a regular file"), remote, s->host);
+		goto out;
+	}
+	if (read_line(s, ch, line + 1, sizeof(line) - 1, _("starting the download"), err) == -1)
+		goto out;
+	/* "C0644 12345 name" */
+	errno = 0;
+	fmode = (unsigned)strtoul(line + 1, &end, 8);
+	if (*end != ' ' || (end[1] < '0' || end[1] > '9') ||
+	    ((sz = strtoull(end + 1, &end, 10)), errno != 0) || *end != ' ') {
+		cw_error_set(err, CW_E_PROTO, _("the SSH server '%s' sent a bad SCP header"), s->host);
+		cw_error_detail(err, "%.80s", line);
+		goto out;
+	}
+	(void)fmode;
+	*size = (uint64_t)sz;
+	if (header_only) {
+		rc = 0;
+		goto out;
+	}
+	if (*size > max_size) {
+		cw_error_set(err, CW_E_PROTO,
+		    _("'%s' on '%s' is %" PRIu64 " bytes, more than the %" PRIu64 " accepted"),
+		    remote, s->host, *size, max_size);
+		goto out;
+	}
+	if (local != NULL && cw_file_stage_open(local, mode, &sk->stage, err) == -1)
+		goto out;
+	/* TRANSLATORS: fills "... while %s" in the transfer errors. */
+	if (write_full(s, ch, "", 1, _("downloading"), err) == -1)
+		goto out;
+	if ((buf = malloc(XFER_BUF)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (progress_cb(progress, ctx, 0, *size, err) == -1)
+		goto out;
+	while (done < *size) {
+		ssize_t n;
+
+		want = *size - done < XFER_BUF ? (size_t)(*size - done) : XFER_BUF;
+		n = libssh2_channel_read(ch, (char *)buf, want);
+		if (n == 0) {
+			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
+			    s->host, _("downloading"));
+			cw_scp_lib_detail(s, err);
+			goto out;
+		}
+		if (n < 0) {
+			broken(s, _("downloading"), err);
+			goto out;
+		}
+		if (sk->stage != NULL && cw_file_stage_write(sk->stage, buf, (size_t)n, err) == -1)
+			goto out;
+		if (sk->md != NULL && EVP_DigestUpdate(sk->md, buf, (size_t)n) != 1) {
+			cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
+			cw_error_openssl(err);
+			goto out;
+		}
+		done += (uint64_t)n;
+		if (progress_cb(progress, ctx, done, *size, err) == -1)
+			goto out;
+	}
+	if (read_ack(s, ch, _("finishing the download"), remote, err) == -1 ||
+	    write_full(s, ch, "", 1, _("finishing the download"), err) == -1)
+		goto out;
+	(void)finish(ch, errbuf, sizeof(errbuf));
+	if (sk->stage != NULL) {
+		struct cw_file_stage *st = sk->stage;
+
+		sk->stage = NULL;
+		if (cw_file_stage_commit(st, 0, err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	chan_close(ch);
+	if (sk->stage != NULL) {
+		cw_file_stage_abort(sk->stage);
+		sk->stage = NULL;
+	}
+	return rc;
+}
+
+int
+cw_scp_download(struct cw_scp *s, const char *remote_path, const char *local_path,
+    mode_t mode, uint64_t max_size, cw_scp_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	struct sink sk = { 0 };
+	uint64_t size = 0;
+
+	if (fetch(s, remote_path, max_size, 0, &sk, local_path, mode, progress, ctx,
+	    &size, err) == -1) {
+		if (err != NULL && err->hint[0] == '\0')
+			cw_error_hint(err, _("'%s' was not changed."), local_path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cw_scp_verify(struct cw_scp *s, const char *remote_path, uint64_t size,
+    const unsigned char *sha256, cw_scp_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	struct sink sk = { 0 };
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	uint64_t got = 0;
+	int rc = -1;
+
+	if (sha256 != NULL) {
+		if ((sk.md = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestInit_ex(sk.md, EVP_sha256(), NULL) != 1) {
+			cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
+			cw_error_openssl(err);
+			goto out;
+		}
+	}
+	if (fetch(s, remote_path, size, sha256 == NULL, &sk, NULL, 0, progress, ctx,
+	    &got, err) == -1) {
+		if (err != NULL && err->code == CW_E_PROTO && got != size)
+			goto mismatch;
+		goto out;
+	}
+	if (got != size)
+		goto mismatch;
+	if (sha256 != NULL) {
+		if (EVP_DigestFinal_ex(sk.md, md, &mdlen) != 1) {
+			cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
+			cw_error_openssl(err);
+			goto out;
+		}
+		if (mdlen != 32 || CRYPTO_memcmp(md, sha256, 32) != 0) {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the copy of '%s' on '%s' differs from the local file (SHA-256)"),
+			    remote_path, s->host);
+			cw_error_hint(err, _("Run the transfer again."));
+			goto out;
+		}
+	}
+	rc = 0;
+	goto out;
+mismatch:
+	cw_error_set(err, CW_E_PROTO,
+	    _("the copy of '%s' on '%s' has %" PRIu64 " bytes, not %" PRIu64),
+	    remote_path, s->host, got, size);
+	cw_error_hint(err, _("Run the transfer again."));
+out:
+	EVP_MD_CTX_free(sk.md);
+	return rc;
+}
+
+int
+cw_scp_probe_dir(struct cw_scp *s, const char *remote_dir, struct cw_error *err)
+{
+	char path[CW_SCP_PATH_MAX], cmd[2 * CW_SCP_PATH_MAX + 32];
+	unsigned char rnd[6];
+	size_t dl = strlen(remote_dir);
+	int started = 0;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return cw_error_openssl(err);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s.certwiz-probe-%02x%02x%02x%02x%02x%02x",
+	    remote_dir, dl > 0 && remote_dir[dl - 1] == '/' ? "" : "/",
+	    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) >= sizeof(path))
+		return cw_error_set(err, CW_E_USAGE, _("the remote path '%s' is too long"), remote_dir);
+	if (send_file(s, -1, 0, path, 0600, &started, NULL, NULL, err) == -1) {
+		cw_error_hint(err, _("Choose a directory the account can write to; nothing was copied."));
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -f -- ");
+	if (cw_scp_shell_quote(path, cmd, sizeof(cmd)) == -1 || cw_scp_exec(s, cmd, err) == -1) {
+		cw_error_set(err, CW_E_PROTO,
+		    _("the server '%s' accepted the probe file '%s' but did not run a command to remove it"),
+		    s->host, path);
+		return cw_error_hint(err, _("The account may allow scp only: an upload could not be renamed into place.  Remove '%s' by hand."), path);
+	}
+	return 0;
+}

@@ -1,0 +1,439 @@
+/* scp.c - USER@HOST:PATH parsing, the TCP connection and the SSH session.
+ *
+ *   cw_scp_connect: resolve ─► TCP (timeout) ─► handshake ─► host key ─► auth
+ *                      │            │               │ no common algorithm:
+ *                      ▼            ▼               ▼ name the server's lists
+ *                   CW_E_NET     CW_E_NET        CW_E_NET   CW_E_HOSTKEY CW_E_AUTH
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "core/cfg.h"
+#include "core/i18n.h"
+#include "cli/prompt.h"
+#include "sc3/scp-int.h"
+
+/* ---- USER@HOST:PATH ---- */
+
+static int
+has_ctrl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Colons in the leading run of hex digits and colons: 2 or more is an
+ * IPv6 address written without brackets. */
+static int
+colons_in_hex_run(const char *p)
+{
+	int n = 0;
+
+	for (; *p != '\0' && strchr("0123456789abcdefABCDEF:", *p) != NULL; p++)
+		n += *p == ':';
+	return n;
+}
+
+int
+cw_scp_target_parse(const char *spec, struct cw_scp_target *out,
+    struct cw_error *err)
+{
+	const char *at, *host, *hend, *path;
+	size_t ulen, hlen;
+
+	memset(out, 0, sizeof(*out));
+	if (spec == NULL || *spec == '\0')
+		return cw_error_set(err, CW_E_USAGE,
+		    _("no remote location given: write USER@HOST:PATH"));
+	if (has_ctrl(spec))
+		return cw_error_set(err, CW_E_USAGE,
+		    _("the remote location '%s' contains control characters"), spec);
+	at = strchr(spec, '@');
+	if (at == NULL || (strchr(spec, ':') != NULL && strchr(spec, ':') < at)) {
+		cw_error_set(err, CW_E_USAGE, _("no user name in '%s'"), spec);
+		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
+	}
+	ulen = (size_t)(at - spec);
+	host = at + 1;
+	if (ulen == 0) {
+		cw_error_set(err, CW_E_USAGE, _("empty user name in '%s'"), spec);
+		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
+	}
+	if (ulen >= sizeof(out->user))
+		return cw_error_set(err, CW_E_USAGE, _("the user name in '%s' is too long"), spec);
+	if (strcspn(spec, " \t/") < ulen)
+		return cw_error_set(err, CW_E_USAGE,
+		    _("the user name in '%s' contains a space or a slash"), spec);
+
+	if (*host == '[') {
+		host++;
+		if ((hend = strchr(host, ']')) == NULL)
+			return cw_error_set(err, CW_E_USAGE,
+			    _("missing ']' after the IPv6 address in '%s'"), spec);
+		if (hend[1] != ':') {
+			cw_error_set(err, CW_E_USAGE, _("no path after the host in '%s'"), spec);
+			return cw_error_hint(err, _("Write USER@[ADDRESS]:PATH."));
+		}
+		path = hend + 2;
+	} else {
+		if ((hend = strchr(host, ':')) == NULL) {
+			cw_error_set(err, CW_E_USAGE, _("no path after the host in '%s'"), spec);
+			return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
+		}
+		path = hend + 1;
+		/* "u@fe80::1:/x": an IPv6 address needs brackets. */
+		if (path[0] == ':' || colons_in_hex_run(host) >= 2) {
+			cw_error_set(err, CW_E_USAGE,
+			    _("the host in '%s' looks like an IPv6 address without brackets"), spec);
+			return cw_error_hint(err, _("Write USER@[ADDRESS]:PATH."));
+		}
+	}
+	hlen = (size_t)(hend - host);
+	if (hlen == 0)
+		return cw_error_set(err, CW_E_USAGE, _("no host name in '%s'"), spec);
+	if (hlen >= sizeof(out->host))
+		return cw_error_set(err, CW_E_USAGE, _("the host name in '%s' is too long"), spec);
+	if (memchr(host, '@', hlen) != NULL || memchr(host, '/', hlen) != NULL ||
+	    memchr(host, ' ', hlen) != NULL)
+		return cw_error_set(err, CW_E_USAGE, _("the host name in '%s' is not valid"), spec);
+	if (*path == '\0') {
+		cw_error_set(err, CW_E_USAGE, _("no path after the host in '%s'"), spec);
+		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
+	}
+	/* Commands run in the home directory and the path is quoted for the
+	 * shell (no ~ expansion): "~/x" is simply "x". */
+	if (path[0] == '~') {
+		if (path[1] != '/' || path[2] == '\0') {
+			cw_error_set(err, CW_E_USAGE, _("the path in '%s' uses '~' in a way certwiz does not expand"), spec);
+			return cw_error_hint(err, _("Give an absolute path, or a path relative to the home directory (\"~/x\" or \"x\")."));
+		}
+		path += 2;
+	}
+	if (strlen(path) >= sizeof(out->path))
+		return cw_error_set(err, CW_E_USAGE, _("the path in '%s' is too long"), spec);
+	memcpy(out->user, spec, ulen);
+	memcpy(out->host, host, hlen);
+	snprintf(out->path, sizeof(out->path), "%s", path);
+	return 0;
+}
+
+void
+cw_scp_remote_dir(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, outlen, ".");
+	else if (slash == path)
+		snprintf(out, outlen, "/");
+	else
+		snprintf(out, outlen, "%.*s", (int)(slash - path), path);
+}
+
+int
+cw_scp_shell_quote(const char *arg, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+
+#define PUT(c) do { if (used + 1 >= len) return -1; buf[used++] = (c); } while (0)
+	PUT('\'');
+	for (; *arg != '\0'; arg++) {
+		if (*arg == '\'') {
+			PUT('\''); PUT('\\'); PUT('\''); PUT('\'');
+		} else
+			PUT(*arg);
+	}
+	PUT('\'');
+#undef PUT
+	buf[used] = '\0';
+	return 0;
+}
+
+void
+cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg)
+{
+	memset(o, 0, sizeof(*o));
+	if (cfg != NULL) {
+		o->known_hosts = cfg->known_hosts;
+		o->timeout_ms = cfg->timeout_ms;
+	}
+}
+
+int
+cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
+    struct cw_secret **out, struct cw_error *err)
+{
+	(void)ctx;
+	return cw_prompt_secret(prompt, NULL, 1024,
+	    what == CW_SCP_ASK_PASSWORD ?
+	    _("Give the password with --password-file FILE.") :
+	    _("Load the key into ssh-agent, or run certwiz on a terminal."),
+	    out, err);
+}
+
+/* ---- libssh2's memory: wiped when freed ----
+ *
+ * libssh2 copies passwords, keyboard-interactive answers and decrypted
+ * packets into buffers it frees itself.  Its allocator is ours: each block
+ * carries its size in a header so that it is wiped (OPENSSL_cleanse)
+ * before free(). */
+
+#define HDR 16	/* keeps the alignment malloc gives */
+
+void *
+cw_scp_alloc(size_t count)
+{
+	unsigned char *p;
+
+	if (count > SIZE_MAX - HDR || (p = malloc(count + HDR)) == NULL)
+		return NULL;
+	memcpy(p, &count, sizeof(count));
+	return p + HDR;
+}
+
+static void *
+lib_alloc(size_t count, void **abstract)
+{
+	(void)abstract;
+	return cw_scp_alloc(count);
+}
+
+static void
+lib_free(void *ptr, void **abstract)
+{
+	unsigned char *p = ptr;
+	size_t count;
+
+	(void)abstract;
+	if (p == NULL)
+		return;
+	p -= HDR;
+	memcpy(&count, p, sizeof(count));
+	OPENSSL_cleanse(p, count + HDR);
+	free(p);
+}
+
+static void *
+lib_realloc(void *ptr, size_t count, void **abstract)
+{
+	unsigned char *n;
+	size_t old;
+
+	if (ptr == NULL)
+		return lib_alloc(count, abstract);
+	if ((n = cw_scp_alloc(count)) == NULL)
+		return NULL;
+	memcpy(&old, (unsigned char *)ptr - HDR, sizeof(old));
+	memcpy(n, ptr, old < count ? old : count);
+	lib_free(ptr, abstract);
+	return n;
+}
+
+/* ---- the connection ---- */
+
+int
+cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err)
+{
+	char *msg = NULL;
+
+	if (s->session != NULL &&
+	    libssh2_session_last_error(s->session, &msg, NULL, 0) != 0 && msg != NULL)
+		cw_error_detail(err, "libssh2: %s", msg);
+	return -1;
+}
+
+int
+cw_scp_tcp_open(const struct sockaddr *sa, socklen_t salen, int timeout_ms)
+{
+	struct pollfd pfd;
+	socklen_t elen = sizeof(int);
+	int fd, flags, e = 0, one = 1, r;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		goto fail;
+	if (connect(fd, sa, salen) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do
+			r = poll(&pfd, 1, timeout_ms);
+		while (r == -1 && errno == EINTR);
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		if (r == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
+			goto fail;
+		if (e != 0) {
+			errno = e;
+			goto fail;
+		}
+	}
+	if (fcntl(fd, F_SETFL, flags) == -1)
+		goto fail;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+static int
+tcp_connect(struct cw_scp *s, struct cw_error *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[16];
+	int r, e = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", s->port);
+	if ((r = getaddrinfo(s->host, port, &hints, &res)) != 0) {
+		cw_error_set(err, CW_E_NET, _("cannot resolve the host name '%s'"), s->host);
+		cw_error_detail(err, "%s", gai_strerror(r));
+		return cw_error_hint(err, _("Check the host name and the DNS settings; nothing was copied."));
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((s->fd = cw_scp_tcp_open(ai->ai_addr, ai->ai_addrlen, s->timeout_ms)) != -1) {
+			memcpy(&s->sa, ai->ai_addr, ai->ai_addrlen);
+			s->salen = ai->ai_addrlen;
+			break;
+		}
+		e = errno;
+	}
+	freeaddrinfo(res);
+	if (s->fd == -1) {
+		if (e == ETIMEDOUT)
+			cw_error_set(err, CW_E_NET,
+			    _("no answer from '%s' port %d within %d ms"), s->host,
+			    s->port, s->timeout_ms);
+		else
+			cw_error_set(err, CW_E_NET, _("cannot connect to '%s' port %d"),
+			    s->host, s->port);
+		cw_error_detail(err, "%s", strerror(e));
+		return cw_error_hint(err, _("Check that the host is up, that its SSH server listens on that port (--port) and that no firewall blocks it; nothing was copied."));
+	}
+	return 0;
+}
+
+int
+cw_scp_connect(const struct cw_scp_target *t, const struct cw_scp_opts *o,
+    struct cw_scp **out, struct cw_error *err)
+{
+	static int lib_ready;
+	struct cw_scp *s = NULL;
+	int rc = -1, r;
+
+	*out = NULL;
+	if (o->known_hosts == NULL || *o->known_hosts == '\0')
+		return cw_error_set(err, CW_E_USAGE,
+		    _("no known_hosts file configured ([sc3] known_hosts or --known-hosts)"));
+	if (o->port < 0 || o->port > 65535)
+		return cw_error_set(err, CW_E_USAGE, _("port %d is not valid (1-65535)"), o->port);
+	if (!lib_ready) {
+		if (libssh2_init(0) != 0)
+			return cw_error_set(err, CW_E_NOMEM, _("cannot initialise libssh2"));
+		lib_ready = 1;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	s->fd = -1;
+	s->port = o->port > 0 ? o->port : 22;
+	s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 3000;
+	snprintf(s->user, sizeof(s->user), "%s", t->user);
+	snprintf(s->host, sizeof(s->host), "%s", t->host);
+
+	if (tcp_connect(s, err) == -1)
+		goto out;
+	if ((s->session = libssh2_session_init_ex(lib_alloc, lib_free, lib_realloc,
+	    NULL)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	libssh2_session_set_blocking(s->session, 1);
+	libssh2_session_set_timeout(s->session, s->timeout_ms);
+	/* AES-CTR first: the fastest cipher libssh2 1.10 has (no GCM, no
+	 * chacha20-poly1305); the rest of its list stays as fallback. */
+	(void)libssh2_session_method_pref(s->session, LIBSSH2_METHOD_CRYPT_CS,
+	    "aes128-ctr,aes192-ctr,aes256-ctr,aes256-cbc,aes192-cbc,aes128-cbc");
+	(void)libssh2_session_method_pref(s->session, LIBSSH2_METHOD_CRYPT_SC,
+	    "aes128-ctr,aes192-ctr,aes256-ctr,aes256-cbc,aes192-cbc,aes128-cbc");
+	cw_scp_hostkey_prefer_known(s, o);
+	if ((r = libssh2_session_handshake(s->session, s->fd)) != 0) {
+		if (r == LIBSSH2_ERROR_KEX_FAILURE || r == LIBSSH2_ERROR_METHOD_NOT_SUPPORTED) {
+			cw_scp_explain_kex(s, err);
+		} else if (r == LIBSSH2_ERROR_TIMEOUT) {
+			cw_error_set(err, CW_E_NET,
+			    _("the SSH server on '%s' port %d did not answer within %d ms"),
+			    s->host, s->port, s->timeout_ms);
+			cw_scp_lib_detail(s, err);
+			cw_error_hint(err, _("Check that an SSH server listens on that port; nothing was copied."));
+		} else {
+			cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed"), s->host);
+			cw_scp_lib_detail(s, err);
+			cw_error_hint(err, _("Check that an SSH server listens on that port; nothing was copied."));
+		}
+		goto out;
+	}
+	if (cw_scp_hostkey_check(s, o, err) == -1 || cw_scp_auth(s, o, err) == -1)
+		goto out;
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	cw_scp_free(s);
+	return rc;
+}
+
+void
+cw_scp_free(struct cw_scp *s)
+{
+	if (s == NULL)
+		return;
+	if (s->session != NULL) {
+		/* A short timeout: a dead peer must not hold the caller. */
+		libssh2_session_set_timeout(s->session, 1000);
+		libssh2_session_disconnect(s->session, "certwiz done");
+		libssh2_session_free(s->session);
+	}
+	if (s->fd != -1)
+		close(s->fd);
+	free(s);
+}
+
+const char *
+cw_scp_fingerprint(const struct cw_scp *s)
+{
+	return s->fp;
+}
+
+const char *
+cw_scp_key_type(const struct cw_scp *s)
+{
+	return s->key_type;
+}
