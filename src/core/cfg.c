@@ -80,6 +80,7 @@ static const struct key keys[] = {
 	{ "network", "tls_ports", K_PORTS, OFF(tls_ports), "443,444", 0, 0 },
 	{ "network", "wildcard_hosts", K_WILDMAP, OFF(wildcard_hosts), "", 0, 0 },
 	{ "network", "ca_file", K_PATH, OFF(ca_file), "", 0, 0 },
+	{ "commands", "timeout_s", K_INT, OFF(commands_timeout_s), "300", 1, 86400 },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -49,6 +49,8 @@ struct cw_cfg {
 	char *tls_ports;		/* comma-separated ports checked with TLS */
 	char *wildcard_hosts;		/* *.domain=host[,...] representatives */
 	char *ca_file;			/* CA bundle for the check; "" = system */
+
+	int commands_timeout_s;		/* [commands] timeout_s */
 };
 
 /* Called once per warning (unknown key or section), message translated. */

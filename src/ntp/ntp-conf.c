@@ -19,7 +19,6 @@
 
 #define SNIPPET_MAX	8192
 #define KEYS_FILE_MAX	4096
-#define RELOAD_TIMEOUT_MS 30000
 
 static const char snippet_header[] =
     "# Written by certwiz ('certwiz ntp set'); edits are overwritten.\n";
@@ -196,8 +195,11 @@ cw_ntp_reload(const struct cw_cfg *cfg, struct cw_log *log,
 		return 0;
 	}
 	cw_error_clear(&rerr);
-	if (cw_proc_run(cmd, RELOAD_TIMEOUT_MS, &res, &rerr) == 0 &&
-	    res.exit_code == 0 && !res.timed_out) {
+	if (cw_proc_run(cmd, cfg->commands_timeout_s * 1000, &res, &rerr) == 0 &&
+	    res.output_len > 0)
+		cw_log_msg(log, CW_LOG_INFO, "reload_command output:\n%s%s",
+		    res.output, res.truncated ? "\n[...]" : "");
+	if (rerr.code == CW_E_OK && res.exit_code == 0 && !res.timed_out) {
 		cw_log_msg(log, CW_LOG_INFO, "time daemon reloaded: %s", cmd);
 		return 0;
 	}
@@ -209,7 +211,7 @@ cw_ntp_reload(const struct cw_cfg *cfg, struct cw_log *log,
 		if (res.timed_out)
 			cw_error_set(err, CW_E_STATE,
 			    _("the time daemon reload '%s' did not finish within %d seconds"),
-			    cmd, RELOAD_TIMEOUT_MS / 1000);
+			    cmd, cfg->commands_timeout_s);
 		else
 			cw_error_set(err, CW_E_STATE,
 			    _("the time daemon reload '%s' failed with exit code %d"),
@@ -227,7 +229,7 @@ cw_ntp_reload(const struct cw_cfg *cfg, struct cw_log *log,
 	}
 	cw_log_msg(log, CW_LOG_INFO, "previous NTP files restored");
 	/* Reload the restored files so the daemon runs what is on disk. */
-	cw_proc_run(cmd, RELOAD_TIMEOUT_MS, &res, NULL);
+	cw_proc_run(cmd, cfg->commands_timeout_s * 1000, &res, NULL);
 	cw_error_hint(err, _("The previous NTP configuration was restored. Check the reload command ([ntp] reload_command) and the time daemon, then try again."));
 	return -1;
 }
