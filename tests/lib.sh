@@ -35,6 +35,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# need_test_hooks WHAT: skips unless certwiz was configured with
+# --enable-test-hooks (a release build ignores CERTWIZ_LOCALEDIR & co.).
+need_test_hooks() {
+	[ "${CW_TEST_HOOKS:-yes}" = yes ] ||
+		skip "needs a build configured with --enable-test-hooks ($1)"
+}
 pass() { echo "ok - $*"; }
 skip() { echo "SKIP: $*"; exit 77; }
 
