@@ -10,7 +10,7 @@
 #   CET (x86)    the IBT+SHSTK GNU property; the linker drops it when one
 #                input lacks it, and Debian 12's crt1.o does: then main()
 #                must start with endbr64 and the C runtime be the reason
-#   per unit     with DWARF (-g), every compile unit's DW_AT_producer names
+#   per unit     with DWARF (-g), each of our compile units' DW_AT_producer names
 #                -fstack-protector-strong, -fstack-clash-protection (no
 #                other trace in the file) and, on x86, -fcf-protection
 # Fails naming each one that is missing.
@@ -66,7 +66,13 @@ if [ $x86 = yes ]; then
 	fi
 fi
 
-readelf --debug-dump=info "$B" 2>/dev/null | grep 'DW_AT_producer' > "$T/p" || true
+# Our compile units only (src/ and ui/ C files): an ASan build also links
+# GCC's own asan_preinit.o, built with GCC's flags.
+readelf --debug-dump=info "$B" 2>/dev/null | awk '
+	/DW_TAG_compile_unit/ { p = ""; named = 0; next }
+	/DW_AT_producer/ { p = $0; next }
+	/DW_AT_name/ && !named { named = 1
+		if (p != "" && $NF ~ /(^|\/)(src|ui)\/[^ ]*\.c$/) print p }' > "$T/p" || true
 if [ -s "$T/p" ]; then
 	units=$(wc -l < "$T/p")
 	for f in -fstack-protector-strong -fstack-clash-protection; do
