@@ -57,6 +57,7 @@ test_cfg_defaults(void **state)
 	assert_int_equal(cfg.ntp_max_offset_ms, 1000);
 	assert_int_equal(cfg.ntp_port, 123);
 	assert_int_equal(cfg.timeout_ms, 3000);
+	assert_int_equal(cfg.commands_timeout_s, 300);
 	assert_int_equal(cfg.key_type, CW_KEY_EC_P256);
 	assert_string_equal(cfg.state_dir, "/var/lib/certwiz");
 	cw_cfg_release(&cfg);
