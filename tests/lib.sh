@@ -6,6 +6,9 @@ set -eu
 : "${top_builddir:=$top_srcdir}"
 : "${CERTWIZ:=$top_builddir/certwiz}"
 export LC_ALL=C
+# certwiz refuses a config or key file group or others can write: the files
+# a test writes must not depend on the caller's umask (002 is common).
+umask 022
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cwtest.XXXXXX")
 CW_PIDS=""
