@@ -374,7 +374,7 @@ cw_ntp_conf_read(const struct cw_cfg *cfg, int with_keys,
 
 	cw_ntp_config_init(c);
 	*configured = 0;
-	if ((probe = fopen(cfg->ntp_conf_file, "r")) == NULL && errno == ENOENT)
+	if ((probe = fopen(cfg->ntp_conf_file, "re")) == NULL && errno == ENOENT)
 		return 0;
 	if (probe != NULL)
 		fclose(probe);
