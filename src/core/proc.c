@@ -1,7 +1,8 @@
 /* proc.c - run a configured shell command, contained.
  *
  *   certwiz ──fork──▶ supervisor S (certwiz's image, never execs)
- *      ▲ ▲                 │ subreaper; ignores INT, QUIT, HUP, TERM
+ *      ▲ ▲                 │ own process group, subreaper; ignores
+ *      │ │                 │ INT, QUIT, HUP, TERM
  *      │ └─ socket ────────┤ certwiz → S: EOF = certwiz died
  *      │                   │ S → certwiz: one status record, at the end
  *      │                   └──fork──▶ command C = /bin/sh -c COMMAND
@@ -187,6 +188,11 @@ supervise(char *const argv[], char *const envp[], long timeout_ms,
 	char drain[64];
 	ssize_t r;
 
+	/* A group of its own: a signal to certwiz's group (the terminal's
+	 * ^C or ^\, `kill -9 -PGID` of the job) does not reach S, which
+	 * then sees certwiz die and cleans up.  It never touches the
+	 * terminal, so being a background group costs nothing. */
+	setpgid(0, 0);
 	/* certwiz decides about those; S only watches certwiz's end. */
 	set_handler(SIGINT, SIG_IGN);
 	set_handler(SIGQUIT, SIG_IGN);

@@ -90,7 +90,32 @@ done
 [ -z "${R1:-}${R2:-}" ] || fail "see above"
 pass "kill -9 of certwiz kills the command and its grandchild (PIDs $CMD $GRAND)"
 
-# ---- 2. timeout: [commands] timeout_s, SIGTERM ignored -> SIGKILL
+# ---- 2. kill -9 of certwiz's whole process group (the job in a shell):
+# the supervisor, in a group of its own, survives it and cleans up.
+rm -f "$T/cmd.pid" "$T/grand.pid"
+setsid "$CERTWIZ" --config "$T/certwiz.conf" ntp set --primary 127.0.0.1 >"$T/out" 2>&1 &
+CWPID=$!
+wait_file "$T/grand.pid"
+CMD=$(cat "$T/cmd.pid") GRAND=$(cat "$T/grand.pid")
+SUP=$(awk '/^PPid:/ { print $2 }' "/proc/$CMD/status")
+CW=$(awk '/^PPid:/ { print $2 }' "/proc/$SUP/status")
+PG=$(sed 's/.*) //' "/proc/$CW/stat" | cut -d' ' -f3)
+[ "$PG" != "$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3)" ] || fail "certwiz is in the test's own group"
+SURVIVORS="$CMD $GRAND $SUP"
+kill -9 -- "-$PG"
+wait "$CWPID" 2>/dev/null || true
+i=0 left="$SURVIVORS"
+while [ -n "$left" ] && [ $i -lt 200 ]; do
+	now=""
+	for p in $left; do alive "$p" && now="$now $p"; done
+	left=$now
+	[ -z "$left" ] || sleep 0.05
+	i=$((i + 1))
+done
+[ -z "$left" ] || fail "processes outlived 'kill -9' of certwiz's process group by 10 s:$left"
+pass "kill -9 of certwiz's whole process group kills the command and its grandchild"
+
+# ---- 3. timeout: [commands] timeout_s, SIGTERM ignored -> SIGKILL
 rm -f "$T/slow.pids"
 cat > "$T/slow.sh" <<EOS
 trap '' TERM
