@@ -26,6 +26,20 @@ wait_file() {
 		sleep 0.05
 	done
 }
+# wait_gone WHAT: every PID in $SURVIVORS (the command, its grandchild, the
+# supervisor) is gone within 10 s (bounded: the supervisor sends SIGTERM at
+# once, SIGKILL 2 s later).
+wait_gone() {
+	i=0 left="$SURVIVORS"
+	while [ -n "$left" ] && [ $i -lt 200 ]; do
+		now=""
+		for p in $left; do alive "$p" && now="$now $p"; done
+		left=$now
+		[ -z "$left" ] || sleep 0.05
+		i=$((i + 1))
+	done
+	[ -z "$left" ] || fail "processes outlived $1 by 10 s:$left (command $CMD, grandchild $GRAND, supervisor $SUP)"
+}
 # Survivors are killed at the end whatever happens.
 SURVIVORS=""
 trap 'rc=$?; for p in $SURVIVORS; do kill -9 "$p" 2>/dev/null || true; done; (exit $rc); cleanup' EXIT
@@ -77,16 +91,7 @@ GFDS=$(ls "/proc/$GRAND/fd" | sort -n | tr '\n' ' ')
 
 kill -9 "$CWPID"
 wait "$CWPID" 2>/dev/null || true
-# Bounded: the supervisor sends SIGTERM at once, SIGKILL 2 s later.
-i=0 left="$SURVIVORS"
-while [ -n "$left" ] && [ $i -lt 200 ]; do
-	now=""
-	for p in $left; do alive "$p" && now="$now $p"; done
-	left=$now
-	[ -z "$left" ] || sleep 0.05
-	i=$((i + 1))
-done
-[ -z "$left" ] || fail "processes outlived 'kill -9' of certwiz by 10 s:$left (command $CMD, grandchild $GRAND, supervisor $SUP)"
+wait_gone "kill -9 of certwiz"
 [ -z "${R1:-}${R2:-}" ] || fail "see above"
 pass "kill -9 of certwiz kills the command and its grandchild (PIDs $CMD $GRAND)"
 
@@ -104,15 +109,7 @@ PG=$(sed 's/.*) //' "/proc/$CW/stat" | cut -d' ' -f3)
 SURVIVORS="$CMD $GRAND $SUP"
 kill -9 -- "-$PG"
 wait "$CWPID" 2>/dev/null || true
-i=0 left="$SURVIVORS"
-while [ -n "$left" ] && [ $i -lt 200 ]; do
-	now=""
-	for p in $left; do alive "$p" && now="$now $p"; done
-	left=$now
-	[ -z "$left" ] || sleep 0.05
-	i=$((i + 1))
-done
-[ -z "$left" ] || fail "processes outlived 'kill -9' of certwiz's process group by 10 s:$left"
+wait_gone "kill -9 of certwiz's process group"
 pass "kill -9 of certwiz's whole process group kills the command and its grandchild"
 
 # ---- 3. timeout: [commands] timeout_s, SIGTERM ignored -> SIGKILL
