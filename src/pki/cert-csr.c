@@ -67,7 +67,7 @@ add_opts(X509_REQ *req, X509_NAME *name, const char *serial,
 	if (o->mac != NULL && o->mac[0] != '\0') {
 		if ((mac = OBJ_txt2obj("1.3.6.1.1.1.1.22", 1)) == NULL ||
 		    X509_REQ_add1_attr_by_OBJ(req, mac, V_ASN1_IA5STRING,
-		    (const unsigned char *)o->mac, -1) != 1)
+		    (const unsigned char *)o->mac, (int)strlen(o->mac)) != 1)
 			goto out;
 		if (o->mac_extension && !add_mac_ext(&exts, mac, o->mac))
 			goto out;

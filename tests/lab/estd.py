@@ -37,6 +37,8 @@ Failure injection (`--fail MODE`, for `--count N` requests, default all):
   binary                  OTP spent, 200 with DER and
                           Content-Transfer-Encoding: binary (not an error:
                           some servers do this)
+  policy                  403 "Request rejected: subject not permitted by
+                          CA policy" (OTP untouched)
   drop                    request read, OTP spent, connection closed with
                           no answer (the "may have been received" case)
   hang:S                  wait S seconds before answering
@@ -120,7 +122,7 @@ OID_MAC = "1.3.6.1.1.1.1.22"
 
 FAIL_MODES = ("none", "401", "400", "415", "500", "503", "202", "content-type",
               "garbage-base64", "garbage-pkcs7", "other-key", "huge", "binary",
-              "drop")
+              "drop", "policy")
 
 
 # ---------------------------------------------------------------- state
@@ -508,6 +510,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if fail == "401":
                     hdr["WWW-Authenticate"] = 'Basic realm="estd"'
                 raise HTTPError(int(fail), "injected failure %s" % fail, hdr)
+            if fail == "policy":
+                raise HTTPError(403, "Request rejected: subject not permitted by CA policy",
+                                reason="Forbidden by policy")
             if ep == "csrattrs":
                 self.send_csrattrs()
                 return
