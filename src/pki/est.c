@@ -64,8 +64,12 @@ struct cw_est {
 	char tls_version[16];
 	char conn_tlsu[96];	/* base64 tls-unique, "" if none (TLS 1.3) */
 	char bound[96];		/* the tls-unique the CSR carries */
+	char conn_id[72];	/* the connection's client random, hex */
+	char bound_id[72];	/* the connection the CSR was signed for */
 	int check_binding;	/* refuse to send on another connection */
-	int rebind;		/* a request was stopped: other connection */
+	int rebind;		/* stopped before the first send: re-sign */
+	int resend_blocked;	/* libcurl would resend on a new connection */
+	int prereqs;		/* connections offered to this request */
 	int linked;		/* the last POST carried a bound CSR */
 	/* HTTP Digest instead of the Basic header (a Digest-only server) */
 	int use_digest;
@@ -374,11 +378,17 @@ on_prereq(void *ctx, char *ip, char *lip, int port, int lport)
 	(void)lip;
 	(void)port;
 	(void)lport;
-	est->tls_version[0] = est->conn_tlsu[0] = '\0';
+	est->tls_version[0] = est->conn_tlsu[0] = est->conn_id[0] = '\0';
+	est->prereqs++;
 	if (curl_easy_getinfo(est->curl, CURLINFO_TLS_SSL_PTR, &ti) == CURLE_OK &&
 	    ti != NULL && ti->backend == CURLSSLBACKEND_OPENSSL && ti->internals != NULL) {
 		SSL *ssl = ti->internals;
 
+		unsigned char rnd[32];
+		size_t k, m = SSL_get_client_random(ssl, rnd, sizeof(rnd));
+
+		for (k = 0; k < m && k < 32; k++)
+			snprintf(est->conn_id + 2 * k, 3, "%02x", rnd[k]);
 		snprintf(est->tls_version, sizeof(est->tls_version), "%s",
 		    SSL_get_version(ssl));
 		if (SSL_version(ssl) == TLS1_2_VERSION) {
@@ -388,8 +398,15 @@ on_prereq(void *ctx, char *ip, char *lip, int port, int lport)
 				EVP_EncodeBlock((unsigned char *)est->conn_tlsu, fin, (int)n);
 		}
 	}
-	if (est->check_binding && strcmp(est->conn_tlsu, est->bound) != 0) {
-		est->rebind = 1;
+	if (est->check_binding && (strcmp(est->conn_tlsu, est->bound) != 0 ||
+	    strcmp(est->conn_id, est->bound_id) != 0)) {
+		/* The first connection offered: nothing sent yet, sign again.
+		 * A later one: libcurl resending a request whose connection
+		 * died after it was sent; never with the OTP again. */
+		if (est->prereqs == 1)
+			est->rebind = 1;
+		else
+			est->resend_blocked = 1;
 		return CURL_PREREQFUNC_ABORT;
 	}
 	return CURL_PREREQFUNC_OK;
@@ -588,7 +605,7 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(c, CURLOPT_PREREQDATA, est);
 #endif
-	est->rebind = 0;
+	est->rebind = est->resend_blocked = est->prereqs = 0;
 	est->reason[0] = '\0';
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -614,10 +631,15 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 		ret = 0;
 	} else {
 		/* Any request byte sent: the server may have acted on it. */
-		est->delivery = reqsize > 0 || est->status > 0 ?
+		est->delivery = reqsize > 0 || est->status > 0 || est->resend_blocked ?
 		    CW_EST_MAYBE_RECEIVED : CW_EST_NOT_SENT;
 		cw_error_clear(err);
-		curl_failed(est, rc, op, err);
+		if (est->resend_blocked)
+			cw_error_set(err, CW_E_NET,
+			    _("the connection to the EST server '%s' broke after the request '%s' was sent"),
+			    est->url, op);
+		else
+			curl_failed(est, rc, op, err);
 		if (err != NULL && err->hint[0] == '\0' && err->code != CW_E_CANCELLED &&
 		    est->delivery == CW_EST_MAYBE_RECEIVED)
 			cw_error_hint(err, _("The request was sent but no complete "
@@ -831,12 +853,13 @@ post_once(struct cw_est *est, const char *op, const struct cw_secret *auth,
 		    cw_est_csr_body(*req, body, body_len, err) < 0)
 			goto out;
 		snprintf(est->bound, sizeof(est->bound), "%s", est->conn_tlsu);
-		est->check_binding = est->bound[0] != '\0';
-		est->linked = est->check_binding;
+		snprintf(est->bound_id, sizeof(est->bound_id), "%s", est->conn_id);
+		est->check_binding = 1;
+		est->linked = est->bound[0] != '\0';
 		if (perform(est, op, *body, *body_len, auth, client_cert, err) == 0) {
 			/* The POST went out on the GET's connection. */
 			curl_easy_getinfo(est->curl, CURLINFO_NUM_CONNECTS, &nconn);
-			if (est->linked && nconn != 0) {
+			if (nconn != 0) {
 				cw_error_set(err, CW_E_POP,
 				    _("the request went out on another TLS connection than the one its tls-unique came from"));
 				goto out;

@@ -13,7 +13,7 @@ cw_conf "$A"
 # A full enrollment from nothing: the trust anchor is bootstrapped.
 new_otp
 fetch_rc 0 "$A"
-expect_out 'It matches --accept-ca'
+expect_out 'matches --accept-ca'
 expect_out 'time: *UNPROVEN'
 valid_install "$A"
 cmp -s "$A/cert/trust-anchor.pem" "$T/lab/ca.pem" || fail "trust anchor is not the lab CA"
