@@ -28,6 +28,12 @@ for d in /sys/class/net/*; do
 done
 [ -n "$IF" ] || skip "no network interface with a MAC address"
 
+# conf_device DIR [ENROLL LINES]: cw_conf plus contact_email and the
+# management interface.
+conf_device() {
+	cw_conf "$1" "${2:-}"
+	sed -i "s|^serial = .*|&\ncontact_email = ops@example.com\nmgmt_interface = $IF|" "$1/certwiz.conf"
+}
 journal_text() { cat "$1"/state/journal/*.journal "$1"/state/journal/done/*.journal 2>/dev/null || true; }
 run_of() { ls "$1/state/journal" | grep '^enroll-.*\.journal$' | sed 's/\.journal$//'; }
 n_enroll() { grep -c 'POST /.well-known/est/simpleenroll' "$T/lab/estd.log" || true; }
@@ -35,8 +41,7 @@ n_enroll() { grep -c 'POST /.well-known/est/simpleenroll' "$T/lab/estd.log" || t
 # ---- CSR attributes enforced
 lab_start --csrattrs enforced
 D=$T/attrs
-cw_conf "$D" "" ""
-sed -i "s|^serial = .*|&\ncontact_email = ops@example.com\nmgmt_interface = $IF|" "$D/certwiz.conf"
+conf_device "$D"
 new_otp
 fetch_rc 0 "$D"
 expect_out "request: *ec-p384, sha384, serialNumber=$SERIAL, macAddress=$MAC \\($IF\\), emailAddress=ops@example.com"
@@ -57,12 +62,7 @@ D=$T/noemail
 cw_conf "$D"
 sed -i "s|^serial = .*|&\nmgmt_interface = $IF|" "$D/certwiz.conf"
 n0=$(n_enroll)
-set +e
-"$CERTWIZ" --config "$D/certwiz.conf" cert fetch --otp-file "$T/no-such-otp-file" --yes \
-	--accept-ca "$(lab_fp)" >"$T/out" 2>&1
-rc=$?
-set -e
-[ "$rc" = 16 ] || { cat "$T/out"; fail "missing contact_email exited $rc, want 16"; }
+fetch_as 16 "$D" "$(lab_fp)" "$T/no-such-otp-file"
 expect_out '1\.2\.840\.113549\.1\.9\.1'
 expect_out 'emailAddress'
 expect_out '\[device\] contact_email'
@@ -74,14 +74,8 @@ pass "no [device] contact_email: stopped in the preflight before the OTP prompt 
 # ---- an attribute certwiz cannot fill at all
 lab_set --csrattrs offered --csrattrs-extra 2.5.4.12
 D=$T/title
-cw_conf "$D"
-sed -i "s|^serial = .*|&\ncontact_email = ops@example.com\nmgmt_interface = $IF|" "$D/certwiz.conf"
-set +e
-"$CERTWIZ" --config "$D/certwiz.conf" cert fetch --otp-file "$T/no-such-otp-file" --yes \
-	--accept-ca "$(lab_fp)" >"$T/out" 2>&1
-rc=$?
-set -e
-[ "$rc" = 16 ] || { cat "$T/out"; fail "an unknown attribute exited $rc, want 16"; }
+conf_device "$D"
+fetch_as 16 "$D" "$(lab_fp)" "$T/no-such-otp-file"
 expect_out '2\.5\.4\.12 \(title\)'
 cw_rc 0 "$D" journal abandon "$(run_of "$D")"
 pass "an attribute certwiz cannot fill (title) stops the preflight (exit 16)"
@@ -89,8 +83,7 @@ pass "an attribute certwiz cannot fill (title) stops the preflight (exit 16)"
 # ---- [enroll] key_type set and different: it wins, and says so
 lab_set --csrattrs offered --csrattrs-extra ""
 D=$T/keytype
-cw_conf "$D" "key_type = rsa-3072"
-sed -i "s|^serial = .*|&\ncontact_email = ops@example.com\nmgmt_interface = $IF|" "$D/certwiz.conf"
+conf_device "$D" "key_type = rsa-3072"
 new_otp
 fetch_rc 0 "$D"
 expect_out 'key_type = rsa-3072 is set: certwiz makes that key, although the EST server asks for ec-p384'
@@ -134,15 +127,9 @@ pass "pop_linking = required caps TLS at 1.2: enrolled with the same OTP"
 # /csrattrs announces linking, the connection is TLS 1.3: stopped before the OTP.
 lab_set --csrattrs offered
 D=$T/pop13b
-cw_conf "$D"
-sed -i "s|^serial = .*|&\ncontact_email = ops@example.com\nmgmt_interface = $IF|" "$D/certwiz.conf"
+conf_device "$D"
 n0=$(n_enroll)
-set +e
-"$CERTWIZ" --config "$D/certwiz.conf" cert fetch --otp-file "$T/no-such-otp-file" --yes \
-	--accept-ca "$(lab_fp)" >"$T/out" 2>&1
-rc=$?
-set -e
-[ "$rc" = 15 ] || { cat "$T/out"; fail "linking asked over TLS 1.3 exited $rc, want 15"; }
+fetch_as 15 "$D" "$(lab_fp)" "$T/no-such-otp-file"
 expect_out 'TLS 1.3 does not have'
 [ "$(n_enroll)" = "$n0" ] || fail "a request was sent"
 cw_rc 0 "$D" journal abandon "$(run_of "$D")"
