@@ -216,6 +216,8 @@ out:
 	return rc;
 }
 
+static int last_attempt(struct cw_flow *run, int *settled);
+
 static int
 load_key(struct cw_flow *run, struct cw_cert_key **key, struct cw_error *err)
 {
@@ -230,7 +232,7 @@ cw_enroll_check_key(struct cw_flow *run, struct cw_error *err)
 {
 	struct cw_cert_key *key = NULL;
 	char path[4096], t[32];
-	int r;
+	int r, settled;
 
 	if (stage_path(run, STAGE_KEY, path, sizeof(path), err) == -1)
 		return -1;
@@ -238,6 +240,15 @@ cw_enroll_check_key(struct cw_flow *run, struct cw_error *err)
 		return 0;
 	/* A key that does not load is made again (it was never used). */
 	r = cw_cert_key_load(path, &key, err) == 0;
+	/* So is one of another type than the request profile now asks for
+	 * (the config or /csrattrs changed), while no request was sent. */
+	if (r && strcmp(cw_cert_key_type(key, t, sizeof(t)),
+	    cw_cfg_key_type_name(cw_enroll_key_type(run))) != 0 &&
+	    last_attempt(run, &settled) == 0 &&
+	    stage_path(run, STAGE_CSR, path, sizeof(path), err) == 0) {
+		(void)unlink(path);
+		r = 0;
+	}
 	if (r && cw_flow_set_fact(run, "key_type",
 	    cw_cert_key_type(key, t, sizeof(t)), err) == -1)
 		r = -1;
