@@ -65,6 +65,16 @@ PORT=$GENUINE_PORT
 URL=$GENUINE_URL
 lab_set --cacerts ca
 
+# Renewal: the mTLS connection verifies against the installed anchor only;
+# pointed at the MITM, it fails before any request reaches it.
+D=$T/g-ca,other
+sed -i "s|^url = .*|url = $MITM_URL|" "$D/certwiz.conf"
+before=$(snapshot "$D")
+cw_rc 6 "$D" renew --force
+grep -q "simplereenroll" "$M/estd.log" && fail "the MITM received a renewal request"
+[ "$(snapshot "$D")" = "$before" ] || fail "a renewal against the MITM changed installed files"
+pass "renewal against the MITM: refused by TLS (only the installed anchor is trusted), nothing sent, nothing changed"
+
 # The genuine service sends root, intermediate and another root.
 lab_set --cacerts ca,inter,other
 D=$T/chain
