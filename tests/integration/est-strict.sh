@@ -144,7 +144,11 @@ new_otp
 fetch_rc 0 "$D"
 valid_install "$D"
 grep -q 'simpleenroll 200 serial=.* auth=digest' "$T/lab/estd.log" || { cat "$T/lab/estd.log"; fail "not enrolled with Digest"; }
-pass "HTTP Digest authentication: enrolled"
+# The Digest credentials (libcurl's copies) are wiped too.
+new_otp
+enroll_rc 0 --key "$T/kd.pem" --scan-memory
+expect_otp_wiped
+pass "HTTP Digest authentication: enrolled; no copy of the OTP left in memory"
 
 # ---- policy refusal
 lab_set --fail policy --endpoint simpleenroll
