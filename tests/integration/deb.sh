@@ -40,9 +40,12 @@ CERTWIZ=/bin/true
 CERTWIZ=/usr/bin/certwiz
 unset CERTWIZ_LOCALEDIR
 installed=no
+# On failure too: purge, then delete what a broken purge left (none of it
+# existed before, see above) so that the machine is as it was.
 deb_cleanup() {
 	rc=$?
 	[ "$installed" = no ] || dpkg -P certwiz >"$T/cleanup-purge" 2>&1 || true
+	rm -rf /etc/certwiz /var/lib/certwiz /var/log/certwiz
 	(exit "$rc")
 	cleanup
 }
