@@ -10,8 +10,10 @@
 #      (a spy on systemctl and deb-systemd-invoke); the installed units
 #      verify and the service's exposure is at most 3.0
 #   3. the INSTALLED /usr/bin/certwiz against the loopback lab with a config
-#      in the temp dir: enroll, status, renew at day 76 (faketime) without
-#      capabilities and with no_new_privs, as the service runs it
+#      in the temp dir: enroll, status; a renewal under strace fits the
+#      unit's system call filter, address families and writable dirs; the
+#      renewal at day 76 (faketime) without capabilities and with
+#      no_new_privs, as the service runs it
 #   4. an unfinished enrollment in /var/lib/certwiz with an admin's
 #      /etc/certwiz/certwiz.conf; dpkg -i V2 over it keeps the config, the
 #      journal and the run, which then resumes and installs the certificate
@@ -21,7 +23,7 @@
 started=$(date +%s)
 
 [ "$(id -u)" = 0 ] || fail "make deb-check installs the package with dpkg: run it as root"
-for t in dpkg-buildpackage dh lintian systemd-analyze faketime setpriv man openssl; do
+for t in dpkg-buildpackage dh lintian systemd-analyze faketime setpriv strace man openssl; do
 	command -v "$t" >/dev/null 2>&1 || fail "$t is missing (build-aux/install-deps)"
 done
 # Never replace or purge a real installation.
@@ -163,7 +165,7 @@ pass "man certwiz, man 5 certwiz.conf; German from the installed catalog"
 # ---- 3. the installed binary against the lab (config in the temp dir)
 lab_start
 A=$T/a
-cw_conf "$A" "post_install_command = touch $A/hook-ran"
+cw_conf "$A" "post_install_command = touch $A/log/hook-ran"
 new_otp
 fetch_rc 0 "$A"
 valid_install "$A"
@@ -172,6 +174,21 @@ expect_out '^Device certificate: valid$'
 if grep -qi 'timer' "$T/out"; then cat "$T/out" >&2; fail "status shows a timer while systemd does not run"; fi
 pass "installed certwiz: enrolled with an OTP against the lab; status valid, no timer row without systemd"
 
+# A renewal (--force: now) under strace: its system calls, socket families
+# and writes fit the installed unit's SystemCallFilter=,
+# RestrictAddressFamilies= and writable directories (the config's state,
+# cert and log dirs stand for StateDirectory= and LogsDirectory=).
+reenrolls() { grep -c 'simplereenroll 200' "$T/lab/estd.log" || true; }
+CERTWIZ_WRAPPER="strace -f -qq -o $T/trace"
+cw_rc 0 "$A" renew --force
+CERTWIZ_WRAPPER=
+[ "$(reenrolls)" = 1 ] || fail "renew --force did not re-enroll"
+[ -e "$A/log/hook-ran" ] || fail "post_install_command did not run"
+rm "$A/log/hook-ran"
+expect_rc 0 "$PY" "$top_srcdir/tests/integration/sandbox-trace.py" \
+	/lib/systemd/system/certwiz-renew.service "$T/trace" "$A/state" "$A/cert" "$A/log"
+pass "a traced renewal stays inside the installed unit's sandbox ($(head -n 1 "$T/out"))"
+
 # Day 76, as the service runs it: no capabilities (CapabilityBoundingSet=),
 # no_new_privs (NoNewPrivileges=yes).
 lab_set --clock-offset $((76 * 86400))
@@ -179,10 +196,10 @@ before=$(fingerprint "$A/cert/device.crt")
 CERTWIZ_WRAPPER="setpriv --no-new-privs --inh-caps=-all --bounding-set=-all faketime -f +76d"
 cw_rc 0 "$A" renew
 [ ! -s "$T/out" ] || { cat "$T/out" >&2; fail "renew is not quiet on success"; }
-[ "$(grep -c 'simplereenroll 200' "$T/lab/estd.log")" = 1 ] || fail "no re-enrollment at the lab"
+[ "$(reenrolls)" = 2 ] || fail "no re-enrollment at the lab"
 [ "$(fingerprint "$A/cert/device.crt")" != "$before" ] || fail "day 76: no new certificate"
 valid_install "$A" "$(( $(date +%s) + 76 * 86400 ))"
-[ -e "$A/hook-ran" ] || fail "post_install_command did not run"
+[ -e "$A/log/hook-ran" ] || fail "post_install_command did not run"
 cw_rc 0 "$A" status
 CERTWIZ_WRAPPER=
 lab_set --clock-offset 0
