@@ -19,7 +19,13 @@
 #      journal and the run, which then resumes and installs the certificate
 #   5. dpkg -r keeps the state, the certificate and the config; dpkg -P
 #      deletes them; nothing of the package is left on the machine
-. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+# The lab helpers (they source lib.sh) check the binary when sourced: the
+# installed one comes later.
+CERTWIZ=/bin/true
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/enroll-lib.sh"
+CERTWIZ=/usr/bin/certwiz
+unset CERTWIZ_LOCALEDIR
 started=$(date +%s)
 
 [ "$(id -u)" = 0 ] || fail "make deb-check installs the package with dpkg: run it as root"
@@ -36,11 +42,6 @@ for p in /etc/certwiz /var/lib/certwiz /var/log/certwiz /lib/systemd/system/cert
 	[ ! -e "$p" ] || fail "$p exists: deb-check would delete it; remove it first"
 done
 
-# The lab helpers check the binary when sourced: the installed one comes later.
-CERTWIZ=/bin/true
-. "$top_srcdir/tests/integration/enroll-lib.sh"
-CERTWIZ=/usr/bin/certwiz
-unset CERTWIZ_LOCALEDIR
 installed=no
 # On failure too: purge, then delete what a broken purge left (none of it
 # existed before, see above) so that the machine is as it was.
