@@ -16,7 +16,12 @@ write_conf
 # Enter is never pressed; keep the check on loopback all the same.
 printf '[network]\nendpoints = 127.0.0.1:9\n' >> "$T/certwiz.conf"
 
-set -- --title "Main menu" --backtitle certwiz --menu "What do you want to do?" 14 44 8 \
+# The same screen: certwiz's background title (with the serial write_conf
+# sets), box title, text and 8 items.  16 rows is the least whiptail and
+# dialog need to show the text above 8 items and the buttons (at 14 they
+# drop the text, and the bytes with it).
+set -- --title "Main menu" --backtitle "certwiz - appliance 007951000123456" \
+	--menu "What do you want to do?" 16 44 8 \
 	c "Check prerequisites" n "Configure NTP" i "Install device certificate (OTP)" \
 	s "Certificate status" b "Back up SC3" r "Restore SC3" l "View logs" q "Quit"
 rec() {	# rec SIDE_TIME SIDE_BYTES CMD...: one pty run, three samples
