@@ -572,71 +572,60 @@ xp_finish(struct cw_scp *s, struct xpipe *xp, pthread_t th, int rc,
 	return rc;
 }
 
-/* Uploads size bytes of fd on ch. */
+/* Fills slot buf with want bytes from ch; -1 with err set. */
 static int
-send_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, uint64_t size,
-    cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
+fill_slot(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t want,
+    struct cw_error *err)
 {
-	struct xpipe xp;
-	pthread_t th;
-	uint64_t done = 0;
-	int i = 0, rc = -1;
+	ssize_t n;
 
-	if (xp_start(s, &xp, &th, xp_reader, fd, size, NULL, err) == -1)
-		return -1;
-	while (done < size) {
-		if (xp_wait(&xp, i, 1, 0) == -1) {
-			xp_error(&xp, err);
-			goto out;
-		}
+	for (size_t used = 0; used < want; used += (size_t)n) {
 		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
-		if (bulk_write(s, ch, xp.buf[i], xp.len[i], _("uploading"), err) == -1)
-			goto out;
-		done += xp.len[i];
-		xp_set(&xp, i, 0, 0);
-		i = (i + 1) % SLOTS;
-		if (progress_cb(progress, ctx, done, size, err) == -1)
-			goto out;
+		n = bulk_read(s, ch, buf + used, want - used, _("downloading"), err);
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
+			    s->host, _("downloading"));
+			return cw_scp_lib_detail(s, err);
+		}
 	}
-	rc = 0;
-out:
-	return xp_finish(s, &xp, th, rc, err);
+	return 0;
 }
 
-/* Downloads size bytes from ch into sk. */
+/* The bulk of a transfer, size bytes: upload (fd != -1) sends the slots
+ * the file thread read from fd; download fills slots for the file thread
+ * to write into sk. */
 static int
-fetch_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, struct sink *sk, uint64_t size,
-    cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
+xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
+    uint64_t size, cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
 {
 	struct xpipe xp;
 	pthread_t th;
 	uint64_t done = 0;
-	size_t want, used;
-	ssize_t n;
-	int i = 0, rc = -1;
+	int up = fd != -1, i = 0, rc = -1;
+	size_t len;
 
-	if (xp_start(s, &xp, &th, xp_writer, -1, size, sk, err) == -1)
+	if (xp_start(s, &xp, &th, up ? xp_reader : xp_writer, fd, size, sk, err) == -1)
 		return -1;
 	while (done < size) {
-		if (xp_wait(&xp, i, 0, 0) == -1) {
+		/* upload: wait for a full slot; download: for an empty one */
+		if (xp_wait(&xp, i, up, 0) == -1) {
 			xp_error(&xp, err);
 			goto out;
 		}
-		want = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
-		for (used = 0; used < want; used += (size_t)n) {
+		if (up) {
+			len = xp.len[i];
 			/* TRANSLATORS: fills "... while %s" in the transfer errors. */
-			n = bulk_read(s, ch, xp.buf[i] + used, want - used, _("downloading"), err);
-			if (n == -1)
+			if (bulk_write(s, ch, xp.buf[i], len, _("uploading"), err) == -1)
 				goto out;
-			if (n == 0) {
-				cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
-				    s->host, _("downloading"));
-				cw_scp_lib_detail(s, err);
+		} else {
+			len = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
+			if (fill_slot(s, ch, xp.buf[i], len, err) == -1)
 				goto out;
-			}
 		}
-		xp_set(&xp, i, 1, want);
-		done += want;
+		xp_set(&xp, i, !up, up ? 0 : len);
+		done += len;
 		i = (i + 1) % SLOTS;
 		if (progress_cb(progress, ctx, done, size, err) == -1)
 			goto out;
@@ -692,7 +681,7 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 	*started = 1;
 	if (progress_cb(progress, ctx, 0, size, err) == -1)
 		goto out;
-	if (size > 0 && send_bulk(s, ch, fd, size, progress, ctx, err) == -1)
+	if (size > 0 && xfer_bulk(s, ch, fd, NULL, size, progress, ctx, err) == -1)
 		goto out;
 	if (write_full(s, ch, "", 1, _("finishing the upload"), err) == -1 ||
 	    read_ack(s, ch, _("finishing the upload"), remote, err) == -1)
@@ -841,7 +830,7 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 	if (write_full(s, ch, "", 1, _("downloading"), err) == -1)
 		goto out;
 	if (progress_cb(progress, ctx, 0, *size, err) == -1 ||
-	    fetch_bulk(s, ch, sk, *size, progress, ctx, err) == -1)
+	    xfer_bulk(s, ch, -1, sk, *size, progress, ctx, err) == -1)
 		goto out;
 	if (read_ack(s, ch, _("finishing the download"), remote, err) == -1 ||
 	    write_full(s, ch, "", 1, _("finishing the download"), err) == -1)
