@@ -128,9 +128,9 @@ def main():
             if o is None:
                 continue
             unit = o[2]
-            print("  %-48s certwiz %s -> %s %s, ratio %s -> %s, %s -> %s" % (
-                r[0], fmt(float(o[5]), unit), r[1].split(" / ")[1], "",
-                o[12] or "-", r[3], o[14], r[5]))
+            print("  %-48s certwiz median %s -> %s %s, ratio %s -> %s, %s -> %s" % (
+                r[0], fmt(float(o[5]), unit), r[1].split(" / ")[1], unit,
+                "%.2f" % float(o[12]) if o[12] else "-", r[3], o[14], r[5]))
     return 0
 
 
