@@ -109,7 +109,7 @@ enroll_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
     struct cw_error *err)
 {
 	const struct cw_cfg *cfg = arg;
-	struct cw_enroll e = { &tui_ops, NULL, 0 };
+	struct cw_enroll e = { .ops = &tui_ops };
 	struct cw_lock *lock = NULL;
 	int rc;
 

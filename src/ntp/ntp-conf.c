@@ -315,8 +315,9 @@ cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 		goto out;
 	if (stat(fl.keys_file, &st) == 0) {
 		have_old = 1;
-		/* The daemon's group may read its keys file (chrony: root:_chrony 0640). */
-		if (cw_secret_read_file(fl.keys_file, KEYS_FILE_MAX,
+		/* The daemon's group may read its keys file (chrony:
+		 * root:_chrony 0640).  An empty one has nothing to keep. */
+		if (st.st_size > 0 && cw_secret_read_file(fl.keys_file, KEYS_FILE_MAX,
 		    fl.daemon != CW_NTP_DAEMON_NONE, &old, err) == -1)
 			goto out;
 		gid = st.st_gid;

@@ -233,6 +233,21 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	}
 	if (cw_cert_dir_check(cfg->cert_dir, err) == -1)
 		return -1;
+	/* The time first: an unproven clock stops here, before the CA is
+	 * confirmed or the OTP asked for. */
+	if (enroll_time_check(cfg, status, sizeof(status), &proven, err) == -1)
+		return -1;
+	if (!proven && cfg->enroll_require_proven_time && !e->allow_unproven_time) {
+		cw_log_msg(cw_flow_log(run), CW_LOG_ERROR, "time %s: enrollment stopped", status);
+		cw_error_set(err, CW_E_TIME,
+		    _("the enrollment needs a proven clock (the vendor procedure: an NTP server is required); the time is %s"),
+		    status);
+		return cw_error_hint(err, _("Configure NTP first ('certwiz ntp set --primary HOST' or \"Configure NTP\" in the wizard). Only in a lab without NTP: --allow-unproven-time or [enroll] require_proven_time = no. No OTP was asked for or used; nothing was changed."));
+	}
+	if (!proven)
+		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING,
+		    "time %s; enrolling anyway: %s", status, e->allow_unproven_time ?
+		    "--allow-unproven-time" : "[enroll] require_proven_time = no");
 	if (access(cfg->trust_anchor, F_OK) != 0 && bootstrap_anchor(run, e, err) == -1)
 		return -1;
 
@@ -248,11 +263,8 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	snprintf(buf, sizeof(buf), "%ld", ms_since(&t0));
 	if (cw_flow_set_fact(run, "endpoint_ms", buf, err) == -1)
 		goto out;
-	if (enroll_time_check(cfg, status, sizeof(status), &proven, err) == -1 ||
-	    cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
+	if (cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
 		goto out;
-	if (!proven)
-		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING, "time %s", status);
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "preflight: '%s' reachable in %s ms over verified TLS; %s; install dir '%s' writable",
 	    cfg->enroll_url, buf, status, cfg->cert_dir);
