@@ -311,6 +311,7 @@ cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 	int rc = -1, have_old = 0;
 
 	if (cw_ntp_files_resolve(cfg, &fl, err) == -1 ||
+	    cw_ntp_files_writable(&fl, err) == -1 ||
 	    cw_ntp_conf_render(c, cfg->ntp_port, &fl, &snippet, err) == -1)
 		goto out;
 	if (stat(fl.keys_file, &st) == 0) {

@@ -299,20 +299,15 @@ resolve_chrony(const struct cw_cfg *cfg, struct cw_ntp_files *f,
 	s->daemon = CW_NTP_DAEMON_CHRONY;
 	set_path(f->main_conf, cfg->ntp_daemon_conf, "/etc/chrony/chrony.conf");
 	set_path(f->conf_file, cfg->ntp_conf_file, "/etc/chrony/sources.d/certwiz.sources");
-	if (scan_file(s, f->main_conf, 0, err) == -1)
+	if (access(f->main_conf, F_OK) != 0 && errno == ENOENT)
+		f->main_missing = 1;
+	else if (scan_file(s, f->main_conf, 0, err) == -1)
 		goto out;
 	dir_of(f->conf_file, dir, sizeof(dir));
 	for (int i = 0; i < s->nsourcedirs; i++)
 		if (strcmp(s->sourcedirs[i], dir) == 0)
 			in_sourcedir = 1;
-	if (!in_sourcedir || !ends_with(f->conf_file, ".sources")) {
-		cw_error_set(err, CW_E_CONFIG,
-		    _("chronyd does not re-read '%s' at run time: only *.sources files in a 'sourcedir' of '%s' are reloaded"),
-		    f->conf_file, f->main_conf);
-		cw_error_hint(err, _("Set [ntp] conf_file to a .sources file in one of its sourcedir directories (Debian: /etc/chrony/sources.d/certwiz.sources), or add that sourcedir line to '%s'. Nothing was changed."),
-		    f->main_conf);
-		goto out;
-	}
+	f->not_reread = !in_sourcedir || !ends_with(f->conf_file, ".sources");
 	f->have_keyfile = s->keyfile[0] != '\0';
 	if (cfg->ntp_keys_file != NULL && cfg->ntp_keys_file[0] != '\0' &&
 	    f->have_keyfile && strcmp(cfg->ntp_keys_file, s->keyfile) != 0) {
@@ -343,7 +338,9 @@ resolve_ntpsec(const struct cw_cfg *cfg, struct cw_ntp_files *f,
 	set_path(f->main_conf, cfg->ntp_daemon_conf, "/etc/ntpsec/ntp.conf");
 	set_path(f->conf_file, cfg->ntp_conf_file, "/etc/ntpsec/certwiz.conf");
 	s->want_include = f->conf_file;
-	if (scan_file(s, f->main_conf, 0, err) == -1)
+	if (access(f->main_conf, F_OK) != 0 && errno == ENOENT)
+		f->main_missing = 1;
+	else if (scan_file(s, f->main_conf, 0, err) == -1)
 		goto out;
 	f->need_include = !s->included;
 	if (s->keyfile[0] != '\0') {
@@ -391,6 +388,24 @@ cw_ntp_files_resolve(const struct cw_cfg *cfg, struct cw_ntp_files *f,
 	set_path(f->conf_file, cfg->ntp_conf_file, "");
 	set_path(f->keys_file, cfg->ntp_keys_file, "");
 	f->have_keyfile = 1;
+	return 0;
+}
+
+int
+cw_ntp_files_writable(const struct cw_ntp_files *f, struct cw_error *err)
+{
+	if (f->main_missing) {
+		cw_error_set(err, CW_E_CONFIG,
+		    _("the time daemon's configuration '%s' does not exist"), f->main_conf);
+		return cw_error_hint(err, _("Install the time daemon (Debian: chrony or ntpsec), or set [ntp] daemon and daemon_conf. Nothing was changed."));
+	}
+	if (f->not_reread) {
+		cw_error_set(err, CW_E_CONFIG,
+		    _("chronyd does not re-read '%s' at run time: only *.sources files in a 'sourcedir' of '%s' are reloaded"),
+		    f->conf_file, f->main_conf);
+		return cw_error_hint(err, _("Set [ntp] conf_file to a .sources file in one of its sourcedir directories (Debian: /etc/chrony/sources.d/certwiz.sources), or add that sourcedir line to '%s'. Nothing was changed."),
+		    f->main_conf);
+	}
 	return 0;
 }
 

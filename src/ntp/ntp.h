@@ -124,7 +124,13 @@ struct cw_ntp_files {
 	int keys_in_snippet;	/* ntpsec: the snippet names keys_file */
 	int need_include;	/* ntpsec: main_conf lacks the includefile */
 	int have_keyfile;	/* chrony: its configuration names a keyfile */
+	int main_missing;	/* main_conf does not exist (not installed?) */
+	int not_reread;		/* chrony: conf_file is no sourcedir .sources */
 };
+
+/* CW_E_CONFIG when certwiz cannot write what the daemon of f re-reads
+ * (its configuration missing, the snippet outside its sourcedirs). */
+int cw_ntp_files_writable(const struct cw_ntp_files *f, struct cw_error *err);
 
 /* "chrony", "ntpsec", "none" (configuration and JSON spelling). */
 const char *cw_ntp_daemon_name(enum cw_ntp_daemon d);

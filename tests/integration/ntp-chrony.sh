@@ -121,3 +121,16 @@ expect_rc 3 cw ntp set --primary 127.0.0.1 --primary-key "7:md5:$T/md5.key"
 expect_out "key ID 7 is already in '$KEYS'"
 cmp -s "$KEYS" "$T/before.keys" || fail "chrony.keys changed"
 pass "a key ID that is not certwiz's is refused, nothing changed"
+
+# ---- the old defaults are refused: chronyd would never read them
+cp "$T/certwiz.conf" "$T/old.conf"
+printf 'conf_file = /etc/chrony/conf.d/certwiz.conf\n' >> "$T/old.conf"
+expect_rc 3 "$CERTWIZ" --config "$T/old.conf" ntp set --primary 127.0.0.1
+expect_out "chronyd does not re-read '/etc/chrony/conf.d/certwiz.conf' at run time"
+[ ! -e /etc/chrony/conf.d/certwiz.conf ] || fail "a conf.d snippet was written"
+cp "$T/certwiz.conf" "$T/old.conf"
+printf 'keys_file = /etc/chrony/certwiz.keys\n' >> "$T/old.conf"
+expect_rc 3 "$CERTWIZ" --config "$T/old.conf" ntp set --primary 127.0.0.1 --primary-key "2:sha1:$T/sha1.key"
+expect_out "chronyd takes its keys from '/etc/chrony/chrony.keys'"
+[ ! -e /etc/chrony/certwiz.keys ] || fail "a keys file chronyd does not read was written"
+pass "a snippet chronyd does not re-read, or keys it does not use, are refused"
