@@ -58,6 +58,10 @@ struct cw_cfg {
 	int ntp_reach_wait_s;		/* how long the daemon may take to reach */
 
 	int enroll_require_proven_time;	/* [enroll] require_proven_time */
+
+	char *sc3_target;		/* [sc3] target: the form's default */
+	int sc3_port;			/* [sc3] port: SSH port unless --port */
+	char *sc3_identity;		/* [sc3] identity: key unless --identity */
 };
 
 /* Called once per warning (unknown key or section), message translated. */
