@@ -310,13 +310,8 @@ resolve_chrony(const struct cw_cfg *cfg, struct cw_ntp_files *f,
 	f->not_reread = !in_sourcedir || !ends_with(f->conf_file, ".sources");
 	f->have_keyfile = s->keyfile[0] != '\0';
 	if (cfg->ntp_keys_file != NULL && cfg->ntp_keys_file[0] != '\0' &&
-	    f->have_keyfile && strcmp(cfg->ntp_keys_file, s->keyfile) != 0) {
-		cw_error_set(err, CW_E_CONFIG,
-		    _("chronyd takes its keys from '%s' (the keyfile of '%s'), not from '%s'"),
-		    s->keyfile, f->main_conf, cfg->ntp_keys_file);
-		cw_error_hint(err, _("Leave [ntp] keys_file empty: certwiz then writes its keys into chrony's own keyfile. Nothing was changed."));
-		goto out;
-	}
+	    f->have_keyfile && strcmp(cfg->ntp_keys_file, s->keyfile) != 0)
+		snprintf(f->keys_conflict, sizeof(f->keys_conflict), "%s", cfg->ntp_keys_file);
 	set_path(f->keys_file, s->keyfile, cfg->ntp_keys_file != NULL &&
 	    cfg->ntp_keys_file[0] ? cfg->ntp_keys_file : "/etc/chrony/chrony.keys");
 	rc = 0;
@@ -345,13 +340,9 @@ resolve_ntpsec(const struct cw_cfg *cfg, struct cw_ntp_files *f,
 	f->need_include = !s->included;
 	if (s->keyfile[0] != '\0') {
 		if (cfg->ntp_keys_file != NULL && cfg->ntp_keys_file[0] != '\0' &&
-		    strcmp(cfg->ntp_keys_file, s->keyfile) != 0) {
-			cw_error_set(err, CW_E_CONFIG,
-			    _("ntpd takes its keys from '%s' (the keys line of '%s'), not from '%s'"),
-			    s->keyfile, f->main_conf, cfg->ntp_keys_file);
-			cw_error_hint(err, _("Leave [ntp] keys_file empty: certwiz then writes its keys into ntpd's own keys file. Nothing was changed."));
-			goto out;
-		}
+		    strcmp(cfg->ntp_keys_file, s->keyfile) != 0)
+			snprintf(f->keys_conflict, sizeof(f->keys_conflict), "%s",
+			    cfg->ntp_keys_file);
 		set_path(f->keys_file, s->keyfile, "");
 		f->have_keyfile = 1;
 	} else {
@@ -398,6 +389,18 @@ cw_ntp_files_writable(const struct cw_ntp_files *f, struct cw_error *err)
 		cw_error_set(err, CW_E_CONFIG,
 		    _("the time daemon's configuration '%s' does not exist"), f->main_conf);
 		return cw_error_hint(err, _("Install the time daemon (Debian: chrony or ntpsec), or set [ntp] daemon and daemon_conf. Nothing was changed."));
+	}
+	if (f->keys_conflict[0] != '\0' && f->daemon == CW_NTP_DAEMON_CHRONY) {
+		cw_error_set(err, CW_E_CONFIG,
+		    _("chronyd takes its keys from '%s' (the keyfile of '%s'), not from '%s'"),
+		    f->keys_file, f->main_conf, f->keys_conflict);
+		return cw_error_hint(err, _("Leave [ntp] keys_file empty: certwiz then writes its keys into chrony's own keyfile. Nothing was changed."));
+	}
+	if (f->keys_conflict[0] != '\0') {
+		cw_error_set(err, CW_E_CONFIG,
+		    _("ntpd takes its keys from '%s' (the keys line of '%s'), not from '%s'"),
+		    f->keys_file, f->main_conf, f->keys_conflict);
+		return cw_error_hint(err, _("Leave [ntp] keys_file empty: certwiz then writes its keys into ntpd's own keys file. Nothing was changed."));
 	}
 	if (f->not_reread) {
 		cw_error_set(err, CW_E_CONFIG,
@@ -452,7 +455,7 @@ addresses(const char *host, char out[][64], int n)
 }
 
 static int
-matches(const char *name, char addrs[][64], int n)
+matches(const char *name, const char addrs[][64], int n)
 {
 	for (int i = 0; i < n; i++)
 		if (strcasecmp(name, addrs[i]) == 0)
@@ -475,21 +478,21 @@ split(char *line, char sep, char **f, int n)
 	return k;
 }
 
-static int
-query_chrony(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
-    struct cw_ntp_daemon_state *st)
-{
-	struct cw_proc_result *res = malloc(sizeof(*res));
-	char addrs[CW_NTP_ROLE__MAX][8][64], args[128], *line, *next;
-	int naddr[CW_NTP_ROLE__MAX] = { 0 };
+/* The numeric addresses of each configured server, to find it in what
+ * the daemon lists. */
+struct wanted {
+	char addrs[CW_NTP_ROLE__MAX][8][64];
+	int naddr[CW_NTP_ROLE__MAX];
+};
 
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < CW_NTP_ROLE__MAX; i++)
-		if (c->server[i].host[0] != '\0')
-			naddr[i] = addresses(c->server[i].host, addrs[i], 8);
+static void
+query_chrony(const struct cw_cfg *cfg, const struct wanted *w,
+    struct cw_proc_result *res, struct cw_ntp_daemon_state *st)
+{
+	char args[128], *line, *next;
+
 	if (tool(cfg->ntp_chronyc, "-n -c sources", res, st->said, sizeof(st->said)) == -1)
-		goto out;
+		return;
 	st->answered = 1;
 	/* M,S,name,stratum,poll,reach(octal),... */
 	for (line = res->output; line != NULL && *line; line = next) {
@@ -503,7 +506,8 @@ query_chrony(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 			struct cw_ntp_peer *p = &st->peer[i];
 
-			if (naddr[i] == 0 || p->listed || !matches(f[2], addrs[i], naddr[i]))
+			if (w->naddr[i] == 0 || p->listed ||
+			    !matches(f[2], w->addrs[i], w->naddr[i]))
 				continue;
 			p->listed = 1;
 			snprintf(p->address, sizeof(p->address), "%s", f[2]);
@@ -555,9 +559,6 @@ query_chrony(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 				p->valid_rx = strtol(strchr(line, ':') + 1, NULL, 10);
 		}
 	}
-out:
-	free(res);
-	return 0;
 }
 
 /* "name=value" out of ntpq's readvar text ("a=1, b=2,\nc=3"). */
@@ -582,37 +583,31 @@ rv_get(const char *text, const char *name, char *out, size_t len)
 	return -1;
 }
 
-static int
+static void
 query_ntpsec(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    const struct wanted *w, struct cw_proc_result *res,
     struct cw_ntp_daemon_state *st)
 {
-	struct cw_proc_result *res = malloc(sizeof(*res));
-	char addrs[CW_NTP_ROLE__MAX][8][64], args[128], *line, *next;
-	char assoc[32][40];
-	int naddr[CW_NTP_ROLE__MAX] = { 0 }, na = 0;
+	char args[128], *line, *next, assoc[32][40];
+	int na = 0;
 
-	if (res == NULL)
-		return -1;
-	for (int i = 0; i < CW_NTP_ROLE__MAX; i++)
-		if (c->server[i].host[0] != '\0')
-			naddr[i] = addresses(c->server[i].host, addrs[i], 8);
 	if (tool(cfg->ntp_ntpq, "-n -c associations", res, st->said, sizeof(st->said)) == -1)
-		goto out;
+		return;
 	st->answered = 1;
 	/* ind assid status conf reach auth condition last_event cnt */
 	for (line = res->output; line != NULL && *line && na < 32; line = next) {
-		char *w[9], *save = NULL, *t;
+		char *word[9], *save = NULL, *t;
 		int n = 0;
 
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		for (t = strtok_r(line, " \t", &save); t != NULL && n < 9;
 		    t = strtok_r(NULL, " \t", &save))
-			w[n++] = t;
-		if (n < 7 || strspn(w[0], "0123456789") != strlen(w[0]))
+			word[n++] = t;
+		if (n < 7 || strspn(word[0], "0123456789") != strlen(word[0]))
 			continue;
 		/* assid, auth, condition */
-		snprintf(assoc[na++], sizeof(assoc[0]), "%s %s %s", w[1], w[5], w[6]);
+		snprintf(assoc[na++], sizeof(assoc[0]), "%s %s %s", word[1], word[5], word[6]);
 	}
 	for (int a = 0; a < na; a++) {
 		char assid[16], auth[16], cond[16], srcadr[64], srchost[300], v[32];
@@ -629,8 +624,8 @@ query_ntpsec(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 			struct cw_ntp_peer *p = &st->peer[i];
 
-			if (naddr[i] == 0 || p->listed ||
-			    (!matches(srcadr, addrs[i], naddr[i]) &&
+			if (w->naddr[i] == 0 || p->listed ||
+			    (!matches(srcadr, w->addrs[i], w->naddr[i]) &&
 			    strcasecmp(srchost, c->server[i].host) != 0))
 				continue;
 			p->listed = 1;
@@ -646,9 +641,6 @@ query_ntpsec(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 			    strcmp(auth, "bad") == 0 || strcmp(auth, "none") == 0 ? 0 : -1;
 		}
 	}
-out:
-	free(res);
-	return 0;
 }
 
 int
@@ -656,18 +648,30 @@ cw_ntp_daemon_query(const struct cw_cfg *cfg, const struct cw_ntp_files *f,
     const struct cw_ntp_config *c, struct cw_ntp_daemon_state *st,
     struct cw_error *err)
 {
+	struct wanted *w = NULL;
+	struct cw_proc_result *res = NULL;
+
 	memset(st, 0, sizeof(*st));
 	st->daemon = f->daemon;
 	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 		st->peer[i].authenticated = -1;
 		st->peer[i].valid_rx = -1;
 	}
+	if (f->daemon == CW_NTP_DAEMON_NONE)
+		return 0;
+	if ((w = calloc(1, sizeof(*w))) == NULL || (res = malloc(sizeof(*res))) == NULL) {
+		free(w);
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	}
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++)
+		if (c->server[i].host[0] != '\0')
+			w->naddr[i] = addresses(c->server[i].host, w->addrs[i], 8);
 	if (f->daemon == CW_NTP_DAEMON_CHRONY)
-		return query_chrony(cfg, c, st) == -1 ?
-		    cw_error_set(err, CW_E_NOMEM, _("out of memory")) : 0;
-	if (f->daemon == CW_NTP_DAEMON_NTPSEC)
-		return query_ntpsec(cfg, c, st) == -1 ?
-		    cw_error_set(err, CW_E_NOMEM, _("out of memory")) : 0;
+		query_chrony(cfg, w, res, st);
+	else
+		query_ntpsec(cfg, c, w, res, st);
+	free(res);
+	free(w);
 	return 0;
 }
 

@@ -126,6 +126,8 @@ struct cw_ntp_files {
 	int have_keyfile;	/* chrony: its configuration names a keyfile */
 	int main_missing;	/* main_conf does not exist (not installed?) */
 	int not_reread;		/* chrony: conf_file is no sourcedir .sources */
+	char keys_conflict[CW_NTP_PATH_MAX];	/* [ntp] keys_file when it is
+						 * not the daemon's ("" = fine) */
 };
 
 /* CW_E_CONFIG when certwiz cannot write what the daemon of f re-reads
