@@ -96,6 +96,25 @@ expect_out "chrony: 127\.0\.0\.1, .*reach [0-7]+, authenticated: yes"
 expect_rc 0 cw ntp test
 pass "ntp show reports what chronyd reports"
 
+# The wizard's status screen shows chronyd's view too.
+if command -v tmux >/dev/null 2>&1; then
+	. "$top_srcdir/tests/tui/tmux.sh"
+	tui_start "TERM=xterm-256color '$CERTWIZ' --config '$T/certwiz.conf'"
+	tui_wait "Main menu"
+	tui_keys s
+	tui_wait "NTP:"
+	i=0
+	until tui_screen | tr '\n' ' ' | tr -s ' x' ' ' |
+	      grep -Eq "chrony: (selected|not selected), reach [0-7]+, authenticated: yes"; do
+		i=$((i + 1)); [ $i -lt 50 ] || { tui_screen >&2; fail "the status screen lacks chronyd's view"; }
+		sleep 0.1
+	done
+	tui_keys Escape
+	tui_wait "Main menu"
+	tui_keys q
+	pass "the status screen shows what chronyd reports"
+fi
+
 # ---- a wrong key: chronyd gets no valid answer; the previous files are back
 cp "$SOURCES" "$T/good.sources"
 cp "$KEYS" "$T/good.keys"
