@@ -1,13 +1,15 @@
 /* ntp-apply.c - the steps of applying NTP settings:
  *
- *   validate ──► write ──► reload ──► probe
- *                  │          │ fails: previous files restored, reloaded
+ *   validate ──► write ──► reload + read-back ──► probe
+ *                  │          │ fails (the command, or the daemon does not
+ *                  │          │ list a server, its key, or has no valid
+ *                  │          │ answer): previous files restored, reloaded
  *                  │ fails: nothing changed (keys file put back)
  *
  * Invariants: after write, the snippet never names a key the keys file
- * lacks (keys are installed first); a failed reload leaves the previous
- * files in place; probe changes nothing.  The log gets host names, key IDs
- * and results, never a key. */
+ * lacks (keys are installed first); a reload that the daemon does not
+ * adopt leaves the previous files in place; probe changes nothing.  The
+ * log gets host names, key IDs and results, never a key. */
 #include "config.h"
 
 #include <string.h>

@@ -4,7 +4,9 @@
  *                  │          │          │
  *                  │          │          └ fails: files stay (applied), the
  *                  │          │            run is resumable (probe again)
- *                  │          └ fails: previous files restored (ntp-conf.c)
+ *                  │          └ fails (command, or the daemon did not adopt
+ *                  │            the files: ntp-daemon.c): previous files
+ *                  │            restored and reloaded (ntp-conf.c)
  *                  └ fails: nothing changed
  *
  * Inputs (journaled, non-secret): the hosts, "none" or "key ID ALG" per

@@ -1,12 +1,15 @@
 /* ntp.h - the NTP settings (primary and optional secondary server, each
- * with authentication None or Symmetric Key), their validation, the chrony
- * files certwiz owns (ntp-conf.c), certwiz's own SNTP client that proves the
- * time (ntp-sntp.c), and apply = validate, write, reload, probe (ntp-apply.c).
+ * with authentication None or Symmetric Key), their validation, the time
+ * daemon and where it reads them (ntp-daemon.c), the files certwiz writes
+ * for it (ntp-conf.c), certwiz's own SNTP client that proves the time
+ * (ntp-sntp.c), and apply = validate, write, reload + read-back, probe
+ * (ntp-apply.c).
  *
  * Ownership: a struct cw_ntp_config is caller storage; the keys it holds are
  * struct cw_secret objects it owns, freed (wiped) by cw_ntp_config_release().
- * Keys leave memory only into the keys file (mode 0600) and, as a MAC input,
- * into the digest; never into an error, a log line or the journal. */
+ * Keys leave memory only into the daemon's keys file (never readable by
+ * others) and, as a MAC input, into the digest; never into an error, a log
+ * line or the journal. */
 #ifndef CW_NTP_H
 #define CW_NTP_H
 
