@@ -75,7 +75,7 @@ tui_wait "Authentication: primary"
 tui_keys Enter
 tui_wait "SHA1"
 tui_keys Enter
-tui_wait "Leave it empty"
+tui_wait "empty to keep"
 tui_keys Tab
 tui_text "NotTheKey"
 tui_keys Enter
