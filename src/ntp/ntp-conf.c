@@ -255,15 +255,21 @@ new_keys_owner(enum cw_ntp_daemon d, gid_t *gid, mode_t *mode)
  * (every other line kept); NULL in *out when it has it already. */
 static int
 main_conf_with_include(const struct cw_ntp_files *fl, char **out, size_t *olen,
-    struct cw_error *err)
+    mode_t *mode, struct cw_error *err)
 {
 	char *text = NULL, *buf = NULL;
 	size_t len = 0, blen = 0;
+	struct stat st;
 	FILE *f;
 
 	*out = NULL;
 	if (!fl->need_include)
 		return 0;
+	if (stat(fl->main_conf, &st) == -1) {
+		cw_error_set(err, CW_E_IO, _("cannot read '%s'"), fl->main_conf);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	*mode = st.st_mode & 07777;
 	if (cw_file_read(fl->main_conf, MAIN_CONF_MAX, &text, &len, err) == -1)
 		return -1;
 	if ((f = open_memstream(&buf, &blen)) == NULL) {
@@ -307,7 +313,7 @@ cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 	size_t mainlen = 0;
 	struct stat st;
 	gid_t gid;
-	mode_t mode;
+	mode_t mode, mainmode = 0644;
 	int rc = -1, have_old = 0;
 
 	if (cw_ntp_files_resolve(cfg, &fl, err) == -1 ||
@@ -331,17 +337,19 @@ cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 		goto out;
 	}
 	if (cw_ntp_keys_render(c, fl.daemon, old, fl.keys_file, &keys, err) == -1 ||
-	    main_conf_with_include(&fl, &mainconf, &mainlen, err) == -1 ||
+	    main_conf_with_include(&fl, &mainconf, &mainlen, &mainmode, err) == -1 ||
 	    mkdirs_of(fl.keys_file, err) == -1 || mkdirs_of(fl.conf_file, err) == -1)
 		goto out;
 	/* Never readable by others, whatever the file had. */
 	mode &= 0770;
-	/* Keys first: the snippet must never name a key the daemon lacks. */
+	/* Keys first: the snippet must never name a key the daemon lacks.
+	 * A new file is root's alone until it has the daemon's group. */
 	if (cw_file_install(fl.keys_file, cw_secret_data(keys),
-	    cw_secret_len(keys), mode, CW_FILE_KEEP_PREV | CW_FILE_KEEP_OWNER, err) == -1)
+	    cw_secret_len(keys), have_old ? mode : 0600,
+	    CW_FILE_KEEP_PREV | CW_FILE_KEEP_OWNER, err) == -1)
 		goto out;
-	if (!have_old && chown(fl.keys_file, (uid_t)-1, gid) == -1 && mode == 0640)
-		chmod(fl.keys_file, 0600);
+	if (!have_old && mode != 0600 && chown(fl.keys_file, (uid_t)-1, gid) == 0)
+		chmod(fl.keys_file, mode);
 	if (cw_file_install(fl.conf_file, snippet, strlen(snippet), 0644,
 	    CW_FILE_KEEP_PREV, err) == -1) {
 		struct cw_error ignored;
@@ -353,7 +361,7 @@ cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 	/* ntpsec: the include goes in last; it stays (it names certwiz's
 	 * snippet, which is always there once written). */
 	if (mainconf != NULL && cw_file_install(fl.main_conf, mainconf, mainlen,
-	    0644, CW_FILE_KEEP_PREV | CW_FILE_KEEP_OWNER, err) == -1) {
+	    mainmode, CW_FILE_KEEP_PREV | CW_FILE_KEEP_OWNER, err) == -1) {
 		struct cw_error ignored;
 
 		cw_file_restore_prev(fl.conf_file, &ignored);
