@@ -157,7 +157,6 @@ enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
 	return time_check_why(cfg, status, len, NULL, 0, proven, err);
 }
 
-
 /* A PEM certificate's subject and fingerprint, via cw_cert_status-like
  * parsing in the EST client: /cacerts gave us both already. */
 
