@@ -69,9 +69,19 @@ static const struct key keys[] = {
 	{ "enroll", "renew_before_days", K_INT, OFF(renew_before_days), "15", 1, 89 },
 	{ "enroll", "post_install_command", K_STRING, OFF(post_install_command), "", 0, 0 },
 	{ "enroll", "pop_linking", K_POPLINK, OFF(pop_linking), "auto", 0, 0 },
-	{ "ntp", "conf_file", K_PATH, OFF(ntp_conf_file), "/etc/chrony/conf.d/certwiz.conf", 0, 0 },
-	{ "ntp", "keys_file", K_PATH, OFF(ntp_keys_file), "/etc/chrony/certwiz.keys", 0, 0 },
-	{ "ntp", "reload_command", K_STRING, OFF(ntp_reload_command), "chronyc reload sources", 0, 0 },
+	/* "" = the daemon's own default (ntp-daemon.c resolves them). */
+	{ "ntp", "conf_file", K_PATH, OFF(ntp_conf_file), "", 0, 0 },
+	{ "ntp", "keys_file", K_PATH, OFF(ntp_keys_file), "", 0, 0 },
+	{ "ntp", "reload_command", K_STRING, OFF(ntp_reload_command), "", 0, 0 },
+	{ "ntp", "daemon", K_STRING, OFF(ntp_daemon), "chrony", 0, 0 },
+	{ "ntp", "daemon_conf", K_PATH, OFF(ntp_daemon_conf), "", 0, 0 },
+	{ "ntp", "chronyc", K_STRING, OFF(ntp_chronyc), "chronyc", 0, 0 },
+	{ "ntp", "ntpq", K_STRING, OFF(ntp_ntpq), "ntpq", 0, 0 },
+	{ "ntp", "reach_wait_s", K_INT, OFF(ntp_reach_wait_s), "30", 0, 600 },
+	{ "enroll", "require_proven_time", K_BOOL, OFF(enroll_require_proven_time), "yes", 0, 0 },
+	{ "sc3", "target", K_STRING, OFF(sc3_target), "", 0, 0 },
+	{ "sc3", "port", K_INT, OFF(sc3_port), "22", 1, 65535 },
+	{ "sc3", "identity", K_PATH, OFF(sc3_identity), "", 0, 0 },
 	{ "ntp", "max_offset_ms", K_INT, OFF(ntp_max_offset_ms), "1000", 1, 3600000 },
 	{ "ntp", "port", K_INT, OFF(ntp_port), "123", 1, 65535 },
 	{ "ntp", "timeout_ms", K_INT, OFF(ntp_timeout_ms), "2000", 100, 60000 },
@@ -441,8 +451,9 @@ cw_cfg_check_trusted(const char *path, const struct stat *st,
  * program, when given by absolute path).  Keep certwiz.conf(5) in step. */
 static const size_t trusted_keys[] = {
 	OFF(trust_anchor), OFF(post_install_command), OFF(ntp_conf_file),
-	OFF(ntp_keys_file), OFF(ntp_reload_command), OFF(master_key_file),
-	OFF(restart_command), OFF(known_hosts), OFF(ca_file),
+	OFF(ntp_keys_file), OFF(ntp_reload_command), OFF(ntp_daemon_conf),
+	OFF(ntp_chronyc), OFF(ntp_ntpq), OFF(master_key_file),
+	OFF(restart_command), OFF(known_hosts), OFF(sc3_identity), OFF(ca_file),
 };
 
 /* Checks those files that exist; a missing one is created by certwiz or
