@@ -296,13 +296,13 @@ on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
 
 /* A short, printable excerpt of an error body for the detail. */
 static void
-body_excerpt(const struct cw_est *est, char *buf, size_t len)
+body_excerpt(const char *body, size_t body_len, char *buf, size_t len)
 {
 	size_t i, j = 0;
 	int space = 0;
 
-	for (i = 0; i < est->body_len && j + 1 < len && j < 200; i++) {
-		unsigned char c = (unsigned char)est->body[i];
+	for (i = 0; i < body_len && j + 1 < len && j < 200; i++) {
+		unsigned char c = (unsigned char)body[i];
 
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
 			space = j > 0;
@@ -525,13 +525,13 @@ parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
 	return cw_est_certs_parse(op, ctype, cte, est->body, est->body_len, csr, certs, err);
 }
 
-static int
-status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
+int
+cw_est_status_error(const char *url, const char *op, long s, const char *body,
+    size_t body_len, int otp, struct cw_error *err)
 {
 	char excerpt[256];
-	long s = est->status;
 
-	body_excerpt(est, excerpt, sizeof(excerpt));
+	body_excerpt(body, body_len, excerpt, sizeof(excerpt));
 	if ((s == 401 || s == 403) && otp) {
 		cw_error_set(err, CW_E_AUTH,
 		    _("the EST server refused the one-time password (HTTP %ld)"), s);
@@ -544,7 +544,7 @@ status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
 		    "enroll again with a new OTP. Nothing was installed."));
 	} else if (s == 404) {
 		cw_error_set(err, CW_E_PROTO,
-		    _("there is no EST service at '%s/%s' (HTTP 404)"), est->url, op);
+		    _("there is no EST service at '%s/%s' (HTTP 404)"), url, op);
 		cw_error_hint(err, _("Check [enroll] url. Nothing was installed."));
 	} else if (s >= 400 && s < 500) {
 		cw_error_set(err, CW_E_PROTO,
@@ -562,6 +562,13 @@ status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
 	if (excerpt[0] != '\0')
 		cw_error_detail(err, "%s", excerpt);
 	return -1;
+}
+
+static int
+status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
+{
+	return cw_est_status_error(est->url, op, est->status, est->body,
+	    est->body_len, otp, err);
 }
 
 /* Waits secs seconds (202 Retry-After), counting down.  -1 if cancelled. */
