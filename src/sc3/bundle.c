@@ -932,8 +932,11 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 			    archive_error_string(a) : "tar");
 		}
 		name = archive_entry_pathname(ae);
+		/* Sparse: libarchive fills the holes, so a 10 KB bundle could
+		 * make (or hash) a file of any size; seal never writes one. */
 		if (name == NULL || strncmp(name, TAR_PREFIX, strlen(TAR_PREFIX)) != 0 ||
-		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)
+		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL ||
+		    archive_entry_sparse_count(ae) > 0)
 			return not_bundle(bundle, bf, err, _("an unexpected member"));
 		snprintf(rel, sizeof(rel), "%s", name + strlen(TAR_PREFIX));
 		len = strlen(rel);

@@ -53,6 +53,12 @@ int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
  * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
 int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
 
+/* The same for a KEXINIT payload already read (pkt, len bytes, padding
+ * removed): sets err when a list has nothing in common.  Pure (the fuzz
+ * harness calls it).  Returns -1. */
+int cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt,
+    size_t len, struct cw_error *err);
+
 /* Opens a TCP connection to sa, honouring timeout_ms.  Returns the fd
  * (blocking) or -1 with errno set. */
 int cw_scp_tcp_open(const struct sockaddr *sa, socklen_t salen, int timeout_ms);

@@ -23,6 +23,8 @@
 #               and fake-ntp.py's kiss-o'-death, crypto-NAK and unsync
 #   known_hosts/  fresh ssh-keygen keys in OpenSSH's line forms: plain, hashed,
 #               [host]:port, @revoked, @cert-authority, comments
+#   kexinit/    OpenSSH sshd's KEXINIT payload (sshd -i, root), default and
+#               with lists libssh2 lacks (no kex, cipher, MAC in common)
 #   scp_target/ USER@HOST:PATH forms from the docs and tests
 set -eu
 
@@ -231,6 +233,33 @@ cp "$T/kh2" "$T/kh3"
 ssh-keygen -q -H -f "$T/kh3" >/dev/null 2>&1
 printf '@revoked * %s\n@cert-authority *.example %s\n127.0.0.1 %s\r\n' "$ed" "$ec" "$ec" > "$T/kh4"
 for f in kh1 kh2 kh3 kh4; do put known_hosts "$T/$f"; done
+
+# ---- kexinit: what sshd sends first, read as cw_scp_explain_kex reads it
+SSHD=${SSHD:-/usr/sbin/sshd}
+if [ "$(id -u)" = 0 ] && [ -x "$SSHD" ]; then
+	mkdir -p /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$T/hk" </dev/null
+	for o in KexAlgorithms=curve25519-sha256 KexAlgorithms=sntrup761x25519-sha512@openssh.com \
+	    Ciphers=chacha20-poly1305@openssh.com MACs=umac-128-etm@openssh.com \
+	    HostKeyAlgorithms=ssh-ed25519; do
+		"$PY" - "$SSHD" -i -f /dev/null -h "$T/hk" -o "$o" > "$T/kex" <<'EOP'
+import subprocess, struct, sys
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL)
+p.stdin.write(b"SSH-2.0-certwiz_probe\r\n")
+p.stdin.flush()
+while not p.stdout.readline().startswith(b"SSH-"):
+    pass
+hdr = p.stdout.read(5)
+plen, pad = struct.unpack("!I", hdr[:4])[0], hdr[4]
+sys.stdout.buffer.write(p.stdout.read(plen - 1)[:plen - 1 - pad])
+p.kill()
+EOP
+		put kexinit "$T/kex"
+	done
+else
+	note "sshd -i needs root: kexinit seeds not refreshed"
+fi
 
 # ---- scp_target
 for t in admin@192.0.2.10:/var/backup/sc3migration 'root@[::1]:sc3' \
