@@ -10,6 +10,7 @@
  * replies are the seeds (tests/fuzz/mkcorpus.sh). */
 #include "config.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,16 +40,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -59,7 +50,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > CW_NTP_RECV_CAP)
 		return 0;
-	xmt = size >= 32 ? get64(data + 24) : 0x1234;
+	xmt = 0x1234;
+	if (size >= 32) {
+		memcpy(&xmt, data + 24, 8);
+		xmt = be64toh(xmt);
+	}
 	/* Request sent at our nonce's time, answer 20 ms later. */
 	t1 = xmt;
 	t4 = xmt + (uint64_t)(0.020 * 4294967296.0);

@@ -33,13 +33,9 @@ S=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${2:-$S/../shared}
 C=$S/tests/fuzz/corpus
 PY=${PYTHON3:-/usr/bin/python3}
-T=$(mktemp -d /tmp/cw-mkcorpus.XXXXXX)
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+# $T, write_conf, and what is started is stopped by PID (CW_PIDS).
+top_srcdir=$S
+. "$S/tests/lib.sh"
 note() { echo "mkcorpus: $*" >&2; }
 
 # put NAME FILE: the seed's name is its content's SHA-1, as libFuzzer's.
@@ -70,17 +66,7 @@ else
 	note "no $SHARED/testvectors/age: C2SP seeds not refreshed"
 fi
 
-cat > "$T/certwiz.conf" <<EOC
-[device]
-serial = FUZZ-0001
-[paths]
-state_dir = $T/state
-cert_dir = $T/cert
-sc3_dir = $T/sc3
-log_dir = $T/log
-[log]
-syslog = no
-EOC
+write_conf
 printf 'password' > "$T/mk"
 chmod 600 "$T/mk"
 n=0
@@ -134,7 +120,7 @@ put cfg "$T/certwiz.conf"
 # ---- est: the lab service, answers as curl -i shows them
 E=$T/est
 if "$S/tests/lab/lab.sh" est-start "$E" >/dev/null 2>&1; then
-	pids="$pids $(cat "$E/pid")"
+	CW_PIDS="$CW_PIDS $(cat "$E/pid")"
 	url=https://127.0.0.1:$(cat "$E/port")/.well-known/est
 	csr=$T/csr.b64
 	# The CSR whose key fuzz_est.c knows (its CSR, as DER in base64).
@@ -199,7 +185,7 @@ EOP
 md5key=$(printf 'LabMD5Key-0001' | od -An -tx1 | tr -d ' \n')
 sha1key=4c61622053484131206b65792030303032212121
 if [ "$(id -u)" = 0 ] && pid=$(sh "$S/tests/lab/chronyd.sh" start "$N" 12323 2>/dev/null); then
-	pids="$pids $pid"
+	CW_PIDS="$CW_PIDS $pid"
 	query 12323
 	query 12323 1 md5 "$md5key"
 	query 12323 2 sha1 "$sha1key"
@@ -213,7 +199,7 @@ for mode in kod cryptonak unsync forged nomac; do
 	"$PY" "$S/tests/lab/fake-ntp.py" --port 12324 --ready "$N/ready" --mode "$mode" \
 	    --key-id 1 --alg md5 --key LabMD5Key-0001 >/dev/null 2>&1 &
 	pid=$!
-	pids="$pids $pid"
+	CW_PIDS="$CW_PIDS $pid"
 	i=0
 	while [ ! -e "$N/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	query 12324 1 md5 "$md5key"
