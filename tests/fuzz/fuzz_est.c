@@ -1,10 +1,11 @@
-/* fuzz_est - what an EST server sends back (src/pki/est-parse.c, the
- * status path of src/pki/est.c): base64 or binary bodies, PKCS#7
+/* fuzz_est - what an EST server sends back (src/pki/est-parse.c,
+ * est-attrs.c, the status path of est.c): base64 or binary bodies, PKCS#7
  * certs-only with the issued certificate found by the CSR's key, the media
- * type and transfer encoding, the error text made of a non-200 body.
+ * type and transfer encoding, CSR attributes, and for a refusal the reason
+ * phrase, the body excerpt and their classification.
  *
  * An input is one HTTP answer, as `curl -i` shows it, after a line naming
- * the request (cacerts, simpleenroll or simplereenroll):
+ * the request (cacerts, simpleenroll, simplereenroll or csrattrs):
  *
  *   simpleenroll
  *   HTTP/1.1 200 OK
@@ -14,9 +15,10 @@
  *
  * libcurl parses the status line and headers in certwiz; this harness
  * splits them simply and hands over what libcurl would (status, the
- * Content-Type and Content-Transfer-Encoding values, the body).  The
- * enrollment requests use the CSR below, whose key the seeds' issued
- * certificates carry (tests/fuzz/mkcorpus.sh). */
+ * Content-Type and Content-Transfer-Encoding values, the header lines to
+ * the header callback, the body).  The enrollment requests use the CSR
+ * below, whose key the seeds' issued certificates carry
+ * (tests/fuzz/mkcorpus.sh). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -36,13 +38,20 @@ static const char csr_pem[] =
     "-----END CERTIFICATE REQUEST-----\n";
 
 static X509_REQ *csr;
+static struct cw_est *est;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if (cw_est_csr_load(csr_pem, sizeof(csr_pem) - 1, &csr, NULL) == -1)
+	struct cw_est_opts opts = {
+		.url = "https://127.0.0.1/.well-known/est",
+		.trust = CW_EST_TRUST_SYSTEM,
+	};
+
+	if (cw_est_csr_load(csr_pem, sizeof(csr_pem) - 1, &csr, NULL) == -1 ||
+	    cw_est_new(&opts, &est, NULL) == -1)
 		abort();
 	return 0;
 }
@@ -81,16 +90,19 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cw_est_certs certs;
+	struct cw_est_csrattrs attrs;
 	struct cw_error err;
 	const char *ctype = NULL, *cte = NULL, *v;
 	char *buf = fuzz_strndup(data, size), *p = buf, *end = buf + size;
-	char *op, *line;
+	char *head = fuzz_strndup(data, size), *op, *line, *hstart;
 	long status = 0;
 
 	if ((op = next_line(&p, end)) == NULL || (line = next_line(&p, end)) == NULL)
 		goto out;
-	if (strncmp(line, "HTTP/", 5) == 0 && (line = strchr(line, ' ')) != NULL)
-		status = strtol(line, NULL, 10);
+	/* The header block as received, for the header callback. */
+	hstart = head + (line - buf);
+	if (strncmp(line, "HTTP/", 5) == 0 && (v = strchr(line, ' ')) != NULL)
+		status = strtol(v, NULL, 10);
 	while ((line = next_line(&p, end)) != NULL && *line != '\0') {
 		if ((v = header(line, "Content-Type")) != NULL)
 			ctype = v;
@@ -98,8 +110,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cte = v;
 	}
 	if (status != 200) {
-		(void)cw_est_status_error("https://127.0.0.1/.well-known/est", op,
-		    status, p, (size_t)(end - p), strcmp(op, "simpleenroll") == 0, &err);
+		(void)cw_est_answer_error(est, op, status, hstart,
+		    (size_t)(p - buf) - (size_t)(hstart - head), p, (size_t)(end - p),
+		    strcmp(op, "simpleenroll") == 0, &err);
+		goto out;
+	}
+	if (strcmp(op, "csrattrs") == 0) {
+		if (cw_est_csrattrs_parse(p, (size_t)(end - p), &attrs, &err) == 0)
+			cw_est_csrattrs_release(&attrs);
 		goto out;
 	}
 	if (cw_est_certs_parse(op, ctype, cte, p, (size_t)(end - p),
@@ -111,5 +129,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	free(buf);
+	free(head);
 	return 0;
 }

@@ -135,8 +135,8 @@ EOP
 		"$PY" "$S/tests/lab/estd.py" set --state "$E" --fail "$fail" >/dev/null
 		{
 			echo "$op"
-			if [ "$op" = cacerts ]; then
-				curl -sik --http1.1 "$url/cacerts"
+			if [ "$op" = cacerts ] || [ "$op" = csrattrs ]; then
+				curl -sik --http1.1 "$url/$op"
 			else
 				otp=$("$S/tests/lab/lab.sh" est-otp "$E" FUZZ-0001)
 				curl -sik --http1.1 -u "FUZZ-0001:$otp" \
@@ -153,7 +153,19 @@ EOP
 		get simpleenroll "$f"
 	done
 	get cacerts binary
+	get simpleenroll policy
 	"$PY" "$S/tests/lab/estd.py" set --state "$E" --fail none --no-cte --wrap 0 >/dev/null
+	get simpleenroll
+	# What the stricter modes answer: a CA chain with an intermediate and a
+	# foreign root, CSR attributes (and their refusal), a PoP refusal.
+	"$PY" "$S/tests/lab/estd.py" set --state "$E" --cacerts ca,inter,other >/dev/null
+	get cacerts
+	get csrattrs
+	"$PY" "$S/tests/lab/estd.py" set --state "$E" --csrattrs enforced \
+	    --csrattrs-extra 1.2.3.4.5 >/dev/null
+	get csrattrs
+	get simpleenroll
+	"$PY" "$S/tests/lab/estd.py" set --state "$E" --csrattrs none --pop required >/dev/null
 	get simpleenroll
 	"$S/tests/lab/lab.sh" est-stop "$E" >/dev/null
 else
