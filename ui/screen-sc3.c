@@ -105,6 +105,9 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 
 	memset(&r, 0, sizeof(r));
 	cw_error_clear(&err);
+	/* [sc3] target prefills the form. */
+	if (cfg->sc3_target != NULL)
+		snprintf(target, sizeof(target), "%s", cfg->sc3_target);
 	if (restore) {
 		rc = uw_yesno(title, _("Before restoring, make sure that:\n"
 		    "- this unit has the same IP address as the old unit;\n"
