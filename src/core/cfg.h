@@ -4,6 +4,8 @@
 #ifndef CW_CFG_H
 #define CW_CFG_H
 
+#include <stdint.h>
+
 #include "core/error.h"
 
 enum cw_key_type {
@@ -42,6 +44,9 @@ struct cw_cfg {
 	char *master_key_file;		/* [sc3] */
 	char *restart_command;
 	char *known_hosts;
+	uint64_t max_restore_bytes;	/* [sc3] cap per file and per restore */
+	char *mgmt_addresses;		/* [device] comma-separated IPs, "" = find */
+	char *mgmt_interface;		/* [device] interface name, "" = find */
 
 	int log_syslog;			/* [log] syslog = yes|no */
 
