@@ -49,7 +49,9 @@ static const struct {
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256" },
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384" },
 	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521" },
-	/* An RSA key signs with SHA-2 for OpenSSH >= 8.8 (ssh-rsa is SHA-1). */
+	/* An RSA key signs with SHA-2 for OpenSSH >= 8.8 (ssh-rsa is SHA-1);
+	 * libssh2_session_method_pref() drops the names a libssh2 lacks
+	 * (1.10 has only ssh-rsa). */
 	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa", "rsa-sha2-512,rsa-sha2-256,ssh-rsa" },
 	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss", "ssh-dss" },
 };
