@@ -412,6 +412,114 @@ test_bundle_large_files_roundtrip(void **state)
 	free(staging);
 }
 
+/* The origin goes into the manifest and comes back out; the manifest
+ * digest stays the tree's (the swap's crash recovery compares it with
+ * cw_bundle_dir_digest); a bundle sealed without origin says so. */
+static void
+test_bundle_origin_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info, oinfo;
+	struct cw_bundle_origin o;
+	char d[65];
+
+	memset(&o, 0, sizeof(o));
+	o.present = 1;
+	snprintf(o.serial, sizeof(o.serial), "007951000123456");
+	snprintf(o.hostname, sizeof(o.hostname), "pano-a");
+	snprintf(o.version, sizeof(o.version), "1.2");
+	snprintf(o.addrs[0], CW_BUNDLE_ADDR_MAX, "192.0.2.10");
+	snprintf(o.addrs[1], CW_BUNDLE_ADDR_MAX, "2001:db8::10");
+	o.naddrs = 2;
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, &o, &info, &err), 0);
+	assert_int_equal(cw_bundle_open(f->bundle, NULL, f->key, 0, NULL, &oinfo, NULL, &err), 0);
+	assert_true(oinfo.origin.present);
+	assert_string_equal(oinfo.origin.serial, "007951000123456");
+	assert_string_equal(oinfo.origin.hostname, "pano-a");
+	assert_string_equal(oinfo.origin.version, "1.2");
+	assert_int_equal(oinfo.origin.naddrs, 2);
+	assert_string_equal(oinfo.origin.addrs[1], "2001:db8::10");
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, d, &err), 0);
+	assert_string_equal(oinfo.manifest_sha256, d);
+	assert_string_equal(info.manifest_sha256, d);
+
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, NULL, &info, &err), 0);
+	assert_int_equal(cw_bundle_open(f->bundle, NULL, f->key, 0, NULL, &oinfo, NULL, &err), 0);
+	assert_false(oinfo.origin.present);
+	assert_int_equal(oinfo.origin.naddrs, 0);
+	assert_string_equal(oinfo.manifest_sha256, d);
+}
+
+/* max_bytes caps each file and the sum, before anything is written. */
+static void
+test_bundle_max_bytes(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	enum cw_bundle_fail fail;
+	char *staging = NULL;
+	int before = count_entries(f->dir);
+
+	seal(f);
+	/* The largest file (ca.key) has 61 bytes, all five 170. */
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, 56, &staging, NULL, &fail, &err), -1);
+	assert_int_equal(fail, CW_BUNDLE_TOO_BIG);
+	assert_null(staging);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, 100, &staging, NULL, &fail, &err), -1);
+	assert_int_equal(fail, CW_BUNDLE_TOO_BIG);
+	assert_int_equal(count_entries(f->dir), before);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, 1024, &staging, NULL, &fail, &err), 0);
+	assert_int_equal(cw_bundle_discard(staging, &err), 0);
+	free(staging);
+}
+
+/* The manifest parser on plain buffers (what the fuzz harness calls). */
+static void
+test_bundle_manifest_check(void **state)
+{
+	static const char tree[] = "d 0700 0 - .\n"
+	    "f 0600 3 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad x\n";
+	static const char *const bad[] = {
+		"certwiz-sc3-bundle 1\no serial 1\n",		/* origin in v1 */
+		"certwiz-sc3-bundle 2\no address 300.1.1.1\n",	/* not an address */
+		"certwiz-sc3-bundle 2\no serial\n",		/* no value */
+		"certwiz-sc3-bundle 2\no serial a\tb\n",	/* control character */
+		"certwiz-sc3-bundle 3\n",
+	};
+	struct cw_bundle_origin o;
+	char buf[4096];
+	int n;
+
+	(void)state;
+	n = snprintf(buf, sizeof(buf), "certwiz-sc3-bundle 2\no serial S1\no future key\n"
+	    "o address 2001:DB8:0::1\n%s", tree);
+	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), 0);
+	assert_true(o.present);
+	assert_string_equal(o.serial, "S1");
+	assert_string_equal(o.addrs[0], "2001:db8::1");
+	n = snprintf(buf, sizeof(buf), "certwiz-sc3-bundle 1\n%s", tree);
+	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), 0);
+	assert_false(o.present);
+	/* An origin line after the entries. */
+	n = snprintf(buf, sizeof(buf), "certwiz-sc3-bundle 2\n%so serial S\n", tree);
+	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), -1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(buf, sizeof(buf), "%s%s", bad[i], tree);
+		assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), -1);
+	}
+	/* More addresses than CW_BUNDLE_ORIGIN_ADDRS. */
+	n = snprintf(buf, sizeof(buf), "certwiz-sc3-bundle 2\n");
+	for (int i = 0; i <= CW_BUNDLE_ORIGIN_ADDRS; i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "o address 192.0.2.%d\n", i);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s", tree);
+	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), -1);
+	/* A NUL inside. */
+	n = snprintf(buf, sizeof(buf), "certwiz-sc3-bundle 1\n%s", tree);
+	buf[25] = '\0';
+	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), -1);
+}
+
 int
 main(void)
 {
@@ -423,6 +531,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bundle_wrong_key_not_age_not_bundle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_every_truncation_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_every_flip_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_origin_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_max_bytes, setup, teardown),
+		cmocka_unit_test(test_bundle_manifest_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
