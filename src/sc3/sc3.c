@@ -283,10 +283,11 @@ check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 {
 	struct cw_bundle_origin self;
 	char theirs[CW_BUNDLE_ORIGIN_ADDRS * CW_BUNDLE_ADDR_MAX], ours[sizeof(theirs)];
-	int yes = u != NULL && u->assume_yes;
+	int yes = u != NULL && u->assume_yes, match;
 
 	if (cw_sc3_origin_self(cfg, &self, err) == -1)
 		return -1;
+	match = from->present && cw_sc3_origin_match(from, &self);
 	cw_sc3_origin_addrs(from, theirs, sizeof(theirs));
 	cw_sc3_origin_addrs(&self, ours, sizeof(ours));
 	if (u != NULL && u->say != NULL && from->present) {
@@ -302,27 +303,36 @@ check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 		    self.serial[0] ? self.serial : "-", self.hostname[0] ? self.hostname : "-", ours);
 		u->say(u->ui_ctx, line);
 	}
+	if (!match && !yes && u != NULL && u->ask_origin && u->confirm != NULL) {
+		char q[1024];
+
+		/* TRANSLATORS: the wizard's question; %s are address lists. */
+		snprintf(q, sizeof(q), _("The bundle's management addresses (%s) are not this unit's (%s): both appliances must have the same IP address. Restore anyway?"),
+		    theirs, ours);
+		if (u->confirm(u->ui_ctx, q, &yes, err) == -1)
+			return -1;
+	}
 	if (!from->present) {
 		if (yes) {
-			cw_log_msg(log, CW_LOG_WARNING, "--yes: restoring a bundle without origin (made by an older certwiz); this unit has %s", ours);
+			cw_log_msg(log, CW_LOG_WARNING, "confirmed (--yes): restoring a bundle without origin (made by an older certwiz); this unit has %s", ours);
 			if (u->say != NULL)
-				u->say(u->ui_ctx, _("Warning: the bundle does not say which unit made it (an older certwiz); restoring because of --yes."));
+				u->say(u->ui_ctx, _("Warning: the bundle does not say which unit made it (an older certwiz); restoring as confirmed."));
 			return 0;
 		}
 		cw_error_set(err, CW_E_STATE, _("the bundle does not say which unit made it (an older certwiz made it)"));
 		cw_error_detail(err, _("this unit's management addresses: %s"), ours);
 		return cw_error_hint(err, _("Make the bundle again with this certwiz on the old unit, or check that it is the old unit's and run again with --yes. Nothing was changed."));
 	}
-	if (cw_sc3_origin_match(from, &self)) {
+	if (match) {
 		cw_log_msg(log, CW_LOG_INFO, "bundle from serial %s host %s certwiz %s, addresses %s; this unit %s: an address in common",
 		    from->serial, from->hostname, from->version, theirs, ours);
 		return 0;
 	}
 	if (yes) {
-		cw_log_msg(log, CW_LOG_WARNING, "--yes: restoring although no management address is in common: bundle %s, this unit %s",
+		cw_log_msg(log, CW_LOG_WARNING, "confirmed (--yes): restoring although no management address is in common: bundle %s, this unit %s",
 		    theirs, ours);
 		if (u->say != NULL)
-			u->say(u->ui_ctx, _("Warning: no management address in common with the old unit; restoring because of --yes."));
+			u->say(u->ui_ctx, _("Warning: no management address in common with the old unit; restoring as confirmed."));
 		return 0;
 	}
 	cw_error_set(err, CW_E_STATE,

@@ -70,7 +70,11 @@ struct cw_sc3_user {
 	const struct cw_secret *master_key;
 	int log2n;			/* scrypt work factor for sealing */
 	int no_verify;			/* backup: skip reading the copy back */
-	int assume_yes;			/* restore: restart without asking */
+	int assume_yes;			/* restore: restart without asking;
+					 * restore from another unit (--yes) */
+	int ask_origin;			/* restore: ask through confirm whether
+					 * to go on when the origin does not
+					 * match (the wizard; the CLI stops) */
 	struct cw_sc3_transport tp;
 	/* Non-secret transport options (port, identity path...) the first
 	 * step records as facts, for `certwiz journal resume`.  Not inputs:

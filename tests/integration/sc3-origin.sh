@@ -85,7 +85,7 @@ pass "restore --dry-run compares the origin too"
 expect_rc 0 cw other restore --from "$T/bundle" --yes
 expect_out "Warning: no management address in common"
 [ "$(cat "$T/other/sc3/ca/ca.pem")" = "CA of old" ] || fail "--yes did not restore"
-grep -q "WARNING.*--yes: restoring although no management address is in common: bundle 192.0.2.10, 2001:db8::10, this unit 192.0.2.99" \
+grep -q "WARNING.*(--yes): restoring although no management address is in common: bundle 192.0.2.10, 2001:db8::10, this unit 192.0.2.99" \
 	"$T/other/log/sc3migration.log" || { cat "$T/other/log/sc3migration.log"; fail "the override is not logged"; }
 pass "--yes overrides, logged as a warning in sc3migration.log"
 

@@ -11,6 +11,8 @@ MK=tui-sc3-master-key-0042
 conf() {
 	mkdir -p "$1"
 	cat > "$1/certwiz.conf" <<EOC
+[device]
+mgmt_addresses = 192.0.2.1
 [paths]
 state_dir = $1/state
 sc3_dir = $1/sc3
