@@ -106,7 +106,7 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	memset(&r, 0, sizeof(r));
 	cw_error_clear(&err);
 	if (restore) {
-		/* What certwiz checks itself once the bundle is open (sc3.c),
+		/* What certwiz checks itself once the bundle is decrypted (sc3.c),
 		 * and what only the admin can confirm. */
 		rc = uw_yesno(title, _("certwiz checks, after opening the bundle:\n"
 		    "- this unit has the same IP address as the old unit;\n"
