@@ -179,6 +179,30 @@ valid_host_port(const char *s, size_t len)
 	return errno == 0 && *end == '\0' && port >= 1 && port <= 65535;
 }
 
+int
+cw_cfg_list_next(const char **p, char *item, size_t cap)
+{
+	const char *s = *p, *comma;
+	size_t len;
+
+	if (*s == '\0')
+		return 0;
+	comma = strchr(s, ',');
+	len = comma ? (size_t)(comma - s) : strlen(s);
+	*p = comma ? comma + 1 : s + len;
+	while (len > 0 && *s == ' ') {
+		s++;
+		len--;
+	}
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len == 0 || len >= cap)
+		return -1;
+	memcpy(item, s, len);
+	item[len] = '\0';
+	return 1;
+}
+
 static int
 bad_value(struct cw_error *err, const char *file, const struct key *k,
     const char *value, const char *valid)
@@ -322,32 +346,20 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 		*(uint64_t *)((char *)cfg + k->offset) = (uint64_t)v << shift;
 		return 0;
 	}
-	case K_ADDRS:
-		for (const char *p = value; *p; ) {
-			const char *comma = strchr(p, ',');
-			size_t len = comma ? (size_t)(comma - p) : strlen(p);
-			unsigned char bin[16];
-			char a[INET6_ADDRSTRLEN + 1];
+	case K_ADDRS: {
+		const char *p = value;
+		unsigned char bin[16];
+		char item[64];
+		int r;
 
-			while (len > 0 && *p == ' ') {
-				p++;
-				len--;
-			}
-			while (len > 0 && p[len - 1] == ' ')
-				len--;
-			if (len == 0 || len >= sizeof(a))
-				return bad_value(err, file, k, value,
-				    _("a comma-separated list of IP addresses"));
-			memcpy(a, p, len);
-			a[len] = '\0';
-			if (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1)
-				return bad_value(err, file, k, value,
-				    _("a comma-separated list of IP addresses"));
-			if (comma == NULL)
+		while ((r = cw_cfg_list_next(&p, item, sizeof(item))) == 1)
+			if (inet_pton(AF_INET, item, bin) != 1 && inet_pton(AF_INET6, item, bin) != 1)
 				break;
-			p = comma + 1;
-		}
+		if (r != 0)
+			return bad_value(err, file, k, value,
+			    _("a comma-separated list of IP addresses"));
 		break;
+	}
 	case K_SERIAL:
 		for (const char *p = value; *p; p++)
 			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||

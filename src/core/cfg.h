@@ -77,6 +77,11 @@ int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 /* Frees every string in cfg.  Safe on a zeroed or released struct. */
 void cw_cfg_release(struct cw_cfg *cfg);
 
+/* Walks a comma-separated value: copies the next item, blanks trimmed, into
+ * item (cap bytes) and advances *p.  Returns 1, 0 at the end, -1 for an
+ * empty item or one that does not fit. */
+int cw_cfg_list_next(const char **p, char *item, size_t cap);
+
 /* "ec-p256" or "rsa-3072". */
 const char *cw_cfg_key_type_name(enum cw_key_type t);
 

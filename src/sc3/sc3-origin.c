@@ -47,30 +47,18 @@ from_list(const char *list, struct cw_bundle_origin *o)
 {
 	char item[CW_BUNDLE_ADDR_MAX], a[CW_BUNDLE_ADDR_MAX];
 	unsigned char bin[16];
+	const char *p = list;
+	int r;
 
-	for (const char *p = list; *p; ) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-
-		while (len > 0 && *p == ' ') {
-			p++;
-			len--;
-		}
-		while (len > 0 && p[len - 1] == ' ')
-			len--;
-		if (len > 0 && len < sizeof(item)) {
-			memcpy(item, p, len);
-			item[len] = '\0';
-			if (inet_pton(AF_INET, item, bin) == 1 &&
-			    inet_ntop(AF_INET, bin, a, sizeof(a)) != NULL)
-				add_addr(o, a);
-			else if (inet_pton(AF_INET6, item, bin) == 1 &&
-			    inet_ntop(AF_INET6, bin, a, sizeof(a)) != NULL)
-				add_addr(o, a);
-		}
-		if (comma == NULL)
-			break;
-		p = comma + 1;
+	while ((r = cw_cfg_list_next(&p, item, sizeof(item))) != 0) {
+		if (r == -1)
+			continue;
+		if (inet_pton(AF_INET, item, bin) == 1 &&
+		    inet_ntop(AF_INET, bin, a, sizeof(a)) != NULL)
+			add_addr(o, a);
+		else if (inet_pton(AF_INET6, item, bin) == 1 &&
+		    inet_ntop(AF_INET6, bin, a, sizeof(a)) != NULL)
+			add_addr(o, a);
 	}
 }
 

@@ -60,16 +60,20 @@ pass "the master key never reaches the terminal"
 conf "$T/b"
 mkdir -p "$T/b/sc3"
 printf 'old\n' > "$T/b/sc3/old.pem"
-tui_start "'$CERTWIZ' --config '$T/b/certwiz.conf'"
-tui_wait "Main menu"
-tui_keys r
-tui_wait "same master key as the old unit"
-tui_keys y
-tui_wait "Source"
-tui_text "$T/bundle.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Enter
+# restore_wizard UNIT: the wizard's restore up to the start of the flow.
+restore_wizard() {
+	tui_start "'$CERTWIZ' --config '$T/$1/certwiz.conf'"
+	tui_wait "Main menu"
+	tui_keys r
+	tui_wait "same master key as the old unit"
+	tui_keys y
+	tui_wait "Source"
+	tui_text "$T/bundle.age"
+	tui_keys Tab
+	tui_text "$MK"
+	tui_keys Enter
+}
+restore_wizard b
 tui_wait "Confirm" 120
 tui_keys y
 tui_wait "Restored SC3 CA" 60
@@ -85,16 +89,7 @@ tui_wait "EXIT=0"
 conf "$T/c" 192.0.2.77
 mkdir -p "$T/c/sc3"
 printf 'old\n' > "$T/c/sc3/old.pem"
-tui_start "'$CERTWIZ' --config '$T/c/certwiz.conf'"
-tui_wait "Main menu"
-tui_keys r
-tui_wait "same master key as the old unit"
-tui_keys y
-tui_wait "Source"
-tui_text "$T/bundle.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Enter
+restore_wizard c
 tui_wait "anyway" 120
 tui_screen | grep -qF "192.0.2.77" || fail "this unit's address not shown"
 tui_screen | grep -qF "192.0.2.1)" || fail "the bundle's address not shown"
