@@ -602,7 +602,6 @@ struct open_ctx {
 	struct cw_error aerr;	/* the age layer's error, if it failed */
 	int age_failed;
 	uint8_t buf[IO_BUF];	/* libarchive reads from here: never reuse */
-	uint8_t xbuf[IO_BUF];	/* extracted data */
 };
 
 static la_ssize_t
@@ -1100,14 +1099,14 @@ check_sizes(const struct manifest *m, const char *bundle, const char *sc3_dir,
 			    (unsigned long long)max_bytes);
 			return cw_error_hint(err, _("Raise [sc3] max_restore_bytes only if the bundle is genuine. Nothing was changed."));
 		}
-		total += m->e[i].size;
-		if (total > max_bytes) {
+		if (m->e[i].size > max_bytes - total) {
 			*bf = CW_BUNDLE_TOO_BIG;
 			cw_error_set(err, CW_E_CRYPTO,
 			    _("the bundle '%s' holds more than the %llu bytes allowed ([sc3] max_restore_bytes)"),
 			    bundle, (unsigned long long)max_bytes);
 			return cw_error_hint(err, _("Raise [sc3] max_restore_bytes only if the bundle is genuine. Nothing was changed."));
 		}
+		total += m->e[i].size;
 	}
 	if (!extract || sc3_dir == NULL)
 		return 0;
@@ -1124,6 +1123,8 @@ check_sizes(const struct manifest *m, const char *bundle, const char *sc3_dir,
 		return cw_error_detail(err, "%s", strerror(errno));
 	}
 	need = total + (uint64_t)m->n * 4096;
+	if (need < total)
+		need = UINT64_MAX;
 	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
 	if (need > avail) {
 		*bf = CW_BUNDLE_TOO_BIG;

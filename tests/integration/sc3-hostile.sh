@@ -95,3 +95,25 @@ refused oversized-file "$T/big.age" "more than the 65536 allowed"
 refused oversized-total "$T/total.age" "more than the 65536 bytes allowed"
 grep -q "bundle refused (too-big)" "$T/unit/log/sc3migration.log" || fail "the refusal is not in sc3migration.log"
 pass "refusals logged in sc3migration.log"
+
+# Free space: the SC3 dir on a 64 KiB tmpfs (a private mount namespace, the
+# machine's mounts untouched): a 100000-byte bundle is refused before the
+# staging directory is made.
+sed -i 's/^max_restore_bytes = 64K$/max_restore_bytes = 1G/' "$T/certwiz.conf"
+if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	mkdir -p "$T/small"; rm -rf "$T/unit/state"
+	sed "s#^sc3_dir = .*#sc3_dir = $T/small/sc3#" "$T/certwiz.conf" > "$T/small.conf"
+	set +e
+	unshare -m sh -c "mount -t tmpfs -o size=64k tmpfs '$T/small' && mkdir '$T/small/sc3' &&
+		echo old > '$T/small/sc3/old.pem' &&
+		'$CERTWIZ' --config '$T/small.conf' sc3 restore --from '$T/big.age' \
+			--master-key-file '$T/mk' --yes; rc=\$?; ls -A '$T/small' > '$T/small.list'; exit \$rc" >"$T/out" 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = 4 ] || { cat "$T/out"; fail "free space: exit $rc, want 4"; }
+	expect_out "has [0-9]+ free"
+	[ "$(cat "$T/small.list")" = sc3 ] || fail "free space: left $(cat "$T/small.list")"
+	pass "more than the free space of the SC3 file system: refused before extracting"
+else
+	echo "note: no private mount namespace (unshare -m): free-space case not run"
+fi
