@@ -148,15 +148,22 @@ cw_sc3_origin_self(const struct cw_cfg *cfg, struct cw_bundle_origin *o,
 	return 0;
 }
 
-int
-cw_sc3_origin_match(const struct cw_bundle_origin *bundle,
+const char *
+cw_sc3_origin_common(const struct cw_bundle_origin *bundle,
     const struct cw_bundle_origin *self)
 {
 	for (size_t i = 0; i < bundle->naddrs; i++)
 		for (size_t j = 0; j < self->naddrs; j++)
 			if (strcmp(bundle->addrs[i], self->addrs[j]) == 0)
-				return 1;
-	return 0;
+				return bundle->addrs[i];
+	return NULL;
+}
+
+int
+cw_sc3_origin_match(const struct cw_bundle_origin *bundle,
+    const struct cw_bundle_origin *self)
+{
+	return cw_sc3_origin_common(bundle, self) != NULL;
 }
 
 void

@@ -324,6 +324,14 @@ check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 		return cw_error_hint(err, _("Make the bundle again with this certwiz on the old unit, or check that it is the old unit's and run again with --yes. Nothing was changed."));
 	}
 	if (match) {
+		if (u != NULL && u->say != NULL) {
+			char line[1024];
+
+			/* TRANSLATORS: %s is the address both units have. */
+			snprintf(line, sizeof(line), _("Checked: the master key opens the bundle, and this unit has the old unit's management address %s."),
+			    cw_sc3_origin_common(from, &self));
+			u->say(u->ui_ctx, line);
+		}
 		cw_log_msg(log, CW_LOG_INFO, "bundle from serial %s host %s certwiz %s, addresses %s; this unit %s: an address in common",
 		    from->serial, from->hostname, from->version, theirs, ours);
 		return 0;

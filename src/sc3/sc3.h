@@ -101,6 +101,10 @@ int cw_sc3_origin_self(const struct cw_cfg *cfg, struct cw_bundle_origin *o,
 int cw_sc3_origin_match(const struct cw_bundle_origin *bundle,
     const struct cw_bundle_origin *self);
 
+/* The first address the two have in common (in bundle), or NULL. */
+const char *cw_sc3_origin_common(const struct cw_bundle_origin *bundle,
+    const struct cw_bundle_origin *self);
+
 /* "a, b, c" (or a translated "none") into buf. */
 void cw_sc3_origin_addrs(const struct cw_bundle_origin *o, char *buf, size_t len);
 

@@ -96,6 +96,7 @@ listing new > "$T/before"
 expect_rc 0 cw new restore --from "$T/bundle" --dry-run
 expect_out "Dry run"
 expect_out "Bundle made on: serial 007951000111111"
+expect_out "Checked: the master key opens the bundle, and this unit has the old unit's management address 2001:db8::10"
 listing new > "$T/after"
 diff "$T/before" "$T/after" || fail "a dry run changed the SC3 dir"
 [ ! -e "$T/new/sc3.prev" ] || fail "a dry run swapped"
