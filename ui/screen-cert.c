@@ -27,20 +27,40 @@ cancelled(struct cw_error *err)
 }
 
 static int
-tui_confirm_ca(void *ctx, const char *subject, const char *fingerprint,
-    int *yes, struct cw_error *err)
+tui_confirm_ca(void *ctx, const struct cw_est_cert *certs, size_t n,
+    size_t *chosen, struct cw_error *err)
 {
-	char text[1024];
+	char list[4096] = "", text[4608], one[1024];
 	int rc;
 
 	(void)ctx;
-	snprintf(text, sizeof(text),
-	    _("No trust anchor is installed. The enrollment service offers this CA:\n\n%s\n\nSHA-256:\n%.32s\n%s\n\nTrust it only if the fingerprint is the one your support portal shows."),
-	    subject, fingerprint, fingerprint + (strlen(fingerprint) > 32 ? 32 : strlen(fingerprint)));
-	rc = uw_yesno(_("Trust the enrollment CA?"), text, 1);
-	if (rc == UW_QUIT)
-		return cancelled(err);
-	*yes = rc == UW_OK;
+	*chosen = (size_t)-1;
+	/* Every certificate the service sent, then one question per root. */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(one, sizeof(one),
+		    /* TRANSLATORS: one certificate from /cacerts; the last %s
+		     * is " (root)" or "". */
+		    _("[%zu] %s\n    issuer: %s\n    SHA-256: %.32s\n             %s%s\n"),
+		    i + 1, certs[i].subject, certs[i].issuer, certs[i].fingerprint,
+		    certs[i].fingerprint + (strlen(certs[i].fingerprint) > 32 ? 32 :
+		    strlen(certs[i].fingerprint)), certs[i].self_signed ? _(" (root)") : "");
+		if (strlen(list) + strlen(one) < sizeof(list))
+			strcat(list, one);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!certs[i].self_signed)
+			continue;
+		snprintf(text, sizeof(text),
+		    _("No trust anchor is installed. The enrollment service sent:\n\n%s\nTrust root [%zu]? Only if its fingerprint is the one your support portal shows."),
+		    list, i + 1);
+		rc = uw_yesno(_("Trust the enrollment CA?"), text, 1);
+		if (rc == UW_QUIT)
+			return cancelled(err);
+		if (rc == UW_OK) {
+			*chosen = i;
+			return 0;
+		}
+	}
 	return 0;
 }
 
@@ -68,18 +88,23 @@ static int
 tui_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
     struct cw_error *err)
 {
-	char text[2048], reach[128] = "";
+	char text[3072], reach[128] = "", extra[1280];
 	int rc;
 
 	(void)ctx;
 	if (s->endpoint_ms >= 0)
 		snprintf(reach, sizeof(reach), _("reachable, verified TLS in %ld ms"), s->endpoint_ms);
+	/* TRANSLATORS: what the request carries for the server's /csrattrs,
+	 * and the proof-of-possession linking, in the confirmation. */
+	snprintf(extra, sizeof(extra), _("  Request: %s\n  Linking: %s\n\n%s"),
+	    s->csr_attrs ? s->csr_attrs : "", s->pop ? s->pop : "",
+	    s->resend ? _("The same request as in the interrupted attempt is sent again.\n") : "");
 	snprintf(text, sizeof(text),
 	    _("Checked:\n  Time: %s\n  Service: %s\n  %s\n  Trust anchor: %s\n  SHA-256 %.32s\n          %s\n  Key: %s, new, stays on this appliance\n  Install into: %s\n\n%sThe OTP works once: if this request fails, you need a new one. Send the request now?"),
 	    s->time_status, s->url, reach, s->anchor_subject, s->anchor_fingerprint,
 	    s->anchor_fingerprint + (strlen(s->anchor_fingerprint) > 32 ? 32 : strlen(s->anchor_fingerprint)),
 	    s->key_type ? s->key_type : "?", s->cert_dir,
-	    s->resend ? _("The same request as in the interrupted attempt is sent again.\n") : "");
+	    extra);
 	rc = uw_yesno(_("Send the request?"), text, 1);
 	if (rc == UW_QUIT)
 		return cancelled(err);

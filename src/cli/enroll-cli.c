@@ -15,28 +15,50 @@
 #include "core/textwidth.h"
 
 static int
-cli_confirm_ca(void *ctx, const char *subject, const char *fingerprint,
-    int *yes, struct cw_error *err)
+cli_confirm_ca(void *ctx, const struct cw_est_cert *certs, size_t n,
+    size_t *chosen, struct cw_error *err)
 {
 	struct cw_enroll_cli *cli = ctx;
+	int yes = 0;
 
-	printf(_("No trust anchor is installed. The enrollment service offers this CA:\n"
-	    "  subject: %s\n  SHA-256: %s\n"), subject, fingerprint);
+	*chosen = (size_t)-1;
+	printf(ngettext("No trust anchor is installed. The enrollment service sent %zu certificate:\n",
+	    "No trust anchor is installed. The enrollment service sent %zu certificates:\n", n), n);
+	for (size_t i = 0; i < n; i++)
+		/* TRANSLATORS: one certificate from /cacerts; the last %s is
+		 * " (root)" or "". */
+		printf(_("  [%zu] subject: %s\n      issuer:  %s\n      SHA-256: %s%s\n"), i + 1,
+		    certs[i].subject, certs[i].issuer, certs[i].fingerprint,
+		    certs[i].self_signed ? _(" (root)") : "");
 	fflush(stdout);
 	if (cli->accept_ca != NULL) {
-		*yes = cw_enroll_fingerprint_equal(cli->accept_ca, fingerprint);
-		if (!*yes) {
-			cw_error_set(err, CW_E_CRYPTO,
-			    _("the CA fingerprint is not the one given with --accept-ca"));
-			cw_error_detail(err, "%s", fingerprint);
-			return cw_error_hint(err,
-			    _("Check the fingerprint with your support portal; someone may be between this appliance and the service. Nothing was changed; no OTP was used."));
-		}
-		printf("%s\n", _("It matches --accept-ca."));
-		return 0;
+		for (size_t i = 0; i < n; i++)
+			if (cw_enroll_fingerprint_equal(cli->accept_ca, certs[i].fingerprint)) {
+				printf(_("Certificate [%zu] matches --accept-ca.\n"), i + 1);
+				*chosen = i;
+				return 0;
+			}
+		cw_error_set(err, CW_E_CRYPTO,
+		    _("no certificate of the enrollment service has the fingerprint given with --accept-ca"));
+		return cw_error_hint(err,
+		    _("Check the fingerprint with your support portal; someone may be between this appliance and the service. Nothing was changed; no OTP was used."));
 	}
-	return cw_prompt_yesno(_("Trust this CA for enrollment and renewal? (the fingerprint must match the one from your support portal) [y/N] "),
-	    yes, err);
+	/* One root at most is trusted: ask for each in turn. */
+	for (size_t i = 0; i < n; i++) {
+		char q[512];
+
+		if (!certs[i].self_signed)
+			continue;
+		snprintf(q, sizeof(q), _("Trust root [%zu] (SHA-256 %.16s...) for enrollment and renewal? (the fingerprint must match the one from your support portal) [y/N] "),
+		    i + 1, certs[i].fingerprint);
+		if (cw_prompt_yesno(q, &yes, err) == -1)
+			return -1;
+		if (yes) {
+			*chosen = i;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -77,7 +99,10 @@ cli_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
 	const char *lab[] = { _("device serial:"), _("enrollment URL:"),
 	    _("service reachable:"), _("time:"), _("trust anchor:"),
 	    /* TRANSLATORS: the trust anchor's fingerprint, indented under it. */
-	    _("SHA-256:"), _("key:"), _("install into:") };
+	    _("SHA-256:"), _("key:"), _("install into:"),
+	    /* TRANSLATORS: what the request carries for the server's
+	     * /csrattrs, and the proof-of-possession linking. */
+	    _("request:"), _("linking:") };
 	int w = 0;
 
 	/* Labels padded by display width, so the values line up in any
@@ -100,6 +125,10 @@ cli_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
 	summary_row(lab[5], w - 2, "%s", s->anchor_fingerprint[0] ? s->anchor_fingerprint : "?");
 	summary_row(lab[6], w, _("%s (new, stays on this appliance)"), s->key_type ? s->key_type : "?");
 	summary_row(lab[7], w, _("%s (the current files are kept as *.prev)"), s->cert_dir);
+	if (s->csr_attrs != NULL && s->csr_attrs[0] != '\0')
+		summary_row(lab[8], w, "%s", s->csr_attrs);
+	if (s->pop != NULL)
+		summary_row(lab[9], w, "%s", s->pop);
 	if (s->resend)
 		printf("%s\n", _("  The same request as in the interrupted attempt is sent again."));
 	printf("%s\n", _("The one-time password works once: if this request fails, you need a new one."));

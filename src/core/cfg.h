@@ -11,6 +11,9 @@
 enum cw_key_type {
 	CW_KEY_EC_P256 = 0,
 	CW_KEY_RSA_3072,
+	CW_KEY_EC_P384,
+	CW_KEY_RSA_2048,
+	CW_KEY_RSA_4096,
 	CW_KEY__MAX
 };
 
@@ -18,6 +21,9 @@ struct cw_cfg {
 	char *path;			/* the file read, NULL if defaults only */
 
 	char *device_serial;		/* [device] serial */
+	char *contact_email;		/* [device] contact_email, "" = none */
+	char *mgmt_interface;		/* [device] mgmt_interface, "" = auto */
+	char *san;			/* [device] san: DNS:x,IP:y,... */
 
 	char *state_dir;		/* [paths] */
 	char *cert_dir;
@@ -27,6 +33,8 @@ struct cw_cfg {
 	char *enroll_url;		/* [enroll] */
 	char *trust_anchor;
 	enum cw_key_type key_type;
+	int key_type_set;		/* key_type is in the file */
+	char *pop_linking;		/* auto | required */
 	int renew_before_days;
 	char *post_install_command;
 
@@ -46,7 +54,6 @@ struct cw_cfg {
 	char *known_hosts;
 	uint64_t max_restore_bytes;	/* [sc3] cap per file and per restore */
 	char *mgmt_addresses;		/* [device] comma-separated IPs, "" = find */
-	char *mgmt_interface;		/* [device] interface name, "" = find */
 
 	int log_syslog;			/* [log] syslog = yes|no */
 
@@ -82,7 +89,7 @@ void cw_cfg_release(struct cw_cfg *cfg);
  * empty item or one that does not fit. */
 int cw_cfg_list_next(const char **p, char *item, size_t cap);
 
-/* "ec-p256" or "rsa-3072". */
+/* "ec-p256", "rsa-3072", "ec-p384", "rsa-2048", "rsa-4096". */
 const char *cw_cfg_key_type_name(enum cw_key_type t);
 
 #endif

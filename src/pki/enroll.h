@@ -27,6 +27,7 @@
 #include "core/flow.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "pki/est.h"
 
 #define CW_ENROLL_OTP_MIN 8
 #define CW_ENROLL_OTP_MAX 64	/* characters after trimming */
@@ -44,15 +45,22 @@ struct cw_enroll_summary {
 	const char *key_type;
 	const char *cert_dir;
 	int resend;			/* an earlier attempt may have spent the OTP */
+	/* What the request carries for the server's /csrattrs: a one-line
+	 * list ("serialNumber, macAddress=..., sha384"), "" for none. */
+	const char *csr_attrs;
+	const char *pop;		/* translated: tls-unique linking, or why not */
 };
 
 /* How the flow talks to the admin.  Every callback returns 0 or -1 with
  * err set (CW_E_CANCELLED when the admin said no). */
 struct cw_enroll_ops {
-	/* No trust anchor yet: the CA from /cacerts, to be confirmed by its
-	 * SHA-256 fingerprint.  *yes = 1 to install it as the trust anchor. */
-	int (*confirm_ca)(void *ctx, const char *subject,
-	    const char *fingerprint, int *yes, struct cw_error *err);
+	/* No trust anchor yet: every certificate /cacerts returned (show
+	 * each: subject, issuer, SHA-256, whether it is a root).  The admin
+	 * confirms ONE root by its SHA-256 fingerprint: *chosen = its index,
+	 * or (size_t)-1 for none.  Only that root and the CA certificates
+	 * that chain to it are installed. */
+	int (*confirm_ca)(void *ctx, const struct cw_est_cert *certs, size_t n,
+	    size_t *chosen, struct cw_error *err);
 	/* The OTP as entered (the flow trims and checks it).  again is 1
 	 * after a badly formatted entry (an interactive source asks again,
 	 * a file fails). */

@@ -31,4 +31,35 @@ tui_wait "CN=$SERIAL"
 valid_install "$A"
 grep -qF "$OTP" "$T/pane.raw" && fail "the OTP reached the terminal"
 pass "the wizard enrolls: CA fingerprint, masked OTP, one confirmation, summary"
+tui_stop
+
+# /cacerts with another root first: every certificate is shown, one root
+# is asked for at a time; "no" to the other, "yes" to the lab's: only the
+# lab's root is installed.
+lab_set --cacerts other,ca
+B=$T/b
+cw_conf "$B"
+new_otp
+tui_start "TERM=xterm-256color '$CERTWIZ' --config '$B/certwiz.conf'"
+tui_wait 'Install device certificate'
+tui_keys i
+tui_wait '60 minutes and works once'
+tui_keys Enter
+tui_wait 'Trust root \[1\]'
+ofp=$(fingerprint "$T/lab/other-ca.pem")
+tui_history | tr -d ' \n' | grep -q "$(echo "$ofp" | cut -c1-32)" || { tui_history >&2; fail "the other root is not shown"; }
+tui_history | tr -d ' \n' | grep -q "$(echo "$fp" | cut -c1-32)" || { tui_history >&2; fail "the lab root is not shown"; }
+tui_keys n
+tui_wait 'Trust root \[2\]'
+tui_keys y
+tui_wait 'Paste the OTP'
+tui_text "$OTP"
+tui_keys Enter
+tui_wait 'Send the request'
+tui_keys y
+tui_wait 'certificate is installed' 30
+valid_install "$B"
+cmp -s "$B/cert/trust-anchor.pem" "$T/lab/ca.pem" || fail "the anchor is not the lab root alone"
+lab_set --cacerts ca
+pass "the wizard shows every /cacerts certificate and installs only the root confirmed"
 otp_never_on_disk
