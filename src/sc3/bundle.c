@@ -598,7 +598,9 @@ out:
 /* ---- open */
 
 struct open_ctx {
-	struct cw_age_dec *dec;
+	struct cw_age_dec *dec;	/* NULL: the tar is plain[0..plain_len) */
+	const uint8_t *plain;
+	size_t plain_len;
 	struct cw_error aerr;	/* the age layer's error, if it failed */
 	int age_failed;
 	uint8_t buf[IO_BUF];	/* libarchive reads from here: never reuse */
@@ -610,6 +612,12 @@ tar_in(struct archive *a, void *ctx, const void **out)
 	struct open_ctx *oc = ctx;
 	size_t got;
 
+	if (oc->dec == NULL) {
+		*out = oc->plain;
+		got = oc->plain_len;
+		oc->plain_len = 0;	/* all of it at once, then the end */
+		return (la_ssize_t)got;
+	}
 	if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1) {
 		oc->age_failed = 1;
 		archive_set_error(a, EIO, "age");
@@ -1207,10 +1215,12 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 		if (!m->e[i].seen)
 			return not_bundle(bundle, bf, err, _("a file of the manifest is missing"));
 	/* The tar ended: read the age stream to its authenticated end. */
-	do {
-		if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
-			return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
-	} while (got > 0);
+	if (oc->dec != NULL) {
+		do {
+			if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
+				return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		} while (got > 0);
+	}
 	return 0;
 }
 
@@ -1307,6 +1317,46 @@ out:
 	manifest_release(&m);
 	if (fd != -1)
 		close(fd);
+	return rc;
+}
+
+int
+cw_bundle_check_tar(const void *tar, size_t len, uint64_t max_bytes,
+    struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err)
+{
+	struct open_ctx *oc = NULL;
+	struct archive *a = NULL;
+	struct manifest m = { 0 };
+	struct cw_bundle_info inf;
+	enum cw_bundle_fail bf = CW_BUNDLE_IO;
+	int rc = -1;
+
+	memset(&inf, 0, sizeof(inf));
+	if ((oc = calloc(1, sizeof(*oc))) == NULL || (a = archive_read_new()) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	oc->plain = tar;
+	oc->plain_len = len;
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
+		not_bundle("-", &bf, err, _("no tar archive inside"));
+		goto out;
+	}
+	if (open_tar(a, oc, "-", NULL, max_bytes > 0 ? max_bytes : CW_BUNDLE_MAX_RESTORE_DEFAULT,
+	    NULL, &m, &inf, &bf, err) == -1)
+		goto out;
+	bf = CW_BUNDLE_OK;
+	if (info != NULL)
+		*info = inf;
+	rc = 0;
+out:
+	if (fail != NULL)
+		*fail = bf;
+	if (a != NULL)
+		archive_read_free(a);
+	free(oc);
+	manifest_release(&m);
 	return rc;
 }
 

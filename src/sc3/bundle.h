@@ -108,6 +108,15 @@ int cw_bundle_open(const char *bundle, const char *sc3_dir,
     const struct cw_secret *key, uint64_t max_bytes, char **staging,
     struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
 
+/* Walks a decrypted bundle, the tar in tar[0..len), as cw_bundle_open()
+ * does but without writing anything: the manifest, then every member
+ * checked (type, sparse, size against the header and the manifest, bytes
+ * counted, SHA-256) and the caps of max_bytes (0 = the default).  A
+ * plain-buffer entry point (the fuzz harness calls it).  Returns 0 or -1,
+ * *fail (may be NULL) saying why. */
+int cw_bundle_check_tar(const void *tar, size_t len, uint64_t max_bytes,
+    struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
+
 /* Parses a decrypted manifest (text, len: any bytes) as cw_bundle_open()
  * does, filling *origin (may be NULL).  Returns 0 when it is well formed,
  * -1 otherwise.  A plain-buffer entry point (the fuzz harness calls it). */

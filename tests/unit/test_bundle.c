@@ -520,6 +520,51 @@ test_bundle_manifest_check(void **state)
 	assert_int_equal(cw_bundle_manifest_check(buf, (size_t)n, &o), -1);
 }
 
+/* The tar walk on a plain buffer (the fuzz harness's entry point): the
+ * decrypted bundle passes, every shorter prefix and a flipped content byte
+ * do not, and the cap applies. */
+static void
+test_bundle_check_tar(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info;
+	enum cw_bundle_fail fail;
+	char tarpath[4200];
+	uint8_t *tar;
+	size_t len, off;
+	int in, out;
+
+	seal(f);
+	snprintf(tarpath, sizeof(tarpath), "%s/plain.tar", f->dir);
+	assert_true((in = open(f->bundle, O_RDONLY)) != -1);
+	assert_true((out = open(tarpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1);
+	assert_int_equal(cw_age_decrypt_fd(in, out, f->key, CW_AGE_LOG2N_MAX, NULL, &err), 0);
+	close(in);
+	close(out);
+	tar = slurp(tarpath, &len);
+	assert_int_equal(cw_bundle_check_tar(tar, len, 0, &info, &fail, &err), 0);
+	assert_int_equal(info.files, 5);
+	assert_int_equal(cw_bundle_check_tar(tar, len, 60, NULL, &fail, &err), -1);
+	assert_int_equal(fail, CW_BUNDLE_TOO_BIG);
+	/* The last byte of the last member's content (the two zero blocks
+	 * and the padding follow). */
+	off = len - 1;
+	while (off > 0 && tar[off] == 0)
+		off--;
+	/* Cut anywhere before it: a member or the end is missing.  (Cut
+	 * after it, every member is whole: the tar's end is no proof, the
+	 * age stream's authenticated end is, in cw_bundle_open.) */
+	for (size_t cut = 0; cut <= off; cut += 97)
+		assert_int_equal(cw_bundle_check_tar(tar, cut, 0, NULL, NULL, &err), -1);
+	assert_int_equal(cw_bundle_check_tar(tar, off, 0, NULL, NULL, &err), -1);
+	/* Its SHA-256 no longer matches. */
+	tar[off] ^= 1;
+	assert_int_equal(cw_bundle_check_tar(tar, len, 0, NULL, &fail, &err), -1);
+	assert_int_equal(fail, CW_BUNDLE_NOT_BUNDLE);
+	free(tar);
+}
+
 int
 main(void)
 {
@@ -534,6 +579,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bundle_origin_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_max_bytes, setup, teardown),
 		cmocka_unit_test(test_bundle_manifest_check),
+		cmocka_unit_test_setup_teardown(test_bundle_check_tar, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
