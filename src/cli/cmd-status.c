@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/textwidth.h"
+#include "pki/timer.h"
 
 /* The human words for each state. */
 static const char *const state_words[CW_CERT_STATE__MAX] = {
@@ -87,11 +88,34 @@ struct row {
 	const char *value;
 };
 
+/* When the renewal timer runs next (timer.h); NULL without systemd. */
+static const char *
+timer_text(char *buf, size_t len)
+{
+	enum cw_timer_state ts;
+	struct cw_error err;
+	time_t next;
+	char t[160];
+
+	cw_error_clear(&err);
+	if (cw_timer_next_run(&ts, &next, &err) == -1)
+		snprintf(buf, len, "%s%s%s", err.msg, err.detail[0] ? ": " : "", err.detail);
+	else if (ts == CW_TIMER_SCHEDULED)
+		snprintf(buf, len, "%s", both_times(next, t, sizeof(t)));
+	else if (ts == CW_TIMER_INACTIVE)
+		/* TRANSLATORS: %s is the timer unit, certwiz-renew.timer. */
+		snprintf(buf, len, _("not scheduled ('systemctl enable --now %s' starts it)"),
+		    CW_TIMER_UNIT);
+	else
+		return NULL;
+	return buf;
+}
+
 static void
 print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 {
 	char nb[160], na[160], ra[160], days[96], last[CW_ERR_MSG_MAX + 160], next[160];
-	char anchor[1200];
+	char anchor[1200], timer[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + 8];
 	struct row rows[16];
 	size_t n = 0;
 	int w = 0;
@@ -133,6 +157,8 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 			rows[n++] = (struct row){ _("Next renewal attempt:"),
 			    both_times(st->next_renewal_attempt, next, sizeof(next)) };
 	}
+	if (timer_text(timer, sizeof(timer)) != NULL)
+		rows[n++] = (struct row){ _("Next timer run:"), timer };
 	if (st->problem_text[0])
 		rows[n++] = (struct row){ _("Problem:"), st->problem_text };
 	for (size_t i = 0; i < n; i++)
