@@ -105,6 +105,9 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 
 	memset(&r, 0, sizeof(r));
 	cw_error_clear(&err);
+	/* [sc3] target prefills the form. */
+	if (cfg->sc3_target != NULL)
+		snprintf(target, sizeof(target), "%s", cfg->sc3_target);
 	if (restore) {
 		/* What certwiz checks itself once the bundle is decrypted (sc3.c),
 		 * and what only the admin can confirm. */

@@ -1,5 +1,6 @@
 /* cmd-cert.c - `certwiz cert show [--json]` (the status) and
- * `certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca HEX]`
+ * `certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca HEX]
+ *  [--allow-unproven-time]`
  * (enrollment with a one-time password, enroll.h). */
 #include "config.h"
 
@@ -13,7 +14,7 @@
 #include "core/i18n.h"
 #include "core/lock.h"
 
-#define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] | show [--json]\n")
+#define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] [--allow-unproven-time] | show [--json]\n")
 
 static int
 progress_cb(void *ctx, size_t step, size_t nsteps, double fraction,
@@ -34,11 +35,12 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 		{ "otp-file", required_argument, NULL, 'o' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "accept-ca", required_argument, NULL, 'a' },
+		{ "allow-unproven-time", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_enroll_cli cli = { NULL, NULL, 0 };
 	struct cw_enroll_ops ops;
-	struct cw_enroll e = { &ops, NULL, 0 };
+	struct cw_enroll e = { .ops = &ops };
 	struct cw_cert_status st;
 	struct cw_lock *lock = NULL;
 	struct cw_error err;
@@ -55,6 +57,9 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			cli.accept_ca = optarg;
+			break;
+		case 'T':
+			e.allow_unproven_time = 1;
 			break;
 		default:
 			fputs(_(USAGE), stderr);

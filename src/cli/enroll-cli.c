@@ -173,7 +173,7 @@ cw_enroll_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
 {
 	struct cw_enroll_cli cli = { NULL, NULL, 0 };
 	struct cw_enroll_ops ops;
-	struct cw_enroll e = { &ops, NULL, 0 };
+	struct cw_enroll e = { .ops = &ops };
 	int rc;
 
 	cw_enroll_cli_ops(&cli, &ops);
