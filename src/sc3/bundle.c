@@ -612,10 +612,10 @@ tar_in(struct archive *a, void *ctx, const void **out)
 	struct open_ctx *oc = ctx;
 	size_t got;
 
-	if (oc->dec == NULL) {
+	if (oc->dec == NULL) {	/* cw_bundle_check_tar(): all of it at once */
 		*out = oc->plain;
 		got = oc->plain_len;
-		oc->plain_len = 0;	/* all of it at once, then the end */
+		oc->plain_len = 0;
 		return (la_ssize_t)got;
 	}
 	if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1) {
@@ -1224,6 +1224,30 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 	return 0;
 }
 
+/* The tar read through oc (decrypted, or plain) and walked by open_tar(). */
+static int
+read_tar(struct open_ctx *oc, const char *bundle, const char *sc3_dir,
+    uint64_t max_bytes, char **stagep, struct manifest *m, struct cw_bundle_info *inf,
+    enum cw_bundle_fail *bf, struct cw_error *err)
+{
+	struct archive *a;
+	int rc = -1;
+
+	if ((a = archive_read_new()) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
+		if (oc->age_failed)
+			age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		else
+			not_bundle(bundle, bf, err, _("no tar archive inside"));
+	} else
+		rc = open_tar(a, oc, bundle, sc3_dir,
+		    max_bytes > 0 ? max_bytes : CW_BUNDLE_MAX_RESTORE_DEFAULT, stagep, m, inf, bf, err);
+	archive_read_free(a);
+	return rc;
+}
+
 /* Applies the manifest's directory modes (deepest first) and fsyncs every
  * directory of the staging tree. */
 static int
@@ -1256,7 +1280,6 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
     enum cw_bundle_fail *fail, struct cw_error *err)
 {
 	struct open_ctx *oc = NULL;
-	struct archive *a = NULL;
 	struct manifest m = { 0 };
 	struct cw_bundle_info inf;
 	enum cw_bundle_fail bf = CW_BUNDLE_IO;
@@ -1272,8 +1295,7 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		goto out;
 	}
 	if ((oc = calloc(1, sizeof(*oc))) == NULL ||
-	    (oc->dec = cw_age_dec_new(fd_in, &fd, CW_AGE_ARMOR_AUTO)) == NULL ||
-	    (a = archive_read_new()) == NULL) {
+	    (oc->dec = cw_age_dec_new(fd_in, &fd, CW_AGE_ARMOR_AUTO)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
@@ -1281,16 +1303,8 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
 		goto out;
 	}
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
-		if (oc->age_failed)
-			age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
-		else
-			not_bundle(bundle, &bf, err, _("no tar archive inside"));
-		goto out;
-	}
-	if (open_tar(a, oc, bundle, sc3_dir, max_bytes > 0 ? max_bytes : CW_BUNDLE_MAX_RESTORE_DEFAULT,
-	    staging ? &stage : NULL, &m, &inf, &bf, err) == -1)
+	if (read_tar(oc, bundle, sc3_dir, max_bytes, staging ? &stage : NULL, &m, &inf,
+	    &bf, err) == -1)
 		goto out;
 	if (stage != NULL && finish_staging(stage, &m, &bf, err) == -1)
 		goto out;
@@ -1309,8 +1323,6 @@ out:
 	}
 	if (fail != NULL)
 		*fail = bf;
-	if (a != NULL)
-		archive_read_free(a);
 	if (oc != NULL)
 		cw_age_dec_free(oc->dec);
 	free(oc);
@@ -1321,30 +1333,23 @@ out:
 }
 
 int
-cw_bundle_check_tar(const void *tar, size_t len, uint64_t max_bytes,
-    struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err)
+cw_bundle_check_tar(const void *tar, size_t len, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err)
 {
-	struct open_ctx *oc = NULL;
-	struct archive *a = NULL;
+	struct open_ctx *oc;
 	struct manifest m = { 0 };
 	struct cw_bundle_info inf;
 	enum cw_bundle_fail bf = CW_BUNDLE_IO;
 	int rc = -1;
 
 	memset(&inf, 0, sizeof(inf));
-	if ((oc = calloc(1, sizeof(*oc))) == NULL || (a = archive_read_new()) == NULL) {
+	if ((oc = calloc(1, sizeof(*oc))) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
 	oc->plain = tar;
 	oc->plain_len = len;
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
-		not_bundle("-", &bf, err, _("no tar archive inside"));
-		goto out;
-	}
-	if (open_tar(a, oc, "-", NULL, max_bytes > 0 ? max_bytes : CW_BUNDLE_MAX_RESTORE_DEFAULT,
-	    NULL, &m, &inf, &bf, err) == -1)
+	if (read_tar(oc, "tar", NULL, 0, NULL, &m, &inf, &bf, err) == -1)
 		goto out;
 	bf = CW_BUNDLE_OK;
 	if (info != NULL)
@@ -1353,8 +1358,6 @@ cw_bundle_check_tar(const void *tar, size_t len, uint64_t max_bytes,
 out:
 	if (fail != NULL)
 		*fail = bf;
-	if (a != NULL)
-		archive_read_free(a);
 	free(oc);
 	manifest_release(&m);
 	return rc;

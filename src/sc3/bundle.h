@@ -108,20 +108,19 @@ int cw_bundle_open(const char *bundle, const char *sc3_dir,
     const struct cw_secret *key, uint64_t max_bytes, char **staging,
     struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
 
-/* Walks a decrypted bundle, the tar in tar[0..len), as cw_bundle_open()
- * does but without writing anything: the manifest, then every member
- * checked (type, sparse, size against the header and the manifest, bytes
- * counted, SHA-256) and the caps of max_bytes (0 = the default).  A
- * plain-buffer entry point (the fuzz harness calls it).  Returns 0 or -1,
- * *fail (may be NULL) saying why. */
-int cw_bundle_check_tar(const void *tar, size_t len, uint64_t max_bytes,
-    struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
-
 /* Parses a decrypted manifest (text, len: any bytes) as cw_bundle_open()
  * does, filling *origin (may be NULL).  Returns 0 when it is well formed,
  * -1 otherwise.  A plain-buffer entry point (the fuzz harness calls it). */
 int cw_bundle_manifest_check(const char *text, size_t len,
     struct cw_bundle_origin *origin);
+
+/* Checks a decrypted bundle (the tar, len bytes) against its manifest as
+ * cw_bundle_open() does, writing nothing: the same walk without the age
+ * layer (member types, sparse, sizes against the header and the manifest,
+ * bytes counted, SHA-256, the default cap), the fuzz harness's entry.
+ * Returns 0 or -1 (*fail may be NULL). */
+int cw_bundle_check_tar(const void *tar, size_t len, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err);
 
 /* Puts staging in place of sc3_dir, keeping the old directory as
  * sc3_dir.prev (an older .prev is removed).  manifest_sha256 is the opened

@@ -133,15 +133,13 @@ revoked_line(const char *line, size_t len, const char *key_b64)
 
 int
 cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
-    const char *key_b64, int *revoked)
+    const char *key_b64)
 {
 	const char *line, *nl;
-	char *copy;
+	char copy[LINE_MAX_KH];
 	size_t ll;
+	int revoked = 0;
 
-	*revoked = 0;
-	if ((copy = malloc(LINE_MAX_KH)) == NULL)
-		return -1;
 	for (line = buf; line < buf + len; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
 			nl = buf + len;
@@ -152,7 +150,7 @@ cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
 			continue;
 		if (ll > 9 && strncmp(line, "@revoked", 8) == 0) {
 			if (key_b64 != NULL && revoked_line(line, ll, key_b64))
-				*revoked = 1;
+				revoked = 1;
 			continue;
 		}
 		/* A NUL-terminated copy: libssh2 1.10 peeks one byte past
@@ -166,8 +164,7 @@ cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
 		(void)libssh2_knownhost_readline(kh, copy, ll,
 		    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
 	}
-	free(copy);
-	return 0;
+	return revoked;
 }
 
 /* Feeds every line of path to libssh2.  A missing file is an empty one.
@@ -187,10 +184,7 @@ load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
 		return 0;
 	if (cw_file_read(path, KNOWN_HOSTS_CAP, &buf, &len, err) == -1)
 		return cw_error_hint(err, _("Check the known_hosts path ([sc3] known_hosts or --known-hosts); nothing was copied."));
-	if (cw_scp_known_hosts_feed(kh, buf, len, key_b64, revoked) == -1) {
-		free(buf);
-		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
-	}
+	*revoked = cw_scp_known_hosts_feed(kh, buf, len, key_b64);
 	*text = buf;
 	*textlen = len;
 	return 0;

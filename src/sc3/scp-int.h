@@ -36,13 +36,6 @@ struct cw_scp_known {
 	char fp[CW_SCP_FP_MAX];		/* the first such key's fingerprint */
 };
 
-/* Feeds known_hosts text (buf, len: any bytes, no NUL needed) to libssh2
- * line by line, skipping lines it cannot parse; *revoked is set when an
- * @revoked line names key_b64 (may be NULL).  Returns 0, or -1 when out of
- * memory.  A plain-buffer entry point (the fuzz harness calls it). */
-int cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf,
-    size_t len, const char *key_b64, int *revoked);
-
 /* Fills known[i] for each key type certwiz knows (OpenSSH's order):
  * whether kh holds a key of that type for host and port (the [host]:port
  * form and hashed names included).  Returns how many types are known. */
@@ -53,6 +46,13 @@ int cw_scp_known_types(LIBSSH2_KNOWNHOSTS *kh, const char *host, int port,
  * accepting (and saving) an unknown one only as the options allow. */
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);
+
+/* Hands each known_hosts line of buf (len bytes, capped by the caller) to
+ * kh, skipping comments and lines libssh2 cannot parse.  Pure (the fuzz
+ * harness calls it).  Returns 1 when an @revoked line names key_b64 (may
+ * be NULL: none is looked for). */
+int cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf,
+    size_t len, const char *key_b64);
 
 /* Before the handshake: asks for the host key types known_hosts already
  * has for this host first (as OpenSSH does), so a server with several
@@ -67,6 +67,12 @@ int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
  * fresh connection and explains which algorithm list has nothing in common
  * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
 int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
+
+/* The same for a KEXINIT payload already read (pkt, len bytes, padding
+ * removed): sets err when a list has nothing in common.  Pure (the fuzz
+ * harness calls it).  Returns -1. */
+int cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt,
+    size_t len, struct cw_error *err);
 
 /* Opens a TCP connection to sa, honouring timeout_ms.  Returns the fd
  * (blocking) or -1 with errno set. */
