@@ -109,12 +109,15 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	if (cfg->sc3_target != NULL)
 		snprintf(target, sizeof(target), "%s", cfg->sc3_target);
 	if (restore) {
-		rc = uw_yesno(title, _("Before restoring, make sure that:\n"
+		/* What certwiz checks itself once the bundle is decrypted (sc3.c),
+		 * and what only the admin can confirm. */
+		rc = uw_yesno(title, _("certwiz checks, after opening the bundle:\n"
 		    "- this unit has the same IP address as the old unit;\n"
+		    "- this unit has the same master key as the old unit.\n"
+		    "You confirm:\n"
 		    "- the old unit's configuration is imported, loaded and committed here;\n"
-		    "- this unit has the same master key as the old unit;\n"
 		    "- firewalls and log collectors are onboarded and disconnected.\n\n"
-		    "Is all of this true?"), 1);
+		    "Is what you confirm true?"), 1);
 		if (rc != UW_OK)
 			goto out;
 	}
@@ -161,6 +164,7 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	r.target = target;
 	r.u.master_key = key;
 	r.u.log2n = CW_AGE_LOG2N_DEFAULT;
+	r.u.ask_origin = restore;
 	r.u.say = say;
 	r.u.confirm = confirm;
 	r.u.ui_ctx = &r;

@@ -236,13 +236,14 @@ screens() {
 
 	menu 5
 	check "SC3 restore checklist" --title "$(tr_known 'Restore SC3')" \
-		--text "$(tr_ 'Before restoring, make sure that:
+		--text "$(tr_ 'certwiz checks, after opening the bundle:
 - this unit has the same IP address as the old unit;
+- this unit has the same master key as the old unit.
+You confirm:
 - the old unit'"'"'s configuration is imported, loaded and committed here;
-- this unit has the same master key as the old unit;
 - firewalls and log collectors are onboarded and disconnected.
 
-Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
+Is what you confirm true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	keys Left Enter
 	check "SC3 restore form" --title "$(tr_known 'Restore SC3')" \
 		--text "$(tr_ 'Where is the bundle? USER@HOST:PATH (SCP) or a local path. The master key decrypts it: it must be this unit'"'"'s and the old unit'"'"'s.')" \
