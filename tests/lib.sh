@@ -6,6 +6,9 @@ set -eu
 : "${top_builddir:=$top_srcdir}"
 : "${CERTWIZ:=$top_builddir/certwiz}"
 export LC_ALL=C
+# certwiz refuses a config or key file group or others can write: the files
+# a test writes must not depend on the caller's umask (002 is common).
+umask 022
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cwtest.XXXXXX")
 CW_PIDS=""
@@ -44,6 +47,12 @@ wf() {
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# need_test_hooks WHAT: skips unless certwiz was configured with
+# --enable-test-hooks (a release build ignores CERTWIZ_LOCALEDIR & co.).
+need_test_hooks() {
+	[ "${CW_TEST_HOOKS:-yes}" = yes ] ||
+		skip "needs a build configured with --enable-test-hooks ($1)"
+}
 pass() { echo "ok - $*"; }
 skip() { echo "SKIP: $*"; exit 77; }
 

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +105,7 @@ static const struct key keys[] = {
 	{ "network", "tls_ports", K_PORTS, OFF(tls_ports), "443,444", 0, 0 },
 	{ "network", "wildcard_hosts", K_WILDMAP, OFF(wildcard_hosts), "", 0, 0 },
 	{ "network", "ca_file", K_PATH, OFF(ca_file), "", 0, 0 },
+	{ "commands", "timeout_s", K_INT, OFF(commands_timeout_s), "300", 1, 86400 },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -409,6 +411,157 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 	return 0;
 }
 
+/* ---- files another user controls */
+
+static int
+trusted_uid(uid_t uid)
+{
+	const char *s;
+	char *end;
+	unsigned long n;
+
+	if (uid == 0 || uid == getuid() || uid == geteuid())
+		return 1;
+	/* Under sudo the invoking user is the one sudo names. */
+	if (getuid() == 0 && (s = getenv("SUDO_UID")) != NULL && *s != '\0') {
+		errno = 0;
+		n = strtoul(s, &end, 10);
+		if (errno == 0 && *end == '\0' && n == (unsigned long)uid)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	snprintf(buf, len, "%s", pw != NULL ? pw->pw_name : "?");
+	return buf;
+}
+
+/* One file or directory: owner trusted, not writable by group or others
+ * (a directory may be if it is sticky).  dir is NULL for the file. */
+static int
+check_one(const char *path, const struct stat *st, const char *dir,
+    const char *role, struct cw_error *err)
+{
+	const char *what = dir != NULL ? dir : path;
+	unsigned mode = (unsigned)(st->st_mode & 07777);
+	char user[64];
+
+	user_name(st->st_uid, user, sizeof(user));
+	if (!trusted_uid(st->st_uid)) {
+		if (dir != NULL)
+			cw_error_set(err, CW_E_CONFIG,
+			    /* TRANSLATORS: directory, role ("the configuration
+			     * file"), file, user name, uid, mode (octal). */
+			    _("the directory '%s' above %s '%s' is owned by %s (uid %u, mode %04o), neither root nor the user running certwiz"),
+			    dir, role, path, user, (unsigned)st->st_uid, mode);
+		else
+			cw_error_set(err, CW_E_CONFIG,
+			    /* TRANSLATORS: role ("the configuration file"),
+			     * file, user name, uid, mode (octal). */
+			    _("%s '%s' is owned by %s (uid %u, mode %04o), neither root nor the user running certwiz"),
+			    role, path, user, (unsigned)st->st_uid, mode);
+		return cw_error_hint(err,
+		    _("certwiz does not trust what another user controls, as sshd and sudo do not.  If it is right, run 'chown root %s' (and 'chmod go-w %s'); nothing was changed."),
+		    what, what);
+	}
+	if ((mode & 022) != 0 && (dir == NULL || (mode & S_ISVTX) == 0)) {
+		if (dir != NULL)
+			cw_error_set(err, CW_E_CONFIG,
+			    _("the directory '%s' above %s '%s' can be changed by group or others (owner %s, mode %04o)"),
+			    dir, role, path, user, mode);
+		else
+			cw_error_set(err, CW_E_CONFIG,
+			    _("%s '%s' can be changed by group or others (owner %s, mode %04o)"),
+			    role, path, user, mode);
+		return cw_error_hint(err,
+		    _("certwiz does not trust what other users can change, as sshd and sudo do not: run 'chmod go-w %s'; nothing was changed."),
+		    what);
+	}
+	return 0;
+}
+
+int
+cw_cfg_check_trusted(const char *path, const struct stat *st,
+    const char *role, struct cw_error *err)
+{
+	char real[PATH_MAX], *slash;
+	struct stat dst;
+
+	if (check_one(path, st, NULL, role, err) == -1)
+		return -1;
+	/* The directories the file really is in, up to /: whoever can
+	 * write one of them can replace what is below. */
+	if (realpath(path, real) == NULL)
+		return 0;	/* gone meanwhile: whoever opens it says so */
+	while ((slash = strrchr(real, '/')) != NULL) {
+		if (slash == real)
+			slash[1] = '\0';	/* "/" itself */
+		else
+			*slash = '\0';
+		if (stat(real, &dst) == 0 &&
+		    check_one(path, &dst, real, role, err) == -1)
+			return -1;
+		if (slash == real)
+			break;
+	}
+	return 0;
+}
+
+/* The keys that name a file of keys or trust, or a command (checked: the
+ * program, when given by absolute path).  Keep certwiz.conf(5) in step. */
+static const size_t trusted_keys[] = {
+	OFF(trust_anchor), OFF(post_install_command), OFF(ntp_conf_file),
+	OFF(ntp_keys_file), OFF(ntp_reload_command), OFF(ntp_daemon_conf),
+	OFF(ntp_chronyc), OFF(ntp_ntpq), OFF(master_key_file),
+	OFF(restart_command), OFF(known_hosts), OFF(sc3_identity), OFF(ca_file),
+};
+
+/* Checks those files that exist; a missing one is created by certwiz or
+ * reported where it is used. */
+static int
+check_named_files(const struct cw_cfg *cfg, struct cw_error *err)
+{
+	char role[64], prog[PATH_MAX];
+	const char *v;
+	struct stat st;
+	size_t n;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		size_t t = 0;
+
+		while (t < sizeof(trusted_keys) / sizeof(trusted_keys[0]) &&
+		    trusted_keys[t] != keys[i].offset)
+			t++;
+		if (t == sizeof(trusted_keys) / sizeof(trusted_keys[0]))
+			continue;
+		v = *(char *const *)((const char *)cfg + keys[i].offset);
+		if (v == NULL)
+			continue;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (keys[i].kind == K_STRING) {
+			/* A command: its first word, when it is a path. */
+			n = strcspn(v, " \t;&|<>()$`'\"\\");
+			if (v[0] != '/' || n >= sizeof(prog))
+				continue;
+			memcpy(prog, v, n);
+			prog[n] = '\0';
+			v = prog;
+		}
+		if (*v == '\0' || stat(v, &st) == -1)
+			continue;
+		snprintf(role, sizeof(role), "[%s] %s", keys[i].section, keys[i].name);
+		if (cw_cfg_check_trusted(v, &st, role, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 cw_cfg_defaults(struct cw_cfg *cfg, struct cw_error *err)
 {
@@ -491,11 +644,15 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 		return -1;
 	if (path == NULL) {
 		path = cw_cfg_default_path();
-		if (access(path, F_OK) == -1 && errno == ENOENT)
-			return 0;	/* no file: built-in defaults */
+		if (access(path, F_OK) == -1 && errno == ENOENT) {
+			/* No file: built-in defaults, which name files too. */
+			if (check_named_files(cfg, err) == -1)
+				goto out;
+			return 0;
+		}
 	}
 	/* iniparser cannot tell a missing file from an unreadable one. */
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		cw_error_set(err, CW_E_CONFIG, _("cannot read the configuration file '%s'"), path);
 		cw_error_detail(err, "%s", strerror(errno));
 		cw_error_hint(err, _("Check the path given with --config and its permissions."));
@@ -508,6 +665,9 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 		goto out;
 	}
 	fclose(f);
+	/* Its commands run as root. */
+	if (cw_cfg_check_trusted(path, &st, _("the configuration file"), err) == -1)
+		goto out;
 	ini_errbuf[0] = '\0';
 	iniparser_set_error_callback(ini_error_cb);
 	d = iniparser_load(path);
@@ -540,6 +700,8 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 		if (keys[i].offset == OFF(key_type))
 			cfg->key_type_set = 1;
 	}
+	if (check_named_files(cfg, err) == -1)
+		goto out;
 	if (warn != NULL)
 		warn_unknown(d, path, warn, ctx);
 	rc = 0;

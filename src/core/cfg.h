@@ -4,6 +4,8 @@
 #ifndef CW_CFG_H
 #define CW_CFG_H
 
+#include <sys/stat.h>
+
 #include <stdint.h>
 
 #include "core/error.h"
@@ -74,6 +76,8 @@ struct cw_cfg {
 	char *sc3_target;		/* [sc3] target: the form's default */
 	int sc3_port;			/* [sc3] port: SSH port unless --port */
 	char *sc3_identity;		/* [sc3] identity: key unless --identity */
+
+	int commands_timeout_s;		/* [commands] timeout_s */
 };
 
 /* Called once per warning (unknown key or section), message translated. */
@@ -93,6 +97,19 @@ int cw_cfg_defaults(struct cw_cfg *cfg, struct cw_error *err);
  * or section is passed to warn (may be NULL).  On failure cfg is released. */
 int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
     void *ctx, struct cw_error *err);
+
+/* Refuses a file that another user controls, as sshd and sudo do: it must
+ * be owned by root or the user running certwiz (the real uid, or SUDO_UID
+ * under sudo), group and others must not be able to write it, and the same
+ * holds for every directory above it (after realpath), except that a
+ * sticky directory such as /tmp may be writable (others cannot rename or
+ * remove what it holds).  st is the file's fstat() (or stat()) result.
+ * role names the file in the error
+ * ("the configuration file", "[sc3] known_hosts").  Returns 0 or -1
+ * (CW_E_CONFIG naming the file, its owner and mode, and the chown or chmod
+ * that fixes it). */
+int cw_cfg_check_trusted(const char *path, const struct stat *st,
+    const char *role, struct cw_error *err);
 
 /* Frees every string in cfg.  Safe on a zeroed or released struct. */
 void cw_cfg_release(struct cw_cfg *cfg);

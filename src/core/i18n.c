@@ -11,11 +11,18 @@
 void
 cw_i18n_init(void)
 {
-	const char *dir = getenv("CERTWIZ_LOCALEDIR");
+	const char *dir = LOCALEDIR;
+#ifdef CW_TEST_HOOKS
+	/* The tests run the binary from the build tree (a release build
+	 * reads its catalogs from LOCALEDIR only; `make demo` compiles the
+	 * build tree's in as its own LOCALEDIR). */
+	const char *env = getenv("CERTWIZ_LOCALEDIR");
 
+	if (env != NULL && *env)
+		dir = env;
+#endif
 	setlocale(LC_ALL, "");
-	/* Tests and `make demo` run from the build tree. */
-	bindtextdomain(PACKAGE, dir != NULL && *dir ? dir : LOCALEDIR);
+	bindtextdomain(PACKAGE, dir);
 	textdomain(PACKAGE);
 }
 

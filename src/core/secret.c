@@ -14,6 +14,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core/cfg.h"
 #include "core/i18n.h"
 #include "core/secret.h"
 
@@ -121,6 +122,13 @@ cw_secret_read_file(const char *path, size_t cap, int allow_shared,
 		    _("the secret file '%s' is readable by other users (mode %04o)"),
 		    path, (unsigned)(st.st_mode & 07777));
 		cw_error_hint(err, _("Restrict it with 'chmod 600 %s' and try again; nothing was changed."), path);
+		goto out;
+	}
+	/* A key or password another user controls is not ours. */
+	if (!is_stdin && fstat(fd, &st) == 0 &&
+	    cw_cfg_check_trusted(path, &st, _("the secret file"), err) == -1) {
+		if (err != NULL)
+			err->code = CW_E_USAGE;	/* as the other secret file checks */
 		goto out;
 	}
 	if ((s = cw_secret_new(cap)) == NULL) {

@@ -26,7 +26,6 @@
 #define SNIPPET_MAX	8192
 #define KEYS_FILE_MAX	65536
 #define MAIN_CONF_MAX	(256 * 1024)
-#define RELOAD_TIMEOUT_MS 30000
 
 static const char snippet_header[] =
     "# Written by certwiz ('certwiz ntp set'); edits are overwritten.\n";
@@ -400,16 +399,21 @@ cw_ntp_conf_restore(const struct cw_cfg *cfg, struct cw_error *err)
 	return rc;
 }
 
-/* Runs one command; 0 when it exited 0, else -1 with err set. */
+/* Runs one command ([commands] timeout_s, its output to log, which may be
+ * NULL); 0 when it exited 0, else -1 with err set. */
 static int
-run_reload(const char *cmd, struct cw_error *err)
+run_reload(const struct cw_cfg *cfg, const char *cmd, struct cw_log *log,
+    struct cw_error *err)
 {
 	struct cw_proc_result res;
 	struct cw_error rerr;
 
 	cw_error_clear(&rerr);
-	if (cw_proc_run(cmd, RELOAD_TIMEOUT_MS, &res, &rerr) == 0 &&
-	    res.exit_code == 0 && !res.timed_out)
+	if (cw_proc_run(cmd, cfg->commands_timeout_s * 1000, &res, &rerr) == 0 &&
+	    res.output_len > 0)
+		cw_log_msg(log, CW_LOG_INFO, "output of '%s':\n%s%s", cmd,
+		    res.output, res.truncated ? "\n[...]" : "");
+	if (rerr.code == CW_E_OK && res.exit_code == 0 && !res.timed_out)
 		return 0;
 	if (rerr.code != CW_E_OK) {
 		cw_error_set(err, CW_E_STATE,
@@ -419,7 +423,7 @@ run_reload(const char *cmd, struct cw_error *err)
 	if (res.timed_out)
 		cw_error_set(err, CW_E_STATE,
 		    _("the time daemon reload '%s' did not finish within %d seconds"),
-		    cmd, RELOAD_TIMEOUT_MS / 1000);
+		    cmd, cfg->commands_timeout_s);
 	else
 		cw_error_set(err, CW_E_STATE,
 		    _("the time daemon reload '%s' failed with exit code %d"),
@@ -450,7 +454,7 @@ reload_daemon(const struct cw_cfg *cfg, const struct cw_ntp_files *fl,
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
-		if (run_reload(cmd[i], err) == -1) {
+		if (run_reload(cfg, cmd[i], log, err) == -1) {
 			cw_log_msg(log, CW_LOG_ERROR, "time daemon reload failed: %s", cmd[i]);
 			return -1;
 		}

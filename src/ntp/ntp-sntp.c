@@ -7,7 +7,8 @@
  * (origin timestamp = our random transmit timestamp).  A reply with the
  * right origin but a bad or missing MAC is remembered, not believed: the
  * real answer may still come, and a forger must not be able to cut the wait
- * short.  Kiss-o'-death and "unsynchronised" end the wait. */
+ * short.  An authentic kiss-o'-death (with a verified MAC when the query
+ * has a key) and "unsynchronised" end the wait. */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -202,12 +203,16 @@ cw_ntp_reply_check(const uint8_t *buf, size_t len, uint64_t xmt, uint64_t t1,
 			out->authenticated = 1;
 		OPENSSL_cleanse(mac, sizeof(mac));
 	}
-	/* A kiss code is reported as such, authenticated or not: it ends
-	 * the query either way and its words help the admin. */
-	if (out->stratum == 0)
-		return CW_NTP_KOD;
+	/* A kiss code ends the query, so it is believed only when it is
+	 * authentic: for a query with a key, only with a MAC that verifies.
+	 * Anyone on the path can send an unauthenticated one; it is a bad or
+	 * forged reply like any other, and the genuine answer may still come
+	 * (RFC 5905 section 7.4, RFC 8633 section 3.3).  Without a key there
+	 * is nothing to verify and its words help the admin. */
 	if (auth != CW_NTP_OK)
 		return auth;
+	if (out->stratum == 0)
+		return CW_NTP_KOD;
 	if (out->version < 1 || out->version > 4)
 		return CW_NTP_BAD_REPLY;
 	if (out->leap == 3 || out->stratum >= 16)
@@ -451,8 +456,13 @@ query_addr(const struct cw_ntp_query *q, const struct addrinfo *ai,
 		*sample = tmp;
 		if (st == CW_NTP_OK || st == CW_NTP_KOD || st == CW_NTP_UNSYNC)
 			break;
-		/* Bad MAC, no MAC, NAK, malformed: remember, keep waiting
-		 * for the genuine answer until the deadline. */
+		/* Bad MAC, no MAC, NAK, malformed, an unauthenticated kiss:
+		 * remember, keep waiting for the genuine answer until the
+		 * deadline. */
+		if (tmp.stratum == 0)
+			snprintf(detail, dlen,
+			    _("a kiss-o'-death '%s' without a valid MAC was ignored"),
+			    tmp.refid);
 		if (rank(st) >= rank(seen))
 			seen = st;
 	}

@@ -25,7 +25,6 @@
 #define STAGE_CERT "device.crt"
 #define STAGE_CHAIN "chain.pem"
 #define MAX_ATTEMPTS 1000	/* send:N intents a run may hold */
-#define POST_INSTALL_TIMEOUT_MS 120000
 
 /* ---- small helpers */
 
@@ -650,7 +649,7 @@ cw_enroll_post_install(const struct cw_cfg *cfg, struct cw_log *log,
 		return 0;
 	cw_log_msg(log, CW_LOG_INFO, "running post_install_command: %s",
 	    cfg->post_install_command);
-	if (cw_proc_run(cfg->post_install_command, POST_INSTALL_TIMEOUT_MS, &res, err) == -1) {
+	if (cw_proc_run(cfg->post_install_command, cfg->commands_timeout_s * 1000, &res, err) == -1) {
 		cw_log_error(log, err);
 		return -1;
 	}

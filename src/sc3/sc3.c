@@ -31,7 +31,6 @@
 #include "core/proc.h"
 #include "sc3/sc3.h"
 
-#define RESTART_TIMEOUT_MS 120000
 
 static struct cw_sc3_user *
 user_of(struct cw_flow *run)
@@ -430,7 +429,7 @@ restore_restart(struct cw_flow *run, struct cw_error *err)
 		return 0;
 	}
 	if (cw_flow_intent(run, "restart", err) == -1 ||
-	    cw_proc_run(cmd, RESTART_TIMEOUT_MS, &res, err) == -1)
+	    cw_proc_run(cmd, cw_flow_cfg(run)->commands_timeout_s * 1000, &res, err) == -1)
 		return -1;
 	cw_log_msg(cw_flow_log(run), res.exit_code == 0 ? CW_LOG_INFO : CW_LOG_ERROR,
 	    "restart command exited %d: %s", res.exit_code, res.output);

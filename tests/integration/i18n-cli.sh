@@ -3,6 +3,7 @@
 # German; a Latin-1 locale gets Latin-1 bytes (gettext converts, nothing
 # forces UTF-8), never UTF-8 mojibake; the C locale stays English.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+need_test_hooks "the build-tree catalogs through CERTWIZ_LOCALEDIR"
 : "${CERTWIZ_LOCALEDIR:?}"
 [ -f "$CERTWIZ_LOCALEDIR/de/LC_MESSAGES/certwiz.mo" ] ||
 	fail "no German catalog under $CERTWIZ_LOCALEDIR (make builds it from po/de.po)"

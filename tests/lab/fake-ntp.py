@@ -9,7 +9,12 @@ MODE: good        answer, with a correct MAC when the query had one
       forged      answer with the right key ID and a MAC of random bytes
       nomac       answer without any MAC
       cryptonak   answer with a crypto-NAK (key ID 0, no digest)
-      kod         kiss-o'-death (stratum 0) with --kiss CODE (default DENY)
+      kod         kiss-o'-death (stratum 0) with --kiss CODE (default DENY),
+                  with a correct MAC when the query had the right key
+      kodnomac    the same kiss-o'-death without any MAC
+      kodforged   the same kiss-o'-death with a MAC of random bytes
+      kodfirst    an unauthenticated kiss-o'-death first (as a forger on the
+                  path would send), then the genuine answer of "good"
       requirekey  unauthenticated queries get kiss-o'-death AUTH; queries
                   with the right key a good answer
       unsync      stratum 16, leap indicator 3
@@ -32,6 +37,27 @@ def ntp_ts(t):
 
 def mac(alg, key, data):
     return hashlib.new(alg, key + data).digest()
+
+
+def reply(req, a, mode, keyed, good_key, key):
+    rx = time.time() + a.offset
+    stratum, li, refid = 2, 0, socket.inet_aton("127.0.0.1")
+    if mode in ("kod", "kodnomac", "kodforged"):
+        stratum, li, refid = 0, 3, a.kiss.encode()[:4].ljust(4, b"\0")
+    elif mode == "unsync":
+        stratum, li = 16, 3
+    hdr = struct.pack("!BBbb", li << 6 | 4 << 3 | 4, stratum, req[2], -20)
+    pkt = (hdr + b"\0" * 8 + refid + ntp_ts(rx - 10) + req[40:48] +
+           ntp_ts(rx) + ntp_ts(time.time() + a.offset))
+    if mode == "cryptonak":
+        pkt += b"\0\0\0\0"
+    elif keyed and mode in ("forged", "kodforged"):
+        pkt += struct.pack("!I", a.key_id) + os.urandom(
+            hashlib.new(a.alg).digest_size)
+    elif keyed and mode not in ("nomac", "kodnomac") and good_key:
+        pkt += struct.pack("!I", a.key_id) + mac(a.alg, key, pkt)
+    return pkt
+
 
 
 def main():
@@ -57,7 +83,6 @@ def main():
         req, peer = s.recvfrom(1024)
         if len(req) < 48 or a.mode == "silent":
             continue
-        rx = time.time() + a.offset
         keyed = len(req) > 48
         good_key = False
         if keyed and len(req) >= 52:
@@ -68,22 +93,10 @@ def main():
         if mode == "requirekey":
             mode = "good" if good_key else "kod"
             a.kiss = "AUTH"
-        stratum, li, refid = 2, 0, socket.inet_aton("127.0.0.1")
-        if mode == "kod":
-            stratum, li, refid = 0, 3, a.kiss.encode()[:4].ljust(4, b"\0")
-        elif mode == "unsync":
-            stratum, li = 16, 3
-        hdr = struct.pack("!BBbb", li << 6 | 4 << 3 | 4, stratum, req[2], -20)
-        pkt = (hdr + b"\0" * 8 + refid + ntp_ts(rx - 10) + req[40:48] +
-               ntp_ts(rx) + ntp_ts(time.time() + a.offset))
-        if mode == "cryptonak":
-            pkt += b"\0\0\0\0"
-        elif keyed and mode == "forged":
-            pkt += struct.pack("!I", a.key_id) + os.urandom(
-                hashlib.new(a.alg).digest_size)
-        elif keyed and mode != "nomac" and good_key:
-            pkt += struct.pack("!I", a.key_id) + mac(a.alg, key, pkt)
-        s.sendto(pkt, peer)
+        if mode == "kodfirst":
+            s.sendto(reply(req, a, "kodnomac", keyed, good_key, key), peer)
+            mode = "good"
+        s.sendto(reply(req, a, mode, keyed, good_key, key), peer)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/tui/tmux.sh"
 
+need_test_hooks "the build-tree catalogs through CERTWIZ_LOCALEDIR"
 : "${CERTWIZ_LOCALEDIR:?}"
 PY=${PYTHON3:-/usr/bin/python3}
 LAYOUT=$top_srcdir/tests/tui/layout.py

@@ -7,6 +7,7 @@
 # raw bytes the program wrote rather than the screen.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/tui/tmux.sh"
+need_test_hooks "the build-tree catalogs through CERTWIZ_LOCALEDIR"
 : "${CERTWIZ_LOCALEDIR:?}"
 [ -f "$CERTWIZ_LOCALEDIR/de/LC_MESSAGES/certwiz.mo" ] || fail "no German catalog"
 need_locales de_DE.ISO-8859-1

@@ -64,6 +64,7 @@ tui_wait "EXIT=0"
 
 # In German the same screen writes its dates the de_DE way (as
 # `locale d_t_fmt` and date(1) do) with UTC beside them.
+need_test_hooks "the build-tree catalogs through CERTWIZ_LOCALEDIR"
 : "${CERTWIZ_LOCALEDIR:?}"
 need_locales de_DE.UTF-8
 TZ=CET-1CEST,M3.5.0,M10.5.0/3; export TZ

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,7 @@ test_cfg_defaults(void **state)
 	assert_int_equal(cfg.ntp_max_offset_ms, 1000);
 	assert_int_equal(cfg.ntp_port, 123);
 	assert_int_equal(cfg.timeout_ms, 3000);
+	assert_int_equal(cfg.commands_timeout_s, 300);
 	assert_int_equal(cfg.key_type, CW_KEY_EC_P256);
 	assert_string_equal(cfg.state_dir, "/var/lib/certwiz");
 	cw_cfg_release(&cfg);
@@ -263,6 +265,124 @@ test_cfg_directory_as_file(void **state)
 	assert_int_equal(err.code, CW_E_CONFIG);
 }
 
+/* As sshd and sudo: a config group or others can write is refused, with
+ * the file, its mode and the chmod that fixes it. */
+static void
+test_cfg_refuses_writable_config(void **state)
+{
+	const char *path = tu_path(*state, "w.conf");
+	struct cw_cfg cfg;
+	struct cw_error err;
+
+	tu_write(path, "[device]\nserial = X1\n", 0644);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "0666"));
+	assert_non_null(strstr(err.hint, "chmod go-w"));
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);
+	cw_cfg_release(&cfg);
+}
+
+/* Owned by another user (nobody): refused, unless sudo says that user
+ * is the one running certwiz.  Needs root to chown (CI is root). */
+static void
+test_cfg_refuses_config_of_other_user(void **state)
+{
+	const char *path = tu_path(*state, "nobody.conf");
+	struct cw_cfg cfg;
+	struct cw_error err;
+
+	if (geteuid() != 0)
+		skip();
+	tu_write(path, "[device]\nserial = X1\n", 0644);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	unsetenv("SUDO_UID");
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "65534"));
+	assert_non_null(strstr(err.hint, "chown root"));
+	setenv("SUDO_UID", "65534", 1);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);
+	cw_cfg_release(&cfg);
+	setenv("SUDO_UID", "65534x", 1);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	unsetenv("SUDO_UID");
+}
+
+/* A directory above the file that others can write lets them replace
+ * it: refused, unless it is sticky (like /tmp). */
+static void
+test_cfg_refuses_writable_directory(void **state)
+{
+	const char *sub = tu_path(*state, "open"), *path = tu_path(sub, "c.conf");
+	struct cw_cfg cfg;
+	struct cw_error err;
+
+	assert_int_equal(mkdir(sub, 0755), 0);
+	tu_write(path, "[device]\nserial = X1\n", 0644);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_non_null(strstr(err.msg, sub));
+	assert_non_null(strstr(err.hint, "chmod go-w"));
+	assert_int_equal(chmod(sub, 01777), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);
+	cw_cfg_release(&cfg);
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(sub, 0755), 0);
+		assert_int_equal(chown(sub, 65534, 65534), 0);
+		assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+		assert_non_null(strstr(err.msg, sub));
+		assert_non_null(strstr(err.hint, "chown root"));
+	}
+}
+
+/* Files the config names that supply keys, trust or a command: the same
+ * rules; a missing one is fine (certwiz creates it or says so later). */
+static void
+test_cfg_refuses_untrusted_named_files(void **state)
+{
+	const char *dir = *state, *path = tu_path(dir, "n.conf");
+	const char *kh = tu_path(dir, "known_hosts"), *prog = tu_path(dir, "reload");
+	char text[1024];
+	struct cw_cfg cfg;
+	struct cw_error err;
+
+	snprintf(text, sizeof(text),
+	    "[sc3]\nknown_hosts = known_hosts\n[ntp]\nreload_command = %s --now\n", prog);
+	tu_write(path, text, 0644);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);	/* none exists */
+	cw_cfg_release(&cfg);
+	tu_write(kh, "", 0644);
+	tu_write(prog, "#!/bin/sh\n", 0755);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);
+	cw_cfg_release(&cfg);
+	assert_int_equal(chmod(kh, 0646), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_non_null(strstr(err.msg, "[sc3] known_hosts"));
+	assert_non_null(strstr(err.msg, kh));
+	assert_int_equal(chmod(kh, 0644), 0);
+	assert_int_equal(chmod(prog, 0777), 0);
+	assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "[ntp] reload_command"));
+	assert_non_null(strstr(err.msg, prog));
+	assert_int_equal(chmod(prog, 0755), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(kh, 65534, 65534), 0);
+		assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), -1);
+		assert_non_null(strstr(err.msg, kh));
+		assert_non_null(strstr(err.hint, "chown root"));
+	}
+}
+
 int
 main(void)
 {
@@ -276,6 +396,10 @@ main(void)
 		cmocka_unit_test(test_cfg_missing_file),
 		cmocka_unit_test(test_cfg_unreadable_file),
 		cmocka_unit_test(test_cfg_directory_as_file),
+		cmocka_unit_test(test_cfg_refuses_writable_config),
+		cmocka_unit_test(test_cfg_refuses_config_of_other_user),
+		cmocka_unit_test(test_cfg_refuses_writable_directory),
+		cmocka_unit_test(test_cfg_refuses_untrusted_named_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -634,10 +634,20 @@ test_ntp_reply_check(void **state)
 	assert_int_equal(foreign, 1);
 	assert_int_equal(cw_ntp_reply_check(buf, 47, vec_xmt, T1, t4, &plain, &s, &foreign), CW_NTP_BAD_REPLY);
 
-	/* Kiss-o'-death, unsynchronised, no transmit time. */
+	/* Kiss-o'-death, unsynchronised, no transmit time.  A kiss is
+	 * believed without a key, and with one only when its MAC verifies:
+	 * unauthenticated or forged it is a bad reply (issue 18). */
 	make_reply(buf, 0, 3, "RATE");
-	assert_int_equal(cw_ntp_reply_check(buf, 48, vec_xmt, T1, t4, &keyed, &s, &foreign), CW_NTP_KOD);
+	assert_int_equal(cw_ntp_reply_check(buf, 48, vec_xmt, T1, t4, &plain, &s, &foreign), CW_NTP_KOD);
 	assert_string_equal(s.refid, "RATE");
+	assert_int_equal(cw_ntp_reply_check(buf, 48, vec_xmt, T1, t4, &keyed, &s, &foreign), CW_NTP_NO_MAC);
+	assert_string_equal(s.refid, "RATE");
+	len = add_mac(buf, 1, CW_NTP_ALG_MD5, "NotTheKey");
+	assert_int_equal(cw_ntp_reply_check(buf, len, vec_xmt, T1, t4, &keyed, &s, &foreign), CW_NTP_BAD_MAC);
+	len = add_mac(buf, 1, CW_NTP_ALG_MD5, "LabMD5Key-0001");
+	assert_int_equal(cw_ntp_reply_check(buf, len, vec_xmt, T1, t4, &keyed, &s, &foreign), CW_NTP_KOD);
+	assert_int_equal(s.authenticated, 1);
+	make_reply(buf, 0, 3, "RATE");
 	make_reply(buf, 16, 0, "\0\0\0\0");
 	assert_int_equal(cw_ntp_reply_check(buf, 48, vec_xmt, T1, t4, &plain, &s, &foreign), CW_NTP_UNSYNC);
 	make_reply(buf, 3, 3, "\x7f\0\0\1");
