@@ -1,7 +1,7 @@
 /* screen-cert.c - Install device certificate (OTP): the seed's steps and
- * the OTP rules, then the enrollment flow (src/enroll.h) under a gauge;
- * the flow's questions (CA fingerprint, OTP in a masked field, the one
- * confirmation before sending) come up as dialogs; at the end the
+ * the OTP rules, then the enrollment job (job.h) under a gauge; its
+ * questions (CA fingerprint, OTP in a masked field, the one confirmation
+ * before sending) come up as the wizard's dialogs (ops.c); at the end the
  * certificate's summary. */
 #include "config.h"
 
@@ -10,114 +10,20 @@
 #include <time.h>
 
 #include "pki/cert.h"
-#include "pki/enroll.h"
 #include "core/i18n.h"
-#include "core/lock.h"
-#include "core/secret.h"
+#include "job/job.h"
 #include "screens.h"
 #include "widgets.h"
 
 #define TITLE _("Install device certificate (OTP)")
 
 static int
-cancelled(struct cw_error *err)
-{
-	cw_error_set(err, CW_E_CANCELLED, _("enrollment cancelled"));
-	return cw_error_hint(err, _("No OTP was sent by this step; the journal keeps the run."));
-}
-
-static int
-tui_confirm_ca(void *ctx, const char *subject, const char *fingerprint,
-    int *yes, struct cw_error *err)
-{
-	char text[1024];
-	int rc;
-
-	(void)ctx;
-	snprintf(text, sizeof(text),
-	    _("No trust anchor is installed. The enrollment service offers this CA:\n\n%s\n\nSHA-256:\n%.32s\n%s\n\nTrust it only if the fingerprint is the one your support portal shows."),
-	    subject, fingerprint, fingerprint + (strlen(fingerprint) > 32 ? 32 : strlen(fingerprint)));
-	rc = uw_yesno(_("Trust the enrollment CA?"), text, 1);
-	if (rc == UW_QUIT)
-		return cancelled(err);
-	*yes = rc == UW_OK;
-	return 0;
-}
-
-static int
-tui_read_otp(void *ctx, int again, struct cw_secret **out, struct cw_error *err)
-{
-	struct cw_secret *s = cw_secret_new(CW_ENROLL_OTP_CAP);
-	int rc;
-
-	(void)ctx;
-	if (s == NULL)
-		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
-	rc = uw_password(_("One-time password"),
-	    again ? _("That was not an OTP (8 to 64 letters and digits). Paste it again:") :
-	    _("Paste the OTP from the support portal. It is valid 60 minutes and works once:"), s);
-	if (rc != UW_OK) {
-		cw_secret_free(s);
-		return cancelled(err);
-	}
-	*out = s;
-	return 0;
-}
-
-static int
-tui_confirm_send(void *ctx, const struct cw_enroll_summary *s, int *yes,
+enroll_work(void *arg, const struct cw_job_ops *ops, void *ctx,
     struct cw_error *err)
 {
-	char text[2048], reach[128] = "";
-	int rc;
+	const struct cw_job_enroll_in in = { NULL, NULL, 0 };
 
-	(void)ctx;
-	if (s->endpoint_ms >= 0)
-		snprintf(reach, sizeof(reach), _("reachable, verified TLS in %ld ms"), s->endpoint_ms);
-	snprintf(text, sizeof(text),
-	    _("Checked:\n  Time: %s\n  Service: %s\n  %s\n  Trust anchor: %s\n  SHA-256 %.32s\n          %s\n  Key: %s, new, stays on this appliance\n  Install into: %s\n\n%sThe OTP works once: if this request fails, you need a new one. Send the request now?"),
-	    s->time_status, s->url, reach, s->anchor_subject, s->anchor_fingerprint,
-	    s->anchor_fingerprint + (strlen(s->anchor_fingerprint) > 32 ? 32 : strlen(s->anchor_fingerprint)),
-	    s->key_type ? s->key_type : "?", s->cert_dir,
-	    s->resend ? _("The same request as in the interrupted attempt is sent again.\n") : "");
-	rc = uw_yesno(_("Send the request?"), text, 1);
-	if (rc == UW_QUIT)
-		return cancelled(err);
-	*yes = rc == UW_OK;
-	return 0;
-}
-
-static void
-tui_notice(void *ctx, const char *text)
-{
-	(void)ctx;
-	(void)uw_msgbox(TITLE, text);
-}
-
-static const struct cw_enroll_ops tui_ops = {
-	tui_confirm_ca, tui_read_otp, tui_confirm_send, tui_notice, NULL,
-};
-
-void
-ui_cert_install_resume_ops(void)
-{
-	cw_enroll_set_resume_ops(&tui_ops);
-}
-
-static int
-enroll_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
-    struct cw_error *err)
-{
-	const struct cw_cfg *cfg = arg;
-	struct cw_enroll e = { &tui_ops, NULL, 0 };
-	struct cw_lock *lock = NULL;
-	int rc;
-
-	if (cw_lock_acquire(cfg->state_dir, &lock, err) == -1)
-		return -1;
-	rc = cw_enroll_run(cfg, &e, progress, ctx, err);
-	cw_lock_release(lock);
-	return rc;
+	return cw_job_enroll(arg, &in, ops, ctx, err);
 }
 
 int
@@ -140,7 +46,7 @@ ui_cert_run(const struct cw_cfg *cfg)
 	if (rc != UW_OK)
 		return rc == UW_QUIT ? UW_QUIT : 0;
 	cw_error_clear(&err);
-	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1 || !st.have_cert)
+	if (cw_job_status(cfg, &st, &err) == -1 || !st.have_cert)
 		return uw_msgbox(TITLE, _("The device certificate is installed.")) == UW_QUIT ? UW_QUIT : 0;
 	snprintf(days, sizeof(days), ngettext("%ld day", "%ld days",
 	    (unsigned long)(st.days_left < 0 ? -st.days_left : st.days_left)), st.days_left);

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../ui/ui.h"
 #include "core/cfg.h"
 #include "cli/cli.h"
 #include "core/error.h"
@@ -76,7 +75,19 @@ warn_cb(void *ctx, const char *message)
 }
 
 int
-cw_cli_main(int argc, char **argv)
+cw_cli_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf(_("Usage: certwiz %s\n"), usage);
+			printf("%s\n", _("See certwiz(1) for every option."));
+			return 1;
+		}
+	return 0;
+}
+
+int
+cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -131,9 +142,12 @@ cw_cli_main(int argc, char **argv)
 		return cw_cli_report(&err);
 	if (cmd != NULL) {
 		optind = 0;	/* reset getopt for the subcommand */
-		rc = cmd->run(&cfg, argc, argv);
+		if (cw_cli_help(argc, argv, cmd->usage))
+			rc = 0;
+		else
+			rc = cmd->run(&cfg, argc, argv);
 	} else
-		rc = ui_wizard_run(&cfg);
+		rc = wizard(&cfg);
 	cw_cfg_release(&cfg);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/secret.h"
+#include "ui/ui.h"
 
 int
 main(int argc, char **argv)
@@ -11,5 +12,5 @@ main(int argc, char **argv)
 	/* Before anything can hold a secret: no core dumps. */
 	cw_secret_harden_process();
 	cw_i18n_init();
-	return cw_cli_main(argc, argv);
+	return cw_cli_main(argc, argv, ui_wizard_run);
 }

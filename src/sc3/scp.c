@@ -26,7 +26,6 @@
 
 #include "core/cfg.h"
 #include "core/i18n.h"
-#include "cli/prompt.h"
 #include "sc3/scp-int.h"
 
 /* ---- USER@HOST:PATH ---- */
@@ -175,18 +174,6 @@ cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg)
 		o->known_hosts = cfg->known_hosts;
 		o->timeout_ms = cfg->timeout_ms;
 	}
-}
-
-int
-cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
-    struct cw_secret **out, struct cw_error *err)
-{
-	(void)ctx;
-	return cw_prompt_secret(prompt, NULL, 1024,
-	    what == CW_SCP_ASK_PASSWORD ?
-	    _("Give the password with --password-file FILE.") :
-	    _("Load the key into ssh-agent, or run certwiz on a terminal."),
-	    out, err);
 }
 
 /* ---- libssh2's memory: wiped when freed ----

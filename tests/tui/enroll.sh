@@ -24,7 +24,7 @@ tui_text "  $OTP "
 tui_screen | grep -qF "$(echo "$OTP" | cut -c1-8)" && fail "the OTP is drawn in clear"
 tui_keys Enter
 tui_wait 'Send the request'
-tui_screen | grep -q 'Time: ' || { tui_screen >&2; fail "the confirmation lacks the time"; }
+tui_screen | grep -qi 'time: ' || { tui_screen >&2; fail "the confirmation lacks the time"; }
 tui_keys y
 tui_wait 'certificate is installed' 30
 tui_wait "CN=$SERIAL"

@@ -35,7 +35,7 @@ tui_keys Tab
 tui_text "$MK"
 tui_keys Tab
 tui_text "${MK}x"
-tui_keys Enter
+tui_keys Enter Enter Enter
 tui_wait "The two master keys differ"
 tui_keys Enter
 tui_wait "Destination"
@@ -43,7 +43,7 @@ tui_keys Tab
 tui_text "$MK"
 tui_keys Tab
 tui_text "$MK"
-tui_keys Enter
+tui_keys Enter Enter Enter
 tui_wait "SC3 Backup success" 120
 [ -s "$T/bundle.age" ] || fail "no bundle written"
 pass "backup: keys must match, then the bundle is sealed and copied"
@@ -61,13 +61,13 @@ printf 'old\n' > "$T/b/sc3/old.pem"
 tui_start "'$CERTWIZ' --config '$T/b/certwiz.conf'"
 tui_wait "Main menu"
 tui_keys r
-tui_wait "same master key as the old unit"
-tui_keys y
 tui_wait "Source"
 tui_text "$T/bundle.age"
 tui_keys Tab
 tui_text "$MK"
-tui_keys Enter
+tui_keys Enter Enter Enter
+tui_wait "same master key as the old unit"
+tui_keys y
 tui_wait "Confirm" 120
 tui_keys y
 tui_wait "Restored SC3 CA" 60

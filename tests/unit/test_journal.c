@@ -329,11 +329,11 @@ test_journal_list_and_show(void **state)
 		assert_string_equal(v[i].flow, "demo");
 		assert_string_equal(v[i].last_step, "fetch");
 		if (strcmp(v[i].id, "demo-20261123T170000Z-0001") == 0) {
-			assert_string_equal(v[i].state, "running");
+			assert_string_equal(cw_run_state_name(v[i].state), "running");
 			assert_string_equal(v[i].last_error, "");
 		} else {
 			assert_string_equal(v[i].id, "demo-20261123T170000Z-0002");
-			assert_string_equal(v[i].state, "failed");
+			assert_string_equal(cw_run_state_name(v[i].state), "failed");
 			assert_string_equal(v[i].last_error, "cannot connect to 'est.example': timeout");
 		}
 		assert_true(v[i].started > 0 && v[i].updated >= v[i].started);
@@ -344,7 +344,7 @@ test_journal_list_and_show(void **state)
 	int seen = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].id, "demo-20261123T170000Z-0003") == 0) {
-			assert_string_equal(v[i].state, "finished");
+			assert_string_equal(cw_run_state_name(v[i].state), "finished");
 			seen = 1;
 		}
 	assert_true(seen);
@@ -404,7 +404,7 @@ test_journal_corrupt_run_is_listed(void **state)
 	assert_int_equal(cw_journal_list(&f->cfg, 0, &v, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].flow, "demo");
-	assert_string_equal(v[0].state, "failed");
+	assert_string_equal(cw_run_state_name(v[0].state), "failed");
 	assert_non_null(strstr(v[0].last_error, "line 1"));
 	free(v);
 }
