@@ -11,7 +11,9 @@
 #include "core/cfg.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "job/job.h"
 #include "ntp/ntp.h"
+#include "pki/renew.h"
 #include "screens.h"
 #include "widgets.h"
 
@@ -103,6 +105,47 @@ struct row {
 	const char *value;
 };
 
+struct renew_arg {
+	const struct cw_cfg *cfg;
+	struct cw_job_renew_in in;
+	struct cw_renew_result res;
+};
+
+static int
+renew_work(void *arg, const struct cw_job_ops *ops, void *ctx,
+    struct cw_error *err)
+{
+	struct renew_arg *a = arg;
+
+	return cw_job_renew(a->cfg, &a->in, ops, ctx, &a->res, err);
+}
+
+/* "Renew now": the renewal job as a dry run first (nothing installed),
+ * then, when the admin agrees, for real. */
+static int
+renew_now(const struct cw_cfg *cfg)
+{
+	const char *title = _("Renew now");
+	struct renew_arg a = { cfg, { 1, 1 }, { 0 } };
+	char text[512], when[160];
+	int rc;
+
+	rc = ui_run_with_gauge(title, renew_work, &a);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	rc = uw_yesno(title, _("Dry run: the renewal works; nothing was installed.\n\nRenew the device certificate now? The current certificate is kept as device.crt.prev."), 0);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	a.in.dry_run = 0;
+	rc = ui_run_with_gauge(title, renew_work, &a);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	/* TRANSLATORS: %s is a time (local / UTC). */
+	snprintf(text, sizeof(text), _("The device certificate was renewed. The new one is valid until %s."),
+	    both_times(a.res.not_after, when, sizeof(when)));
+	return uw_msgbox(title, text) == UW_QUIT ? UW_QUIT : 0;
+}
+
 int
 ui_status_run(const struct cw_cfg *cfg)
 {
@@ -117,7 +160,7 @@ ui_status_run(const struct cw_cfg *cfg)
 	int rc;
 
 	cw_error_clear(&err);
-	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1)
+	if (cw_job_status(cfg, &st, &err) == -1)
 		return ui_error(_("Certificate status"), &err);
 
 	if (strcmp(_(state_words[st.state]), cw_cert_state_name(st.state)) != 0)
@@ -189,7 +232,7 @@ ui_status_run(const struct cw_cfg *cfg)
 		advice = _("The installed certificate cannot be used. \"Install device certificate (OTP)\" with a new one-time password restores it; the previous files are kept as .prev.");
 		break;
 	case CW_CERT_STATE_RENEWAL_FAILING:
-		advice = _("Automatic renewal is failing; the timer retries it. Run 'certwiz renew' to try now.");
+		advice = _("Automatic renewal is failing; the timer retries it. \"Renew now\" below tries it at once.");
 		break;
 	case CW_CERT_STATE_RENEWAL_DUE:
 		advice = _("The certificate renews itself with the next run of the renewal timer ('certwiz renew').");
@@ -199,7 +242,15 @@ ui_status_run(const struct cw_cfg *cfg)
 	}
 	if (advice != NULL)
 		ui_text_add(&text, "\n%s\n", advice);
-	rc = uw_textview(_("Certificate status"), ui_text_str(&text));
+	if (st.state == CW_CERT_STATE_VALID || st.state == CW_CERT_STATE_RENEWAL_DUE ||
+	    st.state == CW_CERT_STATE_RENEWAL_FAILING)
+		/* TRANSLATORS: a button under the status: renew the certificate
+		 * now (a dry run first). */
+		rc = uw_textview_action(_("Certificate status"), ui_text_str(&text), _("Renew now"));
+	else
+		rc = uw_textview(_("Certificate status"), ui_text_str(&text));
 	ui_text_release(&text);
+	if (rc == UW_OK)
+		rc = renew_now(cfg);
 	return rc == UW_QUIT ? UW_QUIT : 0;
 }

@@ -32,3 +32,26 @@ valid_install "$A"
 grep -qF "$OTP" "$T/pane.raw" && fail "the OTP reached the terminal"
 pass "the wizard enrolls: CA fingerprint, masked OTP, one confirmation, summary"
 otp_never_on_disk
+
+# Certificate status, "Renew now": a dry run first (nothing installed),
+# then the renewal itself; the new certificate replaces the old one.
+old=$(openssl x509 -in "$A/cert/device.crt" -noout -serial)
+tui_keys Enter
+tui_wait 'Main menu'
+tui_keys s
+tui_wait 'State: +valid'
+tui_wait 'Renew now'
+tui_keys r
+tui_wait 'Dry run: the renewal works' 60
+[ "$(openssl x509 -in "$A/cert/device.crt" -noout -serial)" = "$old" ] || fail "the dry run installed a certificate"
+tui_keys y
+tui_wait 'The device certificate was renewed' 60
+new=$(openssl x509 -in "$A/cert/device.crt" -noout -serial)
+[ "$new" != "$old" ] || fail "Renew now did not install a new certificate"
+[ -f "$A/cert/device.crt.prev" ] || fail "no device.crt.prev kept"
+valid_install "$A"
+pass "status screen: Renew now, a dry run first, then the renewal"
+tui_keys Enter
+tui_wait 'Main menu'
+tui_keys q
+tui_wait 'EXIT=0'
