@@ -16,16 +16,25 @@
 static const struct cw_cli_cmd commands[] = {
 	{ "check", N_("check connectivity prerequisites"), "check [--json]", cw_cmd_check },
 	{ "ntp", N_("show, set or test the NTP configuration"),
-	  "ntp show [--json] | set --primary HOST [...] | test [--json]", cw_cmd_ntp },
+	  "ntp show [--json]\n"
+	  "       certwiz ntp set --primary HOST [--primary-key ID:ALG:KEYFILE] [--secondary HOST]\n"
+	  "                       [--secondary-key ID:ALG:KEYFILE] [--keep-keys] [--json]\n"
+	  "       certwiz ntp test [--json]", cw_cmd_ntp },
 	{ "cert", N_("enroll for a device certificate with a one-time password"),
-	  "cert fetch [--otp-file FILE|-] | show [--json]", cw_cmd_cert },
+	  "cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256]\n"
+	  "       certwiz cert show [--json]", cw_cmd_cert },
 	{ "status", N_("show the certificate status"), "status [--json]", cw_cmd_status },
 	{ "renew", N_("renew the device certificate if it is due"),
 	  "renew [--force] [--dry-run]", cw_cmd_renew },
 	{ "sc3", N_("back up or restore the SC3 trust material over SCP"),
-	  "sc3 backup --to USER@HOST:PATH | restore --from USER@HOST:PATH", cw_cmd_sc3 },
+	  "sc3 backup --to [USER@]HOST:PATH|FILE [SSH options] [--master-key-file FILE]\n"
+	  "                  [--no-verify] [--dry-run] [--work-factor N] [--replace]\n"
+	  "       certwiz sc3 restore --from [USER@]HOST:PATH|FILE [SSH options] [--master-key-file FILE]\n"
+	  "                  [--yes] [--dry-run] [--replace]\n"
+	  "SSH options: [--user USER] [--port N] [--identity FILE] [--password-file FILE]\n"
+	  "             [--known-hosts FILE] [--accept-host-key SHA256:...] [--batch]", cw_cmd_sc3 },
 	{ "journal", N_("list, show, resume or abandon journaled runs"),
-	  "journal [list | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },
+	  "journal [list [--json] | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
