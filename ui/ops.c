@@ -21,7 +21,19 @@ progress(void *ctx, size_t step, size_t nsteps, double fraction,
 {
 	struct ui_job *j = ctx;
 
+	j->step = step;
+	j->nsteps = nsteps;
+	j->fraction = fraction;
+	snprintf(j->label, sizeof(j->label), "%s", label != NULL ? label : "");
 	return j->gauge != NULL ? uw_gauge_update(j->gauge, step, nsteps, fraction, label) : 0;
+}
+
+/* After a question's box: the gauge again, as it was. */
+static void
+redraw(struct ui_job *j)
+{
+	if (j->gauge != NULL)
+		(void)uw_gauge_update(j->gauge, j->step, j->nsteps, j->fraction, j->label);
 }
 
 static void
@@ -50,7 +62,7 @@ confirm(void *ctx, const struct cw_job_q *q, int *yes, struct cw_error *err)
 {
 	int rc = uw_yesno(q->title, q->text, 1);
 
-	(void)ctx;
+	redraw(ctx);
 	if (rc != UW_OK && rc != UW_NO)
 		return unanswered(rc, err);
 	*yes = rc == UW_OK;
@@ -87,6 +99,7 @@ ask_secret(void *ctx, const struct cw_job_q *q, struct cw_secret **out,
 			break;
 	}
 	cw_secret_free(b);
+	redraw(j);
 	if (rc != UW_OK) {
 		cw_secret_free(a);
 		return unanswered(rc, err);
@@ -101,7 +114,7 @@ ask_text(void *ctx, const struct cw_job_q *q, char *buf, size_t cap,
 {
 	int rc = uw_input(q->title, q->text, buf, cap, 0, NULL, NULL);
 
-	(void)ctx;
+	redraw(ctx);
 	return rc == UW_OK ? 0 : unanswered(rc, err);
 }
 
@@ -112,7 +125,6 @@ choose(void *ctx, const struct cw_job_q *q, const char *const *choices,
 	struct uw_item items[8];
 	int rc;
 
-	(void)ctx;
 	if (n > sizeof(items) / sizeof(items[0]))
 		n = sizeof(items) / sizeof(items[0]);
 	for (size_t i = 0; i < n; i++) {
@@ -121,6 +133,7 @@ choose(void *ctx, const struct cw_job_q *q, const char *const *choices,
 		items[i].help = NULL;
 	}
 	rc = uw_menu(q->title, q->text, items, n, sel);
+	redraw(ctx);
 	return rc == UW_OK ? 0 : unanswered(rc, err);
 }
 

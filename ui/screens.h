@@ -74,6 +74,10 @@ struct ui_job {
 	const char *title;
 	struct uw_gauge *gauge;
 	struct ui_text said;
+	/* The last progress, to draw the gauge again after a question. */
+	size_t step, nsteps;
+	double fraction;
+	char label[256];
 };
 
 /* The wizard's job operations; ctx is a struct ui_job. */

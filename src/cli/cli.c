@@ -31,7 +31,8 @@ static const struct cw_cli_cmd commands[] = {
 	  "                  [--no-verify] [--dry-run] [--work-factor N] [--replace]\n"
 	  "       certwiz sc3 restore --from [USER@]HOST:PATH|FILE [SSH options] [--master-key-file FILE]\n"
 	  "                  [--yes] [--dry-run] [--replace]\n"
-	  "SSH options: [--user USER] [--port N] [--identity FILE] [--password-file FILE]\n"
+	  "SSH options: [--user USER] [--port N] [--auth agent|identity|password]\n"
+	  "             [--identity FILE] [--password-file FILE]\n"
 	  "             [--known-hosts FILE] [--accept-host-key SHA256:...] [--batch]", cw_cmd_sc3 },
 	{ "journal", N_("list, show, resume or abandon journaled runs"),
 	  "journal [list [--json] | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },

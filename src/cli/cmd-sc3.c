@@ -159,6 +159,7 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		{ "accept-host-key", required_argument, NULL, 'A' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "replace", no_argument, NULL, 'R' },
+		{ "auth", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_job_sc3_in in;
@@ -187,6 +188,16 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		case 'A': in.accept_host_key = optarg; break;
 		case 'b': ops.confirm = NULL; ops.ask_secret = NULL; ops.ask_text = NULL; ops.choose = NULL; break;
 		case 'R': in.other = CW_JOB_OTHER_REPLACE; break;
+		case 'a':
+			if (strcmp(optarg, "agent") == 0)
+				in.auth = CW_JOB_AUTH_AGENT;
+			else if (strcmp(optarg, "identity") == 0)
+				in.auth = CW_JOB_AUTH_IDENTITY;
+			else if (strcmp(optarg, "password") == 0)
+				in.auth = CW_JOB_AUTH_PASSWORD;
+			else
+				goto usage;
+			break;
 		default: goto usage;
 		}
 	}
