@@ -35,7 +35,7 @@ chmod 711 "$T"
 mkdir -p "$H"
 useradd -M -d "$H" -s /bin/sh "$U"
 # The account goes with the test, whatever happens.
-trap 'rc=$?; userdel "$U" >/dev/null 2>&1 || true; (exit $rc); cleanup' EXIT INT TERM
+trap 'rc=$?; rm -f "$T/hold"; userdel -f "$U" >/dev/null 2>&1 || true; (exit $rc); cleanup' EXIT INT TERM
 chown "$U" "$H"
 echo "$U:$PW" | chpasswd
 
