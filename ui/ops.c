@@ -169,7 +169,10 @@ ui_run_job(struct ui_job *j, ui_work_fn *work, void *arg)
 		return UW_QUIT;
 	if (rc == 0)
 		return UW_OK;
-	if (cancelled || err.code == CW_E_CANCELLED)
+	/* Stopped by the person (the gauge's Cancel, a question left): the
+	 * run waits in the journal.  A cancel with a hint ("restore
+	 * cancelled", nothing was changed) is shown as it is. */
+	if (cancelled || (err.code == CW_E_CANCELLED && err.hint[0] == '\0'))
 		return uw_msgbox(j->title, _("Stopped. The journal keeps the run: the next start of certwiz offers to resume it.")) ==
 		    UW_QUIT ? UW_QUIT : UW_BACK;
 	return ui_error(j->title, &err) == UW_QUIT ? UW_QUIT : UW_BACK;

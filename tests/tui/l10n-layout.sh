@@ -231,6 +231,15 @@ screens() {
 	main_menu
 
 	menu 5
+	check "SC3 restore form" --title "$(tr_known 'Restore SC3')" \
+		--text "$(tr_ 'Where is the bundle? USER@HOST:PATH (SCP) or a local path. The master key decrypts it: it must be this unit'"'"'s and the old unit'"'"'s.')" \
+		--text "$(tr_ Source)" --text "$(tr_ 'Master key')" \
+		--text "$(tr_ 'SSH port')" --text "$(tr_ 'SSH user')" \
+		--button "$(tr_ OK)" --button "$(tr_ Cancel)"
+	tui_text "$D/none.age"
+	keys Tab
+	tui_text "layout-key"
+	keys Enter Enter Enter
 	check "SC3 restore checklist" --title "$(tr_known 'Restore SC3')" \
 		--text "$(tr_ 'Before restoring, make sure that:
 - this unit has the same IP address as the old unit;
@@ -239,12 +248,10 @@ screens() {
 - firewalls and log collectors are onboarded and disconnected.
 
 Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
-	keys Left Enter
-	check "SC3 restore form" --title "$(tr_known 'Restore SC3')" \
-		--text "$(tr_ 'Where is the bundle? USER@HOST:PATH (SCP) or a local path. The master key decrypts it: it must be this unit'"'"'s and the old unit'"'"'s.')" \
-		--text "$(tr_ Source)" --text "$(tr_ 'Master key')" \
-		--button "$(tr_ OK)" --button "$(tr_ Cancel)"
-	keys Escape
+	keys Enter
+	check "SC3 restore cancelled" --text "$(tr_ 'restore cancelled')" \
+		--button "$(tr_ OK)"
+	keys Enter
 	main_menu
 
 	menu 6
