@@ -67,6 +67,30 @@ pass "prefilled form, empty key keeps the current key"
 tui_keys Enter
 tui_wait "Main menu"
 
+# Only the server changes (a new address for the same server): the empty
+# key keeps the key certwiz has for that key ID.
+if grep -q '^0*1 ' /proc/net/if_inet6 2>/dev/null; then
+	tui_keys n
+	tui_wait "Primary NTP server +\\[127\\.0\\.0\\.1"
+	tui_keys C-u
+	for i in 1 2 3 4 5 6 7 8 9; do tui_keys BSpace; done
+	tui_text "::1"
+	tui_keys Enter Enter
+	tui_wait "Authentication: primary"
+	tui_keys Enter
+	tui_wait "SHA1"
+	tui_keys Enter
+	tui_wait "Leave it empty to keep the current key"
+	tui_keys Enter Enter
+	tui_wait "The time is proven: enrollment may proceed"
+	tui_wait "Authenticated: +yes"
+	grep -q "server ::1" "$T/chrony/conf.d/certwiz.conf" || fail "the new server address was not written"
+	grep -qx "2 SHA1 HEX:4c61622053484131206b65792030303032212121" "$KEYS" || fail "the key was lost when only the server changed"
+	pass "a new server address keeps the key"
+	tui_keys Enter
+	tui_wait "Main menu"
+fi
+
 # A wrong key: applied, but the time is not proven.
 tui_keys n
 tui_wait "Primary NTP server"
