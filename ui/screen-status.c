@@ -17,16 +17,6 @@
 #include "screens.h"
 #include "widgets.h"
 
-static const char *const state_words[CW_CERT_STATE__MAX] = {
-	/* TRANSLATORS: certificate states on the status screen. */
-	[CW_CERT_STATE_MISSING] = N_("not installed"),
-	[CW_CERT_STATE_VALID] = N_("valid"),
-	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
-	[CW_CERT_STATE_RENEWAL_FAILING] = N_("renewal failing"),
-	[CW_CERT_STATE_EXPIRED] = N_("expired"),
-	[CW_CERT_STATE_BROKEN] = N_("broken"),
-};
-
 /* "Mo 23 Nov 2026 18:00:00 CET / 2026-11-23T17:00:00Z": the locale's
  * date and time, then UTC. */
 static const char *
@@ -163,12 +153,12 @@ ui_status_run(const struct cw_cfg *cfg)
 	if (cw_job_status(cfg, &st, &err) == -1)
 		return ui_error(_("Certificate status"), &err);
 
-	if (strcmp(_(state_words[st.state]), cw_cert_state_name(st.state)) != 0)
+	if (strcmp(cw_cert_state_words(st.state), cw_cert_state_name(st.state)) != 0)
 		/* TRANSLATORS: state in words, then its name in `status --json`. */
-		snprintf(state, sizeof(state), _("%s (%s)"), _(state_words[st.state]),
+		snprintf(state, sizeof(state), _("%s (%s)"), cw_cert_state_words(st.state),
 		    cw_cert_state_name(st.state));
 	else
-		snprintf(state, sizeof(state), "%s", _(state_words[st.state]));
+		snprintf(state, sizeof(state), "%s", cw_cert_state_words(st.state));
 	rows[n++] = (struct row){ _("State:"), state };
 	if (st.have_cert) {
 		if (st.days_left >= 0)

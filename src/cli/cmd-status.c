@@ -17,16 +17,6 @@
 #include "core/textwidth.h"
 
 /* The human words for each state. */
-static const char *const state_words[CW_CERT_STATE__MAX] = {
-	/* TRANSLATORS: certificate states in `certwiz status`. */
-	[CW_CERT_STATE_MISSING] = N_("not installed"),
-	[CW_CERT_STATE_VALID] = N_("valid"),
-	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
-	[CW_CERT_STATE_RENEWAL_FAILING] = N_("renewal failing"),
-	[CW_CERT_STATE_EXPIRED] = N_("expired"),
-	[CW_CERT_STATE_BROKEN] = N_("broken"),
-};
-
 static json_t *
 time_or_null(int have, time_t t)
 {
@@ -97,7 +87,7 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 	int w = 0;
 
 	/* TRANSLATORS: %s is a state such as "valid" or "renewal due". */
-	printf(_("Device certificate: %s\n"), _(state_words[st->state]));
+	printf(_("Device certificate: %s\n"), cw_cert_state_words(st->state));
 	if (st->have_cert) {
 		if (st->days_left >= 0)
 			snprintf(days, sizeof(days), ngettext("%ld day left", "%ld days left",

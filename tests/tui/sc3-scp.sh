@@ -65,22 +65,7 @@ CW_PIDS="$CW_PIDS $(cat "$S/pid")"
 [ "$PORT" != 22 ] || fail "the lab sshd is on port 22"
 FP=$(ssh-keygen -lf "$S/host_key.pub" | awk '{print $2}')
 
-conf() {
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-known_hosts = $1/known_hosts
-restart_command = echo restarted
-[network]
-timeout_ms = 60000
-[log]
-syslog = no
-EOC
-}
+conf() { sc3_conf "$1" "known_hosts = $1/known_hosts" "[network]" "timeout_ms = 60000"; }
 conf "$T/a"
 mkdir -p "$T/a/sc3/ca" "$T/a/sc3/keys"
 printf 'the CA\n' > "$T/a/sc3/ca/ca.pem"
@@ -210,3 +195,37 @@ grep -q "^in.target=$U@127.0.0.1:$H/sc3.age" "$T/facts.tui" || { cat "$T/facts.t
 grep -q "^f.auth=password" "$T/facts.tui" || { cat "$T/facts.tui" >&2; fail "the wizard's run lacks its login method"; }
 diff "$T/facts.tui" "$T/facts.cli" || fail "the CLI and the wizard journal other facts for the same backup"
 pass "the CLI and the wizard journal the same inputs and facts for the same backup"
+
+# ---- 5. the server's host key changed: refused, both fingerprints, what to do
+sh "$LAB" stop "$S"
+sh "$LAB" rekey "$S"
+sh "$LAB" start "$S" "$PORT" >/dev/null
+CW_PIDS="$CW_PIDS $(cat "$S/pid")"
+FP2=$(ssh-keygen -lf "$S/host_key.pub" | awk '{print $2}')
+cp "$T/a/known_hosts" "$T/kh.before"
+tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
+tui_wait "Main menu"
+tui_keys b
+tui_wait "Destination"
+tui_text "$U@127.0.0.1:$H/sc3-2.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$PORT"
+tui_keys Enter Enter
+tui_wait "How should certwiz log in"
+tui_keys p
+tui_wait "has CHANGED" 120
+tui_screen | tr -d ' \n' | grep -qF "$FP" || { tui_screen >&2; fail "the known fingerprint is not shown"; }
+tui_screen | tr -d ' \n' | grep -qF "$FP2" || { tui_screen >&2; fail "the server's new fingerprint is not shown"; }
+tui_wait "ssh-keygen -R"
+tui_gone "SSH password"
+cmp -s "$T/kh.before" "$T/a/known_hosts" || fail "known_hosts changed"
+[ ! -e "$H/sc3-2.age" ] || fail "a bundle was copied to a server with a changed key"
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"
+pass "a changed host key is refused in the wizard: both fingerprints, what to do, nothing copied"

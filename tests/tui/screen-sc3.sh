@@ -8,19 +8,7 @@
 . "$top_srcdir/tests/tui/tmux.sh"
 
 MK=tui-sc3-master-key-0042
-conf() {
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-restart_command = echo restarted
-[log]
-syslog = no
-EOC
-}
+conf() { sc3_conf "$1"; }
 conf "$T/a"
 mkdir -p "$T/a/sc3/ca" "$T/a/sc3/keys"
 printf 'the CA\n' > "$T/a/sc3/ca/ca.pem"
