@@ -67,6 +67,24 @@ sc3_conf() {
 	} > "$d/certwiz.conf"
 }
 
+# journal_facts FILE [KEY_REGEX]: a journal's records without what differs
+# between two runs of the same inputs (sequence numbers, times, the run
+# id, checksums); the values of the keys matching KEY_REGEX become "*".
+journal_facts() {
+	awk -v vary="${2:-^$}" '{
+		out = $3
+		for (i = 4; i <= NF; i++) {
+			k = $i; sub(/=.*/, "", k); v = substr($i, length(k) + 2)
+			if (k == "id" || k == "crc")
+				continue
+			if (k ~ vary)
+				v = "*"
+			out = out " " k "=" v
+		}
+		print out
+	}' "$1"
+}
+
 # A config whose every path is under $T.
 write_conf() {
 	cat > "$T/certwiz.conf" <<EOC

@@ -47,6 +47,19 @@ tui_gone "4c616220"
 [ "$(stat -c %a "$KEYS")" = 600 ] || fail "keys file mode"
 grep -qx "2 SHA1 HEX:4c61622053484131206b65792030303032212121" "$KEYS" || fail "key not written"
 pass "Symmetric Key SHA1 applied and proven"
+
+# The same settings from the CLI (another state dir) journal the same
+# records and facts as the wizard's run.
+sed -e "s|^state_dir = .*|state_dir = $T/c/state|" -e "s|^reload_command = .*|reload_command = true|" \
+    "$T/certwiz.conf" > "$T/c.conf"
+printf 'HEX:4c61622053484131206b65792030303032212121\n' > "$T/k2"; chmod 600 "$T/k2"
+expect_rc 0 "$CERTWIZ" --config "$T/c.conf" ntp set --primary 127.0.0.1 --primary-key "2:sha1:$T/k2"
+vary='^(inputs|in\.request|f\..*_offset_ms)$'
+journal_facts "$(ls "$T"/state/journal/done/ntp-*.journal)" "$vary" > "$T/ntp.tui"
+journal_facts "$(ls "$T"/c/state/journal/done/ntp-*.journal)" "$vary" > "$T/ntp.cli"
+grep -q "in.primary=127.0.0.1" "$T/ntp.tui" || { cat "$T/ntp.tui" >&2; fail "no primary in the wizard's journal"; }
+diff "$T/ntp.tui" "$T/ntp.cli" || fail "the CLI and the wizard journal other facts for the same NTP settings"
+pass "the CLI and the wizard journal the same facts for the same NTP settings"
 tui_keys Enter
 tui_wait "Main menu"
 
