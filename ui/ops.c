@@ -144,6 +144,12 @@ hint(void *ctx, const char *key, const char *value, struct cw_error *err)
 	(void)value;
 	if (strcmp(key, "ssh.hostkey") == 0)
 		cw_error_hint(err, "%s", _("Nothing was copied. Check the fingerprint with the server's administrator, then start again and choose \"Trust once\" or \"Trust and save\" on the host key screen."));
+	else if (strcmp(key, "ssh.user") == 0)
+		cw_error_hint(err, "%s", _("Give the user name as \"SSH user\", or write USER@HOST:PATH; nothing was changed."));
+	else if (strcmp(key, "ssh.port") == 0)
+		cw_error_hint(err, "%s", _("Check that the host is up, that its SSH server listens on the port given as \"SSH port\" (empty: 22) and that no firewall blocks it; nothing was copied."));
+	else if (strcmp(key, "ssh.auth") == 0)
+		cw_error_hint(err, "%s", _("Check \"SSH user\" and choose another login method (SSH agent, identity file, password), then start again; nothing was copied."));
 	else if (strcmp(key, "job.resume") == 0 || strcmp(key, "job.other_run") == 0)
 		cw_error_hint(err, "%s", _("The journal keeps the run: start the same job again, or resume it under \"Unfinished work\" at the next start of certwiz."));
 }

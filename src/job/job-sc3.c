@@ -152,7 +152,9 @@ ssh_from(struct cw_sc3_ssh *ssh, enum cw_job_ssh_auth auth, struct sc3_job *j)
 static void
 failure_hint(struct sc3_job *j, const char *run_id, struct cw_error *err)
 {
-	if (err->code == CW_E_HOSTKEY && j->refused_fp[0] != '\0')
+	if (err->fix[0] != '\0')
+		cw_job_hint(j->ops, j->ctx, err->fix, NULL, err);
+	else if (err->code == CW_E_HOSTKEY && j->refused_fp[0] != '\0')
 		cw_job_hint(j->ops, j->ctx, "ssh.hostkey", j->refused_fp, err);
 	else if (run_id != NULL && err->code != CW_E_CANCELLED &&
 	    err->code != CW_E_HOSTKEY)

@@ -81,7 +81,9 @@ struct cw_job_ops {
 	/* Words err's hint as this front end fixes it: key names what would
 	 * have avoided the failure ("ssh.hostkey" with the fingerprint as
 	 * value, "job.resume" with the run id, "job.other_run" with the
-	 * other run's id).  NULL: the backend's hint stays. */
+	 * other run's id, or err->fix: "ssh.port", "ssh.auth", whose
+	 * backend hint names the CLI's option).  NULL: the backend's hint
+	 * stays. */
 	void (*hint)(void *ctx, const char *key, const char *value,
 	    struct cw_error *err);
 };

@@ -68,6 +68,7 @@ cw_scp_target_parse(const char *spec, struct cw_scp_target *out,
 	at = strchr(spec, '@');
 	if (at == NULL || (strchr(spec, ':') != NULL && strchr(spec, ':') < at)) {
 		cw_error_set(err, CW_E_USAGE, _("no user name in '%s'"), spec);
+		cw_error_fix(err, "ssh.user");
 		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
 	}
 	ulen = (size_t)(at - spec);
@@ -323,6 +324,7 @@ tcp_connect(struct cw_scp *s, struct cw_error *err)
 			cw_error_set(err, CW_E_NET, _("cannot connect to '%s' port %d"),
 			    s->host, s->port);
 		cw_error_detail(err, "%s", strerror(e));
+		cw_error_fix(err, "ssh.port");
 		return cw_error_hint(err, _("Check that the host is up, that its SSH server listens on that port (--port) and that no firewall blocks it; nothing was copied."));
 	}
 	return 0;

@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/tui/tmux.sh"
 
 MK=tui-sc3-master-key-0042
-conf() { sc3_conf "$1"; }
+conf() { sc3_conf "$1" "known_hosts = $1/known_hosts"; }
 conf "$T/a"
 mkdir -p "$T/a/sc3/ca" "$T/a/sc3/keys"
 printf 'the CA\n' > "$T/a/sc3/ca/ca.pem"
@@ -65,3 +65,79 @@ tui_keys Escape
 tui_wait "Main menu"
 tui_keys q
 tui_wait "EXIT=0"
+
+# A failed backup keeps its run; a backup with another destination offers
+# to resume it or to abandon it and start the new one.
+tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
+tui_wait "Main menu"
+tui_keys b
+tui_wait "Destination"
+tui_text "$T/missing-dir/b.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Enter Enter Enter
+tui_wait "Unfinished work. at the next start" 120
+tui_gone "journal resume"
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys b
+tui_wait "Destination"
+tui_text "$T/bundle2.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Enter Enter Enter
+tui_wait "with other inputs exists"
+tui_wait "Resume the unfinished run"
+tui_wait "Abandon it and start this one"
+tui_keys 2
+tui_wait "SC3 Backup success" 120
+[ -s "$T/bundle2.age" ] || fail "the new backup did not write its bundle"
+ls "$T/a/state/journal/"*.journal >/dev/null 2>&1 && fail "the abandoned run is still unfinished"
+tui_keys Escape
+tui_wait "Main menu"
+pass "a failed run is kept (the hint names Unfinished work); a new backup elsewhere offers resume or abandon, abandon starts it"
+
+# The hints name the wizard's fields: a target without a user, a
+# refused connection (not "--port").
+tui_keys b
+tui_wait "Destination"
+tui_text "127.0.0.1:/tmp/x.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "1"
+tui_keys Enter Enter
+tui_wait "How should certwiz log in"
+tui_keys a
+tui_wait "no user name in"
+tui_wait "Give the user name as .SSH user."
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys b
+tui_wait "Destination"
+tui_text "127.0.0.1:/tmp/x.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "1"
+tui_keys Tab
+tui_text "nobody"
+tui_keys Enter
+tui_wait "How should certwiz log in"
+tui_keys a
+tui_wait "port 1" 60
+tui_wait "SSH port"
+tui_gone "--port"
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"
+pass "the hints name the SSH user and SSH port fields"
