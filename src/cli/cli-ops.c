@@ -65,9 +65,13 @@ static int
 ask_secret(void *vctx, const struct cw_job_q *q, struct cw_secret **out,
     struct cw_error *err)
 {
+	struct cw_cli_ctx *c = vctx;
 	char prompt[256], again[256];
 
-	(void)vctx;
+	for (size_t i = 0; i < c->nanswers; i++)
+		if (strcmp(c->answers[i].key, q->key) == 0)
+			return cw_secret_read_file(c->answers[i].file,
+			    q->cap ? q->cap : 1024, 0, out, err);
 	/* TRANSLATORS: a prompt for a secret on the command line. */
 	snprintf(prompt, sizeof(prompt), _("%s: "), q->title);
 	snprintf(again, sizeof(again), _("%s (again): "), q->title);
@@ -140,6 +144,16 @@ hint(void *vctx, const char *key, const char *value, struct cw_error *err)
 const struct cw_job_ops cw_cli_ops = {
 	progress, say, confirm, ask_secret, ask_text, choose, hint,
 };
+
+void
+cw_cli_answer_file(struct cw_cli_ctx *c, const char *key, const char *file)
+{
+	if (c->nanswers < sizeof(c->answers) / sizeof(c->answers[0])) {
+		c->answers[c->nanswers].key = key;
+		c->answers[c->nanswers].file = file;
+		c->nanswers++;
+	}
+}
 
 void
 cw_cli_ctx_init(struct cw_cli_ctx *c)

@@ -35,7 +35,9 @@ static const struct cw_cli_cmd commands[] = {
 	  "             [--identity FILE] [--password-file FILE]\n"
 	  "             [--known-hosts FILE] [--accept-host-key SHA256:...] [--batch]", cw_cmd_sc3 },
 	{ "journal", N_("list, show, resume or abandon journaled runs"),
-	  "journal [list [--json] | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },
+	  "journal [list [--json] | show RUN | abandon RUN]\n"
+	  "       certwiz journal resume RUN [--master-key-file FILE] [--password-file FILE] [--otp-file FILE|-]",
+	  cw_cmd_journal },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -14,7 +14,14 @@ int cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg));
 struct cw_cli_ctx {
 	size_t last_step;	/* the step whose line was printed */
 	int quiet;		/* only notices (--json) */
+	/* Secrets answered from files (--master-key-file...), by question
+	 * key ("sc3.master_key"; job.h), instead of asking. */
+	struct { const char *key, *file; } answers[4];
+	size_t nanswers;
 };
+
+/* Answers the secret question key from file. */
+void cw_cli_answer_file(struct cw_cli_ctx *c, const char *key, const char *file);
 
 extern const struct cw_job_ops cw_cli_ops;
 void cw_cli_ctx_init(struct cw_cli_ctx *c);

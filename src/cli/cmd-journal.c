@@ -125,15 +125,42 @@ cmd_show(const struct cw_cfg *cfg, const char *id)
 	return 0;
 }
 
-/* resume or abandon: the same code as the wizard's resume prompt. */
+/* resume or abandon: the same jobs as the wizard's resume prompt.  The
+ * secrets a resumed run asks for may come from files. */
 static int
-cmd_act(const struct cw_cfg *cfg, const char *id, int abandon)
+cmd_act(const struct cw_cfg *cfg, int argc, char **argv, int abandon)
 {
+	static const struct option opts[] = {
+		{ "master-key-file", required_argument, NULL, 'k' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "otp-file", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct cw_error err;
 	struct cw_cli_ctx ctx;
+	const char *id;
+	int c;
 
 	cw_error_clear(&err);
 	cw_cli_ctx_init(&ctx);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (abandon)
+			c = '?';
+		switch (c) {
+		case 'k': cw_cli_answer_file(&ctx, "sc3.master_key", optarg); break;
+		case 'p': cw_cli_answer_file(&ctx, "ssh.password", optarg); break;
+		case 'o': cw_cli_answer_file(&ctx, "enroll.otp", optarg); break;
+		default:
+			fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
+		return 2;
+	}
+	id = argv[optind];
 	if (abandon) {
 		if (cw_job_abandon(cfg, id, &err) == -1)
 			return cw_cli_report(&err);
@@ -154,16 +181,16 @@ cw_cmd_journal(const struct cw_cfg *cfg, int argc, char **argv)
 	if (argc <= 1 || strcmp(sub, "list") == 0 || sub[0] == '-')
 		return cmd_list(cfg, argc > 1 && sub[0] != '-' ? argc - 1 : argc,
 		    argc > 1 && sub[0] != '-' ? argv + 1 : argv);
+	if (strcmp(sub, "resume") == 0)
+		return cmd_act(cfg, argc - 1, argv + 1, 0);
+	if (strcmp(sub, "abandon") == 0)
+		return cmd_act(cfg, argc - 1, argv + 1, 1);
 	if (argc != 3) {
 		fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
 		return 2;
 	}
 	if (strcmp(sub, "show") == 0)
 		return cmd_show(cfg, argv[2]);
-	if (strcmp(sub, "resume") == 0)
-		return cmd_act(cfg, argv[2], 0);
-	if (strcmp(sub, "abandon") == 0)
-		return cmd_act(cfg, argv[2], 1);
 	fprintf(stderr, _("certwiz: unknown journal command '%s'\n"), sub);
 	fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
 	return 2;

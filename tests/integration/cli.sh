@@ -56,7 +56,8 @@ pass "every subcommand answers --help"
 mkdir -p "$T/sc3/ca"
 printf 'CA\n' > "$T/sc3/ca/ca.pem"
 printf 'cli-master-key\n' > "$T/mk"; chmod 600 "$T/mk"
-sc3() { "$CERTWIZ" --config "$T/certwiz.conf" sc3 backup --master-key-file "$T/mk" --work-factor 10 "$@" </dev/null; }
+# setsid: no controlling terminal, so that nothing can be asked.
+sc3() { setsid -w "$CERTWIZ" --config "$T/certwiz.conf" sc3 backup --master-key-file "$T/mk" --work-factor 10 "$@" </dev/null; }
 expect_rc 0 sc3 --to "$T/b1.age"
 expect_out '^\[5/5\] '
 if grep -E '^\[[0-9]+/[0-9]+\]' "$T/out" | tr -d '[]' | awk -F'[/ ]' '$1 > $2 { bad = 1 } END { exit !bad }'; then
@@ -77,3 +78,14 @@ expect_out "Abandoned the unfinished run $run1"
 [ -s "$T/b3.age" ] || fail "--replace did not back up"
 "$CERTWIZ" --config "$T/certwiz.conf" journal list | grep -q "$run1.*abandoned" || fail "the replaced run is not recorded abandoned"
 pass "an unfinished backup with other inputs: refused naming --replace, replaced with it"
+
+# `journal resume` asks what the run needs, and takes it from files.
+expect_rc 4 sc3 --to "$T/missing2/b4.age"
+run2=$(cd "$T/state/journal" && ls sc3-backup-*.journal | sed 's/\.journal$//')
+expect_rc 2 setsid -w "$CERTWIZ" --config "$T/certwiz.conf" journal resume "$run2" </dev/null
+expect_out "Give --master-key-file"
+mkdir "$T/missing2"
+expect_rc 0 setsid -w "$CERTWIZ" --config "$T/certwiz.conf" journal resume "$run2" --master-key-file "$T/mk" </dev/null
+expect_out "SC3 Backup success"
+[ -s "$T/missing2/b4.age" ] || fail "the resumed backup wrote no bundle"
+pass "journal resume: the master key from --master-key-file, else it names the option"
