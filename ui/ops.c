@@ -28,6 +28,7 @@ progress(void *ctx, size_t step, size_t nsteps, double fraction,
 	return j->gauge != NULL ? uw_gauge_update(j->gauge, step, nsteps, fraction, label) : 0;
 }
 
+
 /* After a question's box: the gauge again, as it was. */
 static void
 redraw(struct ui_job *j)
@@ -41,9 +42,10 @@ say(void *ctx, enum cw_job_say kind, const char *text)
 {
 	struct ui_job *j = ctx;
 
-	if (kind == CW_JOB_NOTICE)
+	if (kind == CW_JOB_NOTICE) {
 		(void)uw_msgbox(j->title, text);
-	else
+		redraw(j);
+	} else
 		ui_text_add(&j->said, "%s\n", text);
 }
 
