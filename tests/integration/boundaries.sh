@@ -1,5 +1,5 @@
 #!/bin/sh
-# The layers, kept by grep and by the linker's view (tests/HACKING):
+# The layers of HACKING, kept by grep and by the linker's view:
 #  - the backend (src/ but src/cli/) never includes curses, ui/ or the CLI,
 #    and never talks to the terminal: no stdout/stderr, /dev/tty, isatty,
 #    termios in its sources, and no such symbol - nor any symbol of the
