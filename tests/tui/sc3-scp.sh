@@ -14,6 +14,8 @@
 #     the checklist, the host key trusted once (not saved), the password.
 #  4. The same backup from the CLI writes the same inputs and options as
 #     facts as the wizard's run.
+#  5. An identity file whose passphrase is asked in a masked field; a
+#     changed host key refused with both fingerprints and what to do.
 # Secrets (master key, password) never reach the screen, the terminal's
 # bytes, a journal or a log.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -60,6 +62,7 @@ LAB="$top_srcdir/tests/lab/sshd.sh"
 sh "$LAB" init "$S"
 sh "$LAB" config "$S" "Match User $U"
 sh "$LAB" config "$S" "  ForceCommand $T/wrap.sh"
+sh "$LAB" config "$S" "  AuthorizedKeysFile $H/.authorized_keys"
 PORT=$(sh "$LAB" start "$S")
 CW_PIDS="$CW_PIDS $(cat "$S/pid")"
 [ "$PORT" != 22 ] || fail "the lab sshd is on port 22"
@@ -197,6 +200,41 @@ grep -q " in.target=$U@127.0.0.1:$H/sc3.age" "$T/facts.tui" || { cat "$T/facts.t
 grep -q " f.auth=password" "$T/facts.tui" || { cat "$T/facts.tui" >&2; fail "the wizard's run lacks its login method"; }
 diff "$T/facts.tui" "$T/facts.cli" || fail "the CLI and the wizard journal other facts for the same backup"
 pass "the CLI and the wizard journal the same inputs and facts for the same backup"
+
+# ---- 4b. an identity file with a passphrase, asked masked
+KP=tui-key-phrase-$$
+CW_TEST_SECRETS="$CW_TEST_SECRETS $KP"
+ssh-keygen -q -t ed25519 -N "$KP" -C certwiz-tui -f "$T/id_pass"
+cat "$T/id_pass.pub" > "$H/.authorized_keys"
+chown "$U" "$H/.authorized_keys"
+tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
+tui_wait "Main menu"
+tui_keys b
+tui_wait "Destination"
+tui_text "$U@127.0.0.1:$H/sc3-key.age"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$PORT"
+tui_keys Enter Enter
+tui_wait "How should certwiz log in"
+tui_keys i
+tui_wait "private key file"
+tui_text "$T/id_pass"
+tui_keys Enter
+tui_wait "Key passphrase" 120
+tui_text "$KP"
+tui_keys Enter
+tui_wait "SC3 Backup success" 120
+[ -s "$H/sc3-key.age" ] || fail "no bundle copied with the identity file"
+tui_keys Escape
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"
+grep -qF -- "$KP" "$T/pane.raw" && fail "the key passphrase was written to the terminal"
+pass "backup with an identity file whose passphrase is asked in a masked field"
 
 # ---- 5. the server's host key changed: refused, both fingerprints, what to do
 sh "$LAB" stop "$S"
