@@ -192,9 +192,5 @@ size_t cw_flow_next_step(const struct cw_flow *run);
 /* The flow's name as recorded in the journal. */
 const char *cw_flow_name(const struct cw_flow *run);
 
-/* A flow module's resume: rebuilds what the steps need from the run's
- * facts and runs it (the jobs, job/flows.h, wrap these). */
-typedef int cw_flow_resume_fn(struct cw_flow *run,
-    cw_flow_progress_fn *progress, void *ctx, struct cw_error *err);
 
 #endif
