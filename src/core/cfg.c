@@ -30,6 +30,7 @@ enum kind {
 	K_SERIAL,	/* device serial: letters, digits, - _ . */
 	K_PORTS,	/* port[,port...] */
 	K_WILDMAP,	/* *.domain=host[,*.domain=host...] */
+	K_POPLINK,	/* auto | required */
 };
 
 struct key {
@@ -46,11 +47,17 @@ struct key {
 static const char *const key_type_names[CW_KEY__MAX] = {
 	[CW_KEY_EC_P256] = "ec-p256",
 	[CW_KEY_RSA_3072] = "rsa-3072",
+	[CW_KEY_EC_P384] = "ec-p384",
+	[CW_KEY_RSA_2048] = "rsa-2048",
+	[CW_KEY_RSA_4096] = "rsa-4096",
 };
 
 /* Defaults: keep in step with data/certwiz.conf and certwiz.conf.5. */
 static const struct key keys[] = {
 	{ "device", "serial", K_SERIAL, OFF(device_serial), "", 0, 0 },
+	{ "device", "contact_email", K_STRING, OFF(contact_email), "", 0, 0 },
+	{ "device", "mgmt_interface", K_STRING, OFF(mgmt_interface), "", 0, 0 },
+	{ "device", "san", K_STRING, OFF(san), "", 0, 0 },
 	{ "paths", "state_dir", K_PATH, OFF(state_dir), "/var/lib/certwiz", 0, 0 },
 	{ "paths", "cert_dir", K_PATH, OFF(cert_dir), "/var/lib/certwiz/cert", 0, 0 },
 	{ "paths", "sc3_dir", K_PATH, OFF(sc3_dir), "/var/lib/certwiz/sc3", 0, 0 },
@@ -60,6 +67,7 @@ static const struct key keys[] = {
 	{ "enroll", "key_type", K_KEYTYPE, OFF(key_type), "ec-p256", 0, 0 },
 	{ "enroll", "renew_before_days", K_INT, OFF(renew_before_days), "15", 1, 89 },
 	{ "enroll", "post_install_command", K_STRING, OFF(post_install_command), "", 0, 0 },
+	{ "enroll", "pop_linking", K_POPLINK, OFF(pop_linking), "auto", 0, 0 },
 	{ "ntp", "conf_file", K_PATH, OFF(ntp_conf_file), "/etc/chrony/conf.d/certwiz.conf", 0, 0 },
 	{ "ntp", "keys_file", K_PATH, OFF(ntp_keys_file), "/etc/chrony/certwiz.keys", 0, 0 },
 	{ "ntp", "reload_command", K_STRING, OFF(ntp_reload_command), "chronyc reload sources", 0, 0 },
@@ -220,7 +228,12 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 				*int_slot(cfg, k) = t;
 				return 0;
 			}
-		return bad_value(err, file, k, value, _("ec-p256 or rsa-3072"));
+		return bad_value(err, file, k, value,
+		    _("ec-p256, ec-p384, rsa-2048, rsa-3072 or rsa-4096"));
+	case K_POPLINK:
+		if (strcmp(value, "auto") != 0 && strcmp(value, "required") != 0)
+			return bad_value(err, file, k, value, _("auto or required"));
+		break;
 	case K_URL:
 		if (strncmp(value, "https://", 8) != 0 || value[8] == '\0' ||
 		    strpbrk(value, " \t") != NULL)
@@ -449,6 +462,8 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 			continue;
 		if (set_value(cfg, &keys[i], v, basedir, path, err) == -1)
 			goto out;
+		if (keys[i].offset == OFF(key_type))
+			cfg->key_type_set = 1;
 	}
 	if (warn != NULL)
 		warn_unknown(d, path, warn, ctx);

@@ -9,6 +9,9 @@
 enum cw_key_type {
 	CW_KEY_EC_P256 = 0,
 	CW_KEY_RSA_3072,
+	CW_KEY_EC_P384,
+	CW_KEY_RSA_2048,
+	CW_KEY_RSA_4096,
 	CW_KEY__MAX
 };
 
@@ -16,6 +19,9 @@ struct cw_cfg {
 	char *path;			/* the file read, NULL if defaults only */
 
 	char *device_serial;		/* [device] serial */
+	char *contact_email;		/* [device] contact_email, "" = none */
+	char *mgmt_interface;		/* [device] mgmt_interface, "" = auto */
+	char *san;			/* [device] san: DNS:x,IP:y,... */
 
 	char *state_dir;		/* [paths] */
 	char *cert_dir;
@@ -25,6 +31,8 @@ struct cw_cfg {
 	char *enroll_url;		/* [enroll] */
 	char *trust_anchor;
 	enum cw_key_type key_type;
+	int key_type_set;		/* key_type is in the file */
+	char *pop_linking;		/* auto | required */
 	int renew_before_days;
 	char *post_install_command;
 
@@ -72,7 +80,7 @@ int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 /* Frees every string in cfg.  Safe on a zeroed or released struct. */
 void cw_cfg_release(struct cw_cfg *cfg);
 
-/* "ec-p256" or "rsa-3072". */
+/* "ec-p256", "rsa-3072", "ec-p384", "rsa-2048", "rsa-4096". */
 const char *cw_cfg_key_type_name(enum cw_key_type t);
 
 #endif

@@ -29,6 +29,10 @@ static const char *const code_names[CW_E__MAX] = {
 	[CW_E_CANCELLED] = "cancelled",
 	[CW_E_HOSTKEY] = "hostkey",
 	[CW_E_NOTIMPL] = "notimpl",
+	[CW_E_POP] = "pop",
+	[CW_E_CSRATTRS] = "csrattrs",
+	[CW_E_POLICY] = "policy",
+	[CW_E_PENDING] = "pending",
 };
 
 /* Exit codes: see certwiz.1, EXIT STATUS. */
@@ -50,6 +54,10 @@ static const int exit_codes[CW_E__MAX] = {
 	[CW_E_CANCELLED] = 12,
 	[CW_E_HOSTKEY] = 13,
 	[CW_E_NOTIMPL] = 14,
+	[CW_E_POP] = 15,
+	[CW_E_CSRATTRS] = 16,
+	[CW_E_POLICY] = 17,
+	[CW_E_PENDING] = 18,
 };
 
 void

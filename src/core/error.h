@@ -25,6 +25,10 @@ enum cw_errcode {
 	CW_E_CANCELLED,	/* the user cancelled */
 	CW_E_HOSTKEY,	/* SSH host key unknown or changed */
 	CW_E_NOTIMPL,	/* not implemented yet */
+	CW_E_POP,	/* EST: proof-of-possession linking refused or impossible */
+	CW_E_CSRATTRS,	/* EST: CSR attributes the server wants are missing */
+	CW_E_POLICY,	/* EST: the server's policy refused the request */
+	CW_E_PENDING,	/* EST: waiting for manual approval (202) */
 	CW_E__MAX
 };
 

@@ -135,33 +135,61 @@ struct enroll_job {
 	void *ctx;
 };
 
+/* No trust anchor yet: every certificate /cacerts sent, then one
+ * question per root; *chosen = the root confirmed, (size_t)-1 for none. */
 static int
-confirm_ca(void *vctx, const char *subject, const char *fingerprint,
-    int *yes, struct cw_error *err)
+confirm_ca(void *vctx, const struct cw_est_cert *certs, size_t n,
+    size_t *chosen, struct cw_error *err)
 {
 	struct enroll_job *j = vctx;
-	char text[1536];
+	char list[4096] = "", text[4608], one[1024];
 	struct cw_job_q q = { "enroll.ca", _("Trust the enrollment CA?"), text,
 	    "--accept-ca SHA256", 0, 0 };
+	int yes = 0;
 
-	snprintf(text, sizeof(text), _("No trust anchor is installed. The enrollment service offers this CA:\n"
-	    "  subject: %s\n  SHA-256: %s\n"), subject, fingerprint);
-	if (j->in->accept_ca != NULL) {
-		cw_job_say(j->ops, j->ctx, CW_JOB_INFO, "%s", text);
-		*yes = cw_enroll_fingerprint_equal(j->in->accept_ca, fingerprint);
-		if (!*yes) {
-			cw_error_set(err, CW_E_CRYPTO,
-			    _("the CA fingerprint is not the one given with --accept-ca"));
-			cw_error_detail(err, "%s", fingerprint);
-			return cw_error_hint(err,
-			    _("Check the fingerprint with your support portal; someone may be between this appliance and the service. Nothing was changed; no OTP was used."));
-		}
-		cw_job_say(j->ops, j->ctx, CW_JOB_INFO, "%s", _("It matches --accept-ca."));
-		return 0;
+	*chosen = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t fl = strlen(certs[i].fingerprint);
+
+		snprintf(one, sizeof(one),
+		    /* TRANSLATORS: one certificate from /cacerts; the last %s
+		     * is " (root)" or "". */
+		    _("[%zu] %s\n    issuer: %s\n    SHA-256: %.32s\n             %s%s\n"),
+		    i + 1, certs[i].subject, certs[i].issuer, certs[i].fingerprint,
+		    certs[i].fingerprint + (fl > 32 ? 32 : fl),
+		    certs[i].self_signed ? _(" (root)") : "");
+		if (strlen(list) + strlen(one) < sizeof(list))
+			strcat(list, one);
 	}
-	snprintf(text + strlen(text), sizeof(text) - strlen(text), "\n%s",
-	    _("Trust it only if the fingerprint is the one your support portal shows."));
-	return cw_job_confirm(j->ops, j->ctx, &q, yes, err);
+	if (j->in->accept_ca != NULL) {
+		cw_job_say(j->ops, j->ctx, CW_JOB_INFO, "%s", list);
+		for (size_t i = 0; i < n; i++)
+			if (cw_enroll_fingerprint_equal(j->in->accept_ca, certs[i].fingerprint)) {
+				cw_job_say(j->ops, j->ctx, CW_JOB_INFO,
+				    _("Certificate [%zu] matches --accept-ca."), i + 1);
+				*chosen = i;
+				return 0;
+			}
+		cw_error_set(err, CW_E_CRYPTO,
+		    _("no certificate of the enrollment service has the fingerprint given with --accept-ca"));
+		return cw_error_hint(err,
+		    _("Check the fingerprint with your support portal; someone may be between this appliance and the service. Nothing was changed; no OTP was used."));
+	}
+	/* One root at most is trusted: ask for each in turn. */
+	for (size_t i = 0; i < n; i++) {
+		if (!certs[i].self_signed)
+			continue;
+		snprintf(text, sizeof(text),
+		    _("No trust anchor is installed. The enrollment service sent:\n\n%s\nTrust root [%zu]? Only if its fingerprint is the one your support portal shows."),
+		    list, i + 1);
+		if (cw_job_confirm(j->ops, j->ctx, &q, &yes, err) == -1)
+			return -1;
+		if (yes) {
+			*chosen = i;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -204,7 +232,10 @@ confirm_send(void *vctx, const struct cw_enroll_summary *s, int *yes,
 	const char *lab[] = { _("device serial:"), _("enrollment URL:"),
 	    _("service reachable:"), _("time:"), _("trust anchor:"),
 	    /* TRANSLATORS: the trust anchor's fingerprint, indented under it. */
-	    _("SHA-256:"), _("key:"), _("install into:") };
+	    _("SHA-256:"), _("key:"), _("install into:"),
+	    /* TRANSLATORS: what the request carries for the server's
+	     * /csrattrs, and the proof-of-possession linking. */
+	    _("request:"), _("linking:") };
 	struct cw_job_q q = { "enroll.send", _("Send the request?"), NULL, "--yes", 0, 0 };
 	char *text = NULL;
 	size_t len = 0;
@@ -233,6 +264,10 @@ confirm_send(void *vctx, const struct cw_enroll_summary *s, int *yes,
 	summary_row(f, lab[5], w - 2, "%s", s->anchor_fingerprint[0] ? s->anchor_fingerprint : "?");
 	summary_row(f, lab[6], w, _("%s (new, stays on this appliance)"), s->key_type ? s->key_type : "?");
 	summary_row(f, lab[7], w, _("%s (the current files are kept as *.prev)"), s->cert_dir);
+	if (s->csr_attrs != NULL && s->csr_attrs[0] != '\0')
+		summary_row(f, lab[8], w, "%s", s->csr_attrs);
+	if (s->pop != NULL)
+		summary_row(f, lab[9], w, "%s", s->pop);
 	if (s->resend)
 		fprintf(f, "%s\n", _("  The same request as in the interrupted attempt is sent again."));
 	fprintf(f, "%s", _("The one-time password works once: if this request fails, you need a new one."));

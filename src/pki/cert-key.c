@@ -38,6 +38,15 @@ cw_cert_key_generate(enum cw_key_type t, struct cw_cert_key **out,
 	case CW_KEY_RSA_3072:
 		key->pkey = EVP_RSA_gen(3072);
 		break;
+	case CW_KEY_EC_P384:
+		key->pkey = EVP_EC_gen("P-384");
+		break;
+	case CW_KEY_RSA_2048:
+		key->pkey = EVP_RSA_gen(2048);
+		break;
+	case CW_KEY_RSA_4096:
+		key->pkey = EVP_RSA_gen(4096);
+		break;
 	default:
 		break;
 	}
@@ -138,6 +147,8 @@ cw_cert_key_type(const struct cw_cert_key *key, char *buf, size_t len)
 			snprintf(group, sizeof(group), "?");
 		if (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0)
 			snprintf(buf, len, "ec-p256");
+		else if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0)
+			snprintf(buf, len, "ec-p384");
 		else
 			snprintf(buf, len, "ec-%s", group);
 		break;

@@ -69,6 +69,23 @@ void *cw_cert_key_evp(const struct cw_cert_key *key);
 int cw_cert_csr_build(const struct cw_cert_key *key, const char *serial,
     char **pem, unsigned char **der, size_t *derlen, struct cw_error *err);
 
+/* What else the request carries (CSR attributes, RFC 7030 4.5 and 3.5).
+ * Every member may be NULL/0. */
+struct cw_cert_csr_opts {
+	const char *hash;	/* "sha256" (default), "sha384", "sha512" */
+	int subject_serial;	/* serialNumber = serial in the subject */
+	const char *email;	/* emailAddress in the subject */
+	const char *mac;	/* macAddress (1.3.6.1.1.1.1.22) attribute */
+	int mac_extension;	/* ... and as an extension */
+	const char *san;	/* subjectAltName, "DNS:x,IP:y,email:z" */
+	const char *challenge;	/* challengePassword (tls-unique, base64) */
+};
+
+/* cw_cert_csr_build with the options above (opts may be NULL). */
+int cw_cert_csr_build_ex(const struct cw_cert_key *key, const char *serial,
+    const struct cw_cert_csr_opts *opts, char **pem, unsigned char **der,
+    size_t *derlen, struct cw_error *err);
+
 /* ---- verification of an issued certificate (cert-verify.c) */
 
 /* What is wrong with a certificate, for callers that act on it (tests,

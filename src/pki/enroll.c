@@ -148,65 +148,6 @@ enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
 	return 0;
 }
 
-/* A PEM certificate's subject and fingerprint, via cw_cert_status-like
- * parsing in the EST client: /cacerts gave us both already. */
-
-static int
-install_anchor(const struct cw_cfg *cfg, const char *pem, struct cw_error *err)
-{
-	char dir[4096];
-
-	snprintf(dir, sizeof(dir), "%s", cfg->trust_anchor);
-	if (cw_file_mkdirs(dirname(dir), 0755, err) == -1 ||
-	    cw_file_install(cfg->trust_anchor, pem, strlen(pem), 0644, 0, err) == -1)
-		return -1;
-	return 0;
-}
-
-/* No trust anchor yet: fetch /cacerts without server authentication and
- * have the admin confirm the CA's fingerprint before trusting it. */
-static int
-bootstrap_anchor(struct cw_flow *run, struct cw_enroll *e, struct cw_error *err)
-{
-	const struct cw_cfg *cfg = cw_flow_cfg(run);
-	struct cw_est_opts o;
-	struct cw_est *est = NULL;
-	struct cw_est_certs certs = { 0 };
-	int yes = 0, rc = -1;
-
-	cw_est_opts_init(&o, cfg);
-	o.trust = CW_EST_TRUST_NONE_BOOTSTRAP;
-	if (cw_est_new(&o, &est, err) == -1 || cw_est_cacerts(est, &certs, err) == -1)
-		goto out;
-	if (certs.count == 0) {
-		cw_error_set(err, CW_E_PROTO, _("the enrollment service sent no CA certificate"));
-		goto out;
-	}
-	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
-	    "no trust anchor at '%s': /cacerts offered CA \"%s\" SHA-256 %s",
-	    cfg->trust_anchor, certs.certs[0].subject, certs.certs[0].fingerprint);
-	if (e->ops->confirm_ca(e->ops->ctx, certs.certs[0].subject,
-	    certs.certs[0].fingerprint, &yes, err) == -1)
-		goto out;
-	if (!yes) {
-		cw_error_set(err, CW_E_CANCELLED,
-		    _("the CA of the enrollment service was not trusted"));
-		cw_error_hint(err,
-		    _("Compare its SHA-256 fingerprint with the one your support portal shows, or install the CA as '%s'. Nothing was changed; no OTP was used."),
-		    cfg->trust_anchor);
-		goto out;
-	}
-	if (install_anchor(cfg, certs.all_pem, err) == -1)
-		goto out;
-	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "trust anchor installed: '%s'",
-	    cfg->trust_anchor);
-	rc = 0;
-out:
-	cw_est_certs_release(&certs);
-	cw_est_free(est);
-	return rc;
-}
-
 /* ---- steps */
 
 static int
@@ -217,6 +158,7 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	struct cw_est_opts o;
 	struct cw_est *est = NULL;
 	struct cw_est_certs certs = { 0 };
+	struct cw_est_csrattrs attrs = { 0 };
 	struct timespec t0;
 	char status[CW_ERR_MSG_MAX + 64], buf[32];
 	int proven = 0, rc = -1;
@@ -233,20 +175,30 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	}
 	if (cw_cert_dir_check(cfg->cert_dir, err) == -1)
 		return -1;
-	if (access(cfg->trust_anchor, F_OK) != 0 && bootstrap_anchor(run, e, err) == -1)
+	if (access(cfg->trust_anchor, F_OK) != 0 &&
+	    cw_enroll_bootstrap_anchor(run, e, err) == -1)
 		return -1;
 
-	/* Reachable over TLS verified against the anchor: the same trust the
-	 * OTP will travel under. */
+	/* Reachable over TLS verified against the installed anchor alone:
+	 * the same trust the OTP will travel under. */
 	cw_est_opts_init(&o, cfg);
+	o.max_tls12 = strcmp(cfg->pop_linking, "required") == 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (cw_est_new(&o, &est, err) == -1 || cw_est_cacerts(est, &certs, err) == -1) {
-		cw_error_hint(err, _("The enrollment service '%s' must be reachable before the OTP is used. Nothing was changed; no OTP was used."),
-		    cfg->enroll_url);
+		if (err->hint[0] == '\0' || err->code != CW_E_TLS)
+			cw_error_hint(err, _("The enrollment service '%s' must be reachable before the OTP is used. Nothing was changed; no OTP was used."),
+			    cfg->enroll_url);
 		goto out;
 	}
 	snprintf(buf, sizeof(buf), "%ld", ms_since(&t0));
 	if (cw_flow_set_fact(run, "endpoint_ms", buf, err) == -1)
+		goto out;
+	/* What the server wants in the request, before the OTP is asked. */
+	if (cw_est_csrattrs(est, &attrs, err) == -1) {
+		cw_error_hint(err, _("The service's CSR attributes (/csrattrs) could not be read. Nothing was changed; no OTP was used."));
+		goto out;
+	}
+	if (cw_enroll_profile(run, e, &attrs, cw_est_tls_version(est), err) == -1)
 		goto out;
 	if (enroll_time_check(cfg, status, sizeof(status), &proven, err) == -1 ||
 	    cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
@@ -258,10 +210,13 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	    cfg->enroll_url, buf, status, cfg->cert_dir);
 	rc = 0;
 out:
+	cw_est_csrattrs_release(&attrs);
 	cw_est_certs_release(&certs);
 	cw_est_free(est);
 	return rc;
 }
+
+static int last_attempt(struct cw_flow *run, int *settled);
 
 static int
 load_key(struct cw_flow *run, struct cw_cert_key **key, struct cw_error *err)
@@ -277,7 +232,7 @@ cw_enroll_check_key(struct cw_flow *run, struct cw_error *err)
 {
 	struct cw_cert_key *key = NULL;
 	char path[4096], t[32];
-	int r;
+	int r, settled;
 
 	if (stage_path(run, STAGE_KEY, path, sizeof(path), err) == -1)
 		return -1;
@@ -285,6 +240,15 @@ cw_enroll_check_key(struct cw_flow *run, struct cw_error *err)
 		return 0;
 	/* A key that does not load is made again (it was never used). */
 	r = cw_cert_key_load(path, &key, err) == 0;
+	/* So is one of another type than the request profile now asks for
+	 * (the config or /csrattrs changed), while no request was sent. */
+	if (r && strcmp(cw_cert_key_type(key, t, sizeof(t)),
+	    cw_cfg_key_type_name(cw_enroll_key_type(run))) != 0 &&
+	    last_attempt(run, &settled) == 0 &&
+	    stage_path(run, STAGE_CSR, path, sizeof(path), err) == 0) {
+		(void)unlink(path);
+		r = 0;
+	}
 	if (r && cw_flow_set_fact(run, "key_type",
 	    cw_cert_key_type(key, t, sizeof(t)), err) == -1)
 		r = -1;
@@ -302,13 +266,16 @@ cw_enroll_step_key(struct cw_flow *run, struct cw_error *err)
 	char path[4096];
 	int rc = -1;
 
+	enum cw_key_type t = cw_enroll_key_type(run);
+
+	(void)cfg;
 	if (stage_path(run, STAGE_KEY, path, sizeof(path), err) == -1 ||
-	    cw_cert_key_generate(cfg->key_type, &key, err) == -1 ||
+	    cw_cert_key_generate(t, &key, err) == -1 ||
 	    cw_cert_key_save(key, path, 0, err) == -1 ||
-	    cw_flow_set_fact(run, "key_type", cw_cfg_key_type_name(cfg->key_type), err) == -1)
+	    cw_flow_set_fact(run, "key_type", cw_cfg_key_type_name(t), err) == -1)
 		goto out;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "new %s key staged",
-	    cw_cfg_key_type_name(cfg->key_type));
+	    cw_cfg_key_type_name(t));
 	rc = 0;
 out:
 	cw_cert_key_free(key);
@@ -334,7 +301,7 @@ cw_enroll_step_csr(struct cw_flow *run, struct cw_error *err)
 	int rc = -1;
 
 	if (load_key(run, &key, err) == -1 ||
-	    cw_cert_csr_build(key, cfg->device_serial, &pem, NULL, NULL, err) == -1 ||
+	    cw_enroll_csr_make(run, key, NULL, &pem, err) == -1 ||
 	    stage_path(run, STAGE_CSR, path, sizeof(path), err) == -1 ||
 	    cw_file_install(path, pem, strlen(pem), 0600, 0, err) == -1)
 		goto out;
@@ -376,7 +343,8 @@ ensure_otp(struct cw_flow *run, struct cw_enroll *e, struct cw_error *err)
 	const struct cw_cfg *cfg = cw_flow_cfg(run);
 	struct cw_enroll_summary s;
 	struct cw_secret *raw = NULL, *clean = NULL;
-	char status[CW_ERR_MSG_MAX + 64], afp[65] = "", asub[512] = "";
+	char status[CW_ERR_MSG_MAX + 64], afp[65] = "", asub[512] = "", pop[128];
+	const char *tls;
 	struct cw_cert_status st;
 	int proven = 0, yes = 0, settled = 1;
 	const char *ms = cw_flow_fact(run, "endpoint_ms");
@@ -417,6 +385,16 @@ ensure_otp(struct cw_flow *run, struct cw_enroll *e, struct cw_error *err)
 	s.key_type = cw_flow_fact(run, "key_type");
 	s.cert_dir = cfg->cert_dir;
 	s.resend = last_attempt(run, &settled) > 0 && !settled;
+	s.csr_attrs = cw_flow_fact(run, "csr_attrs") ? cw_flow_fact(run, "csr_attrs") : "";
+	tls = cw_flow_fact(run, "tls");
+	if (tls != NULL && strcmp(tls, "TLSv1.2") == 0)
+		s.pop = _("tls-unique of the TLS 1.2 connection in challengePassword");
+	else
+		/* TRANSLATORS: %s is e.g. TLSv1.3. */
+		snprintf(pop, sizeof(pop), _("none (%s has no tls-unique)"),
+		    tls != NULL && tls[0] ? tls : "TLS 1.3");
+	if (s.pop == NULL)
+		s.pop = pop;
 	if (e->ops->confirm_send(e->ops->ctx, &s, &yes, err) == -1)
 		return -1;
 	if (!yes) {
@@ -444,6 +422,24 @@ cw_enroll_check_staged(struct cw_flow *run, struct cw_error *err)
 	return access(path, F_OK) == 0;
 }
 
+/* Signs the request for the connection it goes out on (est.h). */
+static int
+sign_for_connection(void *ctx, const char *tls_unique, char **csr, size_t *len,
+    struct cw_error *err)
+{
+	struct cw_flow *run = ctx;
+	struct cw_cert_key *key = NULL;
+	int rc;
+
+	*csr = NULL;
+	rc = load_key(run, &key, err) == -1 ? -1 :
+	    cw_enroll_csr_make(run, key, tls_unique, csr, err);
+	cw_cert_key_free(key);
+	if (rc == 0)
+		*len = strlen(*csr);
+	return rc;
+}
+
 static int
 step_simpleenroll(struct cw_flow *run, struct cw_error *err)
 {
@@ -468,9 +464,12 @@ step_simpleenroll(struct cw_flow *run, struct cw_error *err)
 	}
 	if (ensure_otp(run, e, err) == -1)
 		return -1;
+	/* The staged request must still be readable (it is the record of
+	 * what is sent); the one sent is signed on its connection. */
 	if (cw_enroll_read_csr(run, &csr, &csrlen, err) == -1)
 		goto out;
 	cw_est_opts_init(&o, cfg);
+	o.max_tls12 = strcmp(cfg->pop_linking, "required") == 0;
 	if (cw_est_new(&o, &est, err) == -1)
 		goto out;
 	snprintf(what, sizeof(what), "send:%d", n + 1);
@@ -478,8 +477,14 @@ step_simpleenroll(struct cw_flow *run, struct cw_error *err)
 		goto out;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "sending the request to '%s' (attempt %d)",
 	    cfg->enroll_url, n + 1);
-	rc = cw_est_simpleenroll(est, cfg->device_serial, e->otp, csr, csrlen, &certs, err);
+	/* One TLS connection, verified against the installed anchor, carries
+	 * a GET /cacerts and then the request signed for it (tls-unique). */
+	rc = cw_est_simpleenroll_linked(est, cfg->device_serial, e->otp,
+	    sign_for_connection, run, &certs, err);
 	d = cw_est_delivery(est);
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "request sent over %s%s",
+	    cw_est_tls_version(est)[0] ? cw_est_tls_version(est) : "TLS",
+	    cw_est_linked(est) ? ", bound to the connection (tls-unique)" : ", not bound (no tls-unique)");
 	/* The OTP is wiped after one use either way: a retry asks again. */
 	cw_secret_free(e->otp);
 	e->otp = NULL;

@@ -12,8 +12,8 @@
  *
  * The OTP only lives in a struct cw_secret held by the caller's
  * struct cw_enroll (the user pointer): never in the journal, a log, a
- * fact or a file.  The flow asks for it through the ops (CLI: prompt.h or
- * --otp-file; TUI: its masked field).
+ * fact or a file.  The flow asks for it through the ops, which the job
+ * (job/job-pki.c) builds on the front end's operations.
  *
  * Who owns what: struct cw_enroll belongs to the caller; the flow keeps
  * borrowed pointers only while cw_flow_run runs. */
@@ -27,6 +27,7 @@
 #include "core/flow.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "pki/est.h"
 
 #define CW_ENROLL_OTP_MIN 8
 #define CW_ENROLL_OTP_MAX 64	/* characters after trimming */
@@ -44,15 +45,22 @@ struct cw_enroll_summary {
 	const char *key_type;
 	const char *cert_dir;
 	int resend;			/* an earlier attempt may have spent the OTP */
+	/* What the request carries for the server's /csrattrs: a one-line
+	 * list ("serialNumber, macAddress=..., sha384"), "" for none. */
+	const char *csr_attrs;
+	const char *pop;		/* translated: tls-unique linking, or why not */
 };
 
 /* How the flow talks to the admin.  Every callback returns 0 or -1 with
  * err set (CW_E_CANCELLED when the admin said no). */
 struct cw_enroll_ops {
-	/* No trust anchor yet: the CA from /cacerts, to be confirmed by its
-	 * SHA-256 fingerprint.  *yes = 1 to install it as the trust anchor. */
-	int (*confirm_ca)(void *ctx, const char *subject,
-	    const char *fingerprint, int *yes, struct cw_error *err);
+	/* No trust anchor yet: every certificate /cacerts returned (show
+	 * each: subject, issuer, SHA-256, whether it is a root).  The admin
+	 * confirms ONE root by its SHA-256 fingerprint: *chosen = its index,
+	 * or (size_t)-1 for none.  Only that root and the CA certificates
+	 * that chain to it are installed. */
+	int (*confirm_ca)(void *ctx, const struct cw_est_cert *certs, size_t n,
+	    size_t *chosen, struct cw_error *err);
 	/* The OTP as entered (the flow trims and checks it).  again is 1
 	 * after a badly formatted entry (an interactive source asks again,
 	 * a file fails). */
@@ -80,10 +88,6 @@ extern const struct cw_flow_def cw_enroll_flow;
 int cw_enroll_run(const struct cw_cfg *cfg, struct cw_enroll *e,
     cw_flow_progress_fn *progress, void *ctx, struct cw_error *err);
 
-/* `certwiz journal resume`: asks on the terminal (enroll-cli.c). */
-int cw_enroll_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
-    void *ctx, struct cw_error *err);
-
 /* Trims blanks (anywhere: a pasted OTP may be wrapped or spaced) and checks
  * the format: CW_ENROLL_OTP_MIN..MAX letters and digits.  On success *out
  * is a new secret with the clean OTP; the input is left alone. */
@@ -99,20 +103,5 @@ int cw_enroll_fingerprint_equal(const char *typed, const char *hex);
  * is -1 with CW_E_STATE, the certificate stays installed. */
 int cw_enroll_post_install(const struct cw_cfg *cfg, struct cw_log *log,
     struct cw_error *err);
-
-/* ---- the CLI's ops (enroll-cli.c) */
-
-struct cw_enroll_cli {
-	const char *otp_file;	/* NULL: prompt on the terminal */
-	const char *accept_ca;	/* hex fingerprint from --accept-ca, or NULL */
-	int yes;		/* --yes: no confirmation prompt */
-};
-
-/* The ops cw_enroll_resume uses (the wizard sets its dialogs); NULL or
- * never called: the CLI's, asking on the terminal.  Borrowed. */
-void cw_enroll_set_resume_ops(const struct cw_enroll_ops *ops);
-
-/* ops that print on stdout and ask through prompt.h; cli is borrowed. */
-void cw_enroll_cli_ops(struct cw_enroll_cli *cli, struct cw_enroll_ops *ops);
 
 #endif

@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "pki/est-int.h"
 #include "pki/est.h"
@@ -177,6 +178,10 @@ cert_entry(X509 *x, struct cw_est_cert *e, struct cw_error *err)
 		goto ossl;
 	for (i = 0; i < mdlen && i < 32; i++)
 		snprintf(e->fingerprint + 2 * i, 3, "%02x", md[i]);
+	/* Issuer = subject and its own signature verifies. */
+	e->self_signed = X509_self_signed(x, 1) == 1;
+	e->is_ca = X509_check_ca(x) != 0;
+	ERR_clear_error();
 	ret = 0;
 	goto out;
 ossl:

@@ -34,6 +34,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "pki/est-int.h"
@@ -57,8 +58,26 @@ struct cw_est {
 	long max_wait_s;
 	cw_est_progress_fn *progress;
 	void *progress_ctx;
+	int max_tls12;
+
+	/* the connection of the last request (set just before it is sent) */
+	char tls_version[16];
+	char conn_tlsu[96];	/* base64 tls-unique, "" if none (TLS 1.3) */
+	char bound[96];		/* the tls-unique the CSR carries */
+	char conn_id[72];	/* the connection's client random, hex */
+	char bound_id[72];	/* the connection the CSR was signed for */
+	int check_binding;	/* refuse to send on another connection */
+	int rebind;		/* stopped before the first send: re-sign */
+	int resend_blocked;	/* libcurl would resend on a new connection */
+	int prereqs;		/* connections offered to this request */
+	int linked;		/* the last POST carried a bound CSR */
+	/* HTTP Digest instead of the Basic header (a Digest-only server) */
+	int use_digest;
+	const char *digest_user;
+	const char *digest_pass;
 
 	/* the last request */
+	char reason[320];	/* the server's reason phrase + body excerpt */
 	char errbuf[CURL_ERROR_SIZE];
 	char *body;
 	size_t body_len;
@@ -198,6 +217,7 @@ cw_est_new(const struct cw_est_opts *opts, struct cw_est **out,
 	est->max_wait_s = opts->max_wait_s > 0 ? opts->max_wait_s : 600;
 	est->progress = opts->progress;
 	est->progress_ctx = opts->progress_ctx;
+	est->max_tls12 = opts->max_tls12;
 	if ((est->curl = curl_easy_init()) == NULL)
 		goto nomem;
 	*out = est;
@@ -242,6 +262,24 @@ long
 cw_est_http_status(const struct cw_est *est)
 {
 	return est->status;
+}
+
+const char *
+cw_est_tls_version(const struct cw_est *est)
+{
+	return est->tls_version;
+}
+
+int
+cw_est_linked(const struct cw_est *est)
+{
+	return est->linked;
+}
+
+const char *
+cw_est_reason(const struct cw_est *est)
+{
+	return est->reason;
 }
 
 const char *
@@ -293,6 +331,87 @@ on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
 	return est->progress(est->progress_ctx, CW_EST_PHASE_TRANSFER,
 	    est->polls, 0) != 0;
 }
+
+/* The status line's reason phrase ("HTTP/1.1 401 Proof of Possession
+ * Mismatch"): the last one seen (a Digest round has two). */
+static size_t
+on_header(char *ptr, size_t size, size_t nmemb, void *ctx)
+{
+	struct cw_est *est = ctx;
+	size_t n = size * nmemb, i = 0, j = 0;
+	int spaces = 0;
+
+	if (n < 12 || strncmp(ptr, "HTTP/", 5) != 0)
+		return n;
+	/* Skip "HTTP/x" and the status code. */
+	while (i < n && spaces < 2) {
+		if (ptr[i] == ' ')
+			spaces++;
+		i++;
+	}
+	for (; i < n && j + 1 < sizeof(est->reason) && j < 160; i++) {
+		unsigned char c = (unsigned char)ptr[i];
+
+		if (c == '\r' || c == '\n')
+			break;
+		est->reason[j++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	est->reason[j] = '\0';
+	return n;
+}
+
+/* The connection the request is about to go out on: its TLS version and
+ * tls-unique (RFC 5929: the first Finished message of the handshake, the
+ * client's in a full one).  With check_binding, a request on another
+ * connection than the one the CSR was signed for is stopped here, before
+ * a byte of it is written. */
+#if LIBCURL_VERSION_NUM >= 0x075000
+static int
+on_prereq(void *ctx, char *ip, char *lip, int port, int lport)
+{
+	struct cw_est *est = ctx;
+	struct curl_tlssessioninfo *ti = NULL;
+	unsigned char fin[EVP_MAX_MD_SIZE];
+	size_t n;
+
+	(void)ip;
+	(void)lip;
+	(void)port;
+	(void)lport;
+	est->tls_version[0] = est->conn_tlsu[0] = est->conn_id[0] = '\0';
+	est->prereqs++;
+	if (curl_easy_getinfo(est->curl, CURLINFO_TLS_SSL_PTR, &ti) == CURLE_OK &&
+	    ti != NULL && ti->backend == CURLSSLBACKEND_OPENSSL && ti->internals != NULL) {
+		SSL *ssl = ti->internals;
+
+		unsigned char rnd[32];
+		size_t k, m = SSL_get_client_random(ssl, rnd, sizeof(rnd));
+
+		for (k = 0; k < m && k < 32; k++)
+			snprintf(est->conn_id + 2 * k, 3, "%02x", rnd[k]);
+		snprintf(est->tls_version, sizeof(est->tls_version), "%s",
+		    SSL_get_version(ssl));
+		if (SSL_version(ssl) == TLS1_2_VERSION) {
+			n = SSL_session_reused(ssl) ? SSL_get_peer_finished(ssl, fin, sizeof(fin)) :
+			    SSL_get_finished(ssl, fin, sizeof(fin));
+			if (n > 0 && n <= 48)
+				EVP_EncodeBlock((unsigned char *)est->conn_tlsu, fin, (int)n);
+		}
+	}
+	if (est->check_binding && (strcmp(est->conn_tlsu, est->bound) != 0 ||
+	    strcmp(est->conn_id, est->bound_id) != 0)) {
+		/* The first connection offered: nothing sent yet, sign again.
+		 * A later one: libcurl resending a request whose connection
+		 * died after it was sent; never with the OTP again. */
+		if (est->prereqs == 1)
+			est->rebind = 1;
+		else
+			est->resend_blocked = 1;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+#endif
 
 /* A short, printable excerpt of an error body for the detail. */
 static void
@@ -422,7 +541,7 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 		goto nomem;
 	for (tail = hdrs; tail->next != NULL; tail = tail->next)
 		;
-	if (auth != NULL) {
+	if (auth != NULL && !est->use_digest) {
 		/* Linked in place, never copied by curl_slist_append. */
 		authnode.data = (char *)cw_secret_data(auth);
 		authnode.next = NULL;
@@ -442,11 +561,23 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "certwiz/" PACKAGE_VERSION);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, est->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, est->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2 |
+	    (est->max_tls12 ? CURL_SSLVERSION_MAX_TLSv1_2 : 0L));
+	/* Every connection a full handshake of its own: no session resumed
+	 * from an earlier one (the bootstrap's), and a tls-unique that is the
+	 * client's Finished. */
+	curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	switch (est->trust) {
 	case CW_EST_TRUST_ANCHOR:
+		/* The anchor alone: no system bundle, no CA directory. */
 		curl_easy_setopt(c, CURLOPT_CAINFO, est->trust_anchor);
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+#if LIBCURL_VERSION_NUM >= 0x074700
+		curl_easy_setopt(c, CURLOPT_SSL_OPTIONS, 0L);
+#endif
+#if LIBCURL_VERSION_NUM >= 0x075700
+		curl_easy_setopt(c, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
 		break;
 	case CW_EST_TRUST_SYSTEM:
 		break;
@@ -461,7 +592,21 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 		curl_easy_setopt(c, CURLOPT_SSLCERT, est->client_cert);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, est->client_key);
 	}
+	if (auth != NULL && est->use_digest) {
+		/* libcurl's copies are wiped when freed (cw_est_global_init). */
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_DIGEST);
+		curl_easy_setopt(c, CURLOPT_USERNAME, est->digest_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, est->digest_pass);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, est);
+#if LIBCURL_VERSION_NUM >= 0x075000
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, est);
+#endif
+	est->rebind = est->resend_blocked = est->prereqs = 0;
+	est->reason[0] = '\0';
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -480,15 +625,21 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	/* Drop every reference to our buffers before they go away. */
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, NULL);
 	if (rc == CURLE_OK) {
 		est->delivery = CW_EST_ANSWERED;
 		ret = 0;
 	} else {
 		/* Any request byte sent: the server may have acted on it. */
-		est->delivery = reqsize > 0 || est->status > 0 ?
+		est->delivery = reqsize > 0 || est->status > 0 || est->resend_blocked ?
 		    CW_EST_MAYBE_RECEIVED : CW_EST_NOT_SENT;
 		cw_error_clear(err);
-		curl_failed(est, rc, op, err);
+		if (est->resend_blocked)
+			cw_error_set(err, CW_E_NET,
+			    _("the connection to the EST server '%s' broke after the request '%s' was sent"),
+			    est->url, op);
+		else
+			curl_failed(est, rc, op, err);
 		if (err != NULL && err->hint[0] == '\0' && err->code != CW_E_CANCELLED &&
 		    est->delivery == CW_EST_MAYBE_RECEIVED)
 			cw_error_hint(err, _("The request was sent but no complete "
@@ -525,42 +676,93 @@ parse_answer(struct cw_est *est, const char *op, X509_REQ *csr,
 	return cw_est_certs_parse(op, ctype, cte, est->body, est->body_len, csr, certs, err);
 }
 
+/* The server's own words for a refusal: the reason phrase, then a
+ * printable excerpt of the body (when it says more). */
+static void
+reason_text(struct cw_est *est)
+{
+	char excerpt[256], phrase[200];
+
+	body_excerpt(est, excerpt, sizeof(excerpt));
+	snprintf(phrase, sizeof(phrase), "%.199s", est->reason);
+	if (excerpt[0] == '\0' || strstr(excerpt, phrase) != NULL)
+		snprintf(est->reason, sizeof(est->reason), "%.255s",
+		    excerpt[0] ? excerpt : phrase);
+	else if (phrase[0] == '\0' || strstr(phrase, excerpt) != NULL)
+		snprintf(est->reason, sizeof(est->reason), "%.255s", phrase[0] ? phrase : excerpt);
+	else
+		snprintf(est->reason, sizeof(est->reason), "%.100s: %.200s", phrase, excerpt);
+}
+
 static int
 status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
 {
-	char excerpt[256];
+	/* TRANSLATORS: appended to hints after the server refused a request
+	 * that carried the one-time password. */
+	const char *counted = otp ? _("The server answered, so it may have counted this attempt.") : "";
 	long s = est->status;
 
-	body_excerpt(est, excerpt, sizeof(excerpt));
-	if ((s == 401 || s == 403) && otp) {
-		cw_error_set(err, CW_E_AUTH,
-		    _("the EST server refused the one-time password (HTTP %ld)"), s);
-		cw_error_hint(err, _("OTP wrong, used or expired: generate a new OTP "
-		    "in the support portal. Nothing was installed."));
-	} else if (s == 401 || s == 403) {
-		cw_error_set(err, CW_E_AUTH,
-		    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
-		cw_error_hint(err, _("The current certificate was not accepted: "
-		    "enroll again with a new OTP. Nothing was installed."));
-	} else if (s == 404) {
-		cw_error_set(err, CW_E_PROTO,
-		    _("there is no EST service at '%s/%s' (HTTP 404)"), est->url, op);
-		cw_error_hint(err, _("Check [enroll] url. Nothing was installed."));
-	} else if (s >= 400 && s < 500) {
-		cw_error_set(err, CW_E_PROTO,
-		    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
-		cw_error_hint(err, _("The request was not accepted; nothing was installed."));
-	} else if (s >= 500) {
-		cw_error_set(err, CW_E_PROTO,
-		    _("the EST server failed on '%s' (HTTP %ld)"), op, s);
-		cw_error_hint(err, _("Try again later. Nothing was installed."));
-	} else {
-		cw_error_set(err, CW_E_PROTO,
-		    _("the EST server gave an unexpected answer to '%s' (HTTP %ld)"), op, s);
-		cw_error_hint(err, _("Nothing was installed."));
+	reason_text(est);
+	switch (cw_est_refusal_classify(s, est->reason, est->reason, strlen(est->reason))) {
+	case CW_EST_REFUSED_AUTH:
+		if (otp) {
+			cw_error_set(err, CW_E_AUTH,
+			    _("the EST server refused the one-time password (HTTP %ld)"), s);
+			cw_error_hint(err, _("%s If the OTP was wrong, used or expired, generate a new OTP in the support portal. Nothing was installed."),
+			    counted);
+		} else {
+			cw_error_set(err, CW_E_AUTH,
+			    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
+			cw_error_hint(err, _("The current certificate was not accepted: "
+			    "enroll again with a new OTP. Nothing was installed."));
+		}
+		break;
+	case CW_EST_REFUSED_POP:
+		cw_error_set(err, CW_E_POP,
+		    _("the EST server refused the proof-of-possession linking (HTTP %ld)"), s);
+		if (est->linked)
+			cw_error_hint(err, _("%s The request carried the tls-unique value of its own TLS 1.2 connection; a TLS-terminating proxy between this appliance and the service breaks the linking. The OTP was not refused as wrong. Nothing was installed."),
+			    counted);
+		else
+			cw_error_hint(err, _("%s This connection used %s, which has no tls-unique value: set [enroll] pop_linking = required (TLS 1.2) and run the command again. The OTP was not refused as wrong. Nothing was installed."),
+			    counted, est->tls_version[0] ? est->tls_version : "TLS 1.3");
+		break;
+	case CW_EST_REFUSED_CSRATTRS:
+		cw_error_set(err, CW_E_CSRATTRS,
+		    _("the EST server refused the request: CSR attributes are missing (HTTP %ld)"), s);
+		cw_error_hint(err, _("%s Check what the service's /csrattrs asks for (see the log) and set the matching [device] keys. The OTP was not refused as wrong. Nothing was installed."),
+		    counted);
+		break;
+	case CW_EST_REFUSED_POLICY:
+		cw_error_set(err, CW_E_POLICY,
+		    _("the EST server's policy refused the request '%s' (HTTP %ld)"), op, s);
+		cw_error_hint(err, _("%s Ask the operator of the certificate service what its policy needs. Nothing was installed."),
+		    counted);
+		break;
+	default:
+		if (s == 404) {
+			cw_error_set(err, CW_E_PROTO,
+			    _("there is no EST service at '%s/%s' (HTTP 404)"), est->url, op);
+			cw_error_hint(err, _("Check [enroll] url. Nothing was installed."));
+		} else if (s >= 400 && s < 500) {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the EST server refused the request '%s' (HTTP %ld)"), op, s);
+			cw_error_hint(err, _("%s The request was not accepted; nothing was installed."),
+			    counted);
+		} else if (s >= 500) {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the EST server failed on '%s' (HTTP %ld)"), op, s);
+			cw_error_hint(err, _("%s Try again later. Nothing was installed."), counted);
+		} else {
+			cw_error_set(err, CW_E_PROTO,
+			    _("the EST server gave an unexpected answer to '%s' (HTTP %ld)"), op, s);
+			cw_error_hint(err, _("Nothing was installed."));
+		}
+		break;
 	}
-	if (excerpt[0] != '\0')
-		cw_error_detail(err, "%s", excerpt);
+	/* The server's own reason, always. */
+	if (est->reason[0] != '\0')
+		cw_error_detail(err, _("the server says: %s"), est->reason);
 	return -1;
 }
 
@@ -587,11 +789,104 @@ wait_retry(struct cw_est *est, long secs, struct cw_error *err)
 	}
 }
 
+/* The last answer challenges for HTTP Digest (and not Basic)? */
+static int
+digest_challenge(struct cw_est *est)
+{
+#if LIBCURL_VERSION_NUM >= 0x075300
+	struct curl_header *h = NULL;
+	size_t i, n = 0;
+	int digest = 0, basic = 0;
+
+	if (curl_easy_header(est->curl, "WWW-Authenticate", 0, CURLH_HEADER, -1,
+	    &h) != CURLHE_OK || h == NULL)
+		return 0;
+	n = h->amount;
+	for (i = 0; i < n; i++) {
+		if (curl_easy_header(est->curl, "WWW-Authenticate", i, CURLH_HEADER,
+		    -1, &h) != CURLHE_OK || h == NULL)
+			break;
+		if (strncasecmp(h->value, "Digest", 6) == 0)
+			digest = 1;
+		if (strncasecmp(h->value, "Basic", 5) == 0)
+			basic = 1;
+	}
+	return digest && !basic;
+#else
+	(void)est;
+	return 0;
+#endif
+}
+
+/* One POST on the connection its CSR was signed for: a GET /cacerts opens
+ * (or reuses) the connection and tells its tls-unique, sign() makes the
+ * CSR for it, and the POST goes out only on that same connection (the
+ * prereq check); on another one nothing is sent and it starts over.
+ * Without sign, the fixed CSR in *req/body is sent as it is. */
+static int
+post_once(struct cw_est *est, const char *op, const struct cw_secret *auth,
+    int client_cert, cw_est_sign_fn *sign, void *sign_ctx, X509_REQ **req,
+    char **body, size_t *body_len, struct cw_error *err)
+{
+	char *csr = NULL;
+	size_t csrlen = 0;
+	long nconn = -1;
+	int tries, ret = -1;
+
+	est->linked = 0;
+	est->check_binding = 0;
+	if (sign == NULL)
+		return perform(est, op, *body, *body_len, auth, client_cert, err);
+	for (tries = 0; tries < 3; tries++) {
+		est->check_binding = 0;
+		if (perform(est, "cacerts", NULL, 0, NULL, client_cert, err) < 0)
+			return -1;
+		free(csr);
+		csr = NULL;
+		X509_REQ_free(*req);
+		*req = NULL;
+		free(*body);
+		*body = NULL;
+		if (sign(sign_ctx, est->conn_tlsu[0] ? est->conn_tlsu : NULL, &csr,
+		    &csrlen, err) < 0 ||
+		    cw_est_csr_load(csr, csrlen, req, err) < 0 ||
+		    cw_est_csr_body(*req, body, body_len, err) < 0)
+			goto out;
+		snprintf(est->bound, sizeof(est->bound), "%s", est->conn_tlsu);
+		snprintf(est->bound_id, sizeof(est->bound_id), "%s", est->conn_id);
+		est->check_binding = 1;
+		est->linked = est->bound[0] != '\0';
+		if (perform(est, op, *body, *body_len, auth, client_cert, err) == 0) {
+			/* The POST went out on the GET's connection. */
+			curl_easy_getinfo(est->curl, CURLINFO_NUM_CONNECTS, &nconn);
+			if (nconn != 0) {
+				cw_error_set(err, CW_E_POP,
+				    _("the request went out on another TLS connection than the one its tls-unique came from"));
+				goto out;
+			}
+			ret = 0;
+			goto out;
+		}
+		if (!est->rebind)
+			goto out;
+		/* Another connection than the signed one: nothing was sent. */
+		cw_error_clear(err);
+	}
+	cw_error_set(err, CW_E_NET,
+	    _("the EST server '%s' closes every connection before the request: the request cannot be bound to its connection"),
+	    est->url);
+	cw_error_hint(err, _("Nothing was sent: the one-time password was not used."));
+out:
+	est->check_binding = 0;
+	free(csr);
+	return ret;
+}
+
 /* The POST operations: send, poll on 202, parse. */
 static int
 enroll(struct cw_est *est, const char *op, const struct cw_secret *auth,
-    int client_cert, const void *csr, size_t len, struct cw_est_certs *certs,
-    struct cw_error *err)
+    int client_cert, const void *csr, size_t len, cw_est_sign_fn *sign,
+    void *sign_ctx, struct cw_est_certs *certs, struct cw_error *err)
 {
 	X509_REQ *req = NULL;
 	char *body = NULL;
@@ -604,8 +899,9 @@ enroll(struct cw_est *est, const char *op, const struct cw_secret *auth,
 	est->polls = 0;
 	est->delivery = CW_EST_NOT_SENT;
 	est->status = 0;
-	if (cw_est_csr_load(csr, len, &req, err) < 0 ||
-	    cw_est_csr_body(req, &body, &body_len, err) < 0)
+	est->use_digest = 0;
+	if (sign == NULL && (cw_est_csr_load(csr, len, &req, err) < 0 ||
+	    cw_est_csr_body(req, &body, &body_len, err) < 0))
 		goto out;
 	for (;;) {
 		if (est->progress != NULL && est->progress(est->progress_ctx,
@@ -613,8 +909,15 @@ enroll(struct cw_est *est, const char *op, const struct cw_secret *auth,
 			cw_error_set(err, CW_E_CANCELLED, _("the request to '%s' was cancelled"), op);
 			goto out;
 		}
-		if (perform(est, op, body, body_len, auth, client_cert, err) < 0)
+		if (post_once(est, op, auth, client_cert, sign, sign_ctx, &req, &body,
+		    &body_len, err) < 0)
 			goto out;
+		if (est->status == 401 && auth != NULL && !est->use_digest &&
+		    digest_challenge(est)) {
+			/* A Digest-only server: the same request with Digest. */
+			est->use_digest = 1;
+			continue;
+		}
 		if (est->status != 202)
 			break;
 		est->polls++;
@@ -623,11 +926,14 @@ enroll(struct cw_est *est, const char *op, const struct cw_secret *auth,
 		if (ra <= 0)
 			ra = DEFAULT_RETRY_S;
 		if (est->polls > est->max_polls || waited + ra > est->max_wait_s) {
-			cw_error_set(err, CW_E_PROTO,
-			    _("the EST server has not issued the certificate yet (asked to retry in %ld s after %u tries)"),
+			reason_text(est);
+			cw_error_set(err, CW_E_PENDING,
+			    _("the EST server has not issued the certificate yet: it waits for manual approval (asked to retry in %ld s after %u tries)"),
 			    (long)ra, est->polls);
-			cw_error_hint(err, _("The request was accepted: retry later with "
-			    "the same one-time password. Nothing was installed."));
+			if (est->reason[0] != '\0')
+				cw_error_detail(err, _("the server says: %s"), est->reason);
+			cw_error_hint(err, _("The request was accepted: run the same command again later "
+			    "with the same one-time password; the same request is sent. Nothing was installed."));
 			goto out;
 		}
 		if (wait_retry(est, (long)ra, err) < 0)
@@ -661,6 +967,30 @@ cw_est_cacerts(struct cw_est *est, struct cw_est_certs *certs,
 		goto out;
 	}
 	ret = parse_answer(est, "cacerts", NULL, certs, err);
+out:
+	body_clear(est);
+	return ret;
+}
+
+int
+cw_est_csrattrs(struct cw_est *est, struct cw_est_csrattrs *out,
+    struct cw_error *err)
+{
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	est->polls = 0;
+	if (perform(est, "csrattrs", NULL, 0, NULL, 0, err) < 0)
+		goto out;
+	if (est->status == 404 || est->status == 204) {
+		ret = 0;	/* none */
+		goto out;
+	}
+	if (est->status != 200) {
+		status_error(est, "csrattrs", 0, err);
+		goto out;
+	}
+	ret = cw_est_csrattrs_parse(est->body ? est->body : "", est->body_len, out, err);
 out:
 	body_clear(est);
 	return ret;
@@ -707,10 +1037,11 @@ out:
 	return ret;
 }
 
-int
-cw_est_simpleenroll(struct cw_est *est, const char *serial,
+static int
+simpleenroll(struct cw_est *est, const char *serial,
     const struct cw_secret *otp, const void *csr, size_t len,
-    struct cw_est_certs *certs, struct cw_error *err)
+    cw_est_sign_fn *sign, void *sign_ctx, struct cw_est_certs *certs,
+    struct cw_error *err)
 {
 	struct cw_secret *auth = NULL;
 	const char *s;
@@ -729,7 +1060,10 @@ cw_est_simpleenroll(struct cw_est *est, const char *serial,
 		return cw_error_set(err, CW_E_USAGE, _("the one-time password is empty"));
 	if (basic_auth(serial, otp, &auth, err) < 0)
 		return -1;
-	ret = enroll(est, "simpleenroll", auth, 0, csr, len, certs, err);
+	est->digest_user = serial;
+	est->digest_pass = cw_secret_data(otp);
+	ret = enroll(est, "simpleenroll", auth, 0, csr, len, sign, sign_ctx, certs, err);
+	est->digest_user = est->digest_pass = NULL;
 	cw_secret_free(auth);
 	if (ret < 0 && err != NULL && (err->code == CW_E_NET || err->code == CW_E_TLS ||
 	    err->code == CW_E_CANCELLED)) {
@@ -765,5 +1099,21 @@ cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
 	if (est->client_cert == NULL || est->client_key == NULL)
 		return cw_error_set(err, CW_E_STATE,
 		    _("re-enrollment needs the current certificate and key"));
-	return enroll(est, "simplereenroll", NULL, 1, csr, len, certs, err);
+	return enroll(est, "simplereenroll", NULL, 1, csr, len, NULL, NULL, certs, err);
+}
+
+int
+cw_est_simpleenroll(struct cw_est *est, const char *serial,
+    const struct cw_secret *otp, const void *csr, size_t len,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	return simpleenroll(est, serial, otp, csr, len, NULL, NULL, certs, err);
+}
+
+int
+cw_est_simpleenroll_linked(struct cw_est *est, const char *serial,
+    const struct cw_secret *otp, cw_est_sign_fn *sign, void *sign_ctx,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	return simpleenroll(est, serial, otp, NULL, 0, sign, sign_ctx, certs, err);
 }

@@ -69,6 +69,7 @@ struct cw_est_opts {
 	long max_wait_s;		/* total time spent waiting; 0: 600 */
 	cw_est_progress_fn *progress;	/* may be NULL */
 	void *progress_ctx;
+	int max_tls12;			/* cap TLS at 1.2 (tls-unique linking) */
 };
 
 struct cw_est_cert {
@@ -76,6 +77,8 @@ struct cw_est_cert {
 	char subject[256];		/* one line, RFC 2253 */
 	char issuer[256];
 	char fingerprint[65];		/* SHA-256 of the DER, lower-case hex */
+	int self_signed;		/* a root: issuer = subject, own signature */
+	int is_ca;			/* basicConstraints CA (or a v1 root) */
 };
 
 struct cw_est_certs {
@@ -132,6 +135,92 @@ int cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
 int cw_est_parse_certs(const char *content_type, const char *cte,
     const void *body, size_t len, const void *csr, size_t csrlen,
     struct cw_est_certs *certs, struct cw_error *err);
+
+/* ---- CSR attributes (RFC 7030 section 4.5) */
+
+/* What a requested attribute is, for what certwiz can fill. */
+enum cw_est_attr {
+	CW_EST_ATTR_SERIAL = 0,	/* serialNumber 2.5.4.5: [device] serial */
+	CW_EST_ATTR_CN,		/* commonName: the serial, always there */
+	CW_EST_ATTR_MAC,	/* macAddress 1.3.6.1.1.1.1.22 */
+	CW_EST_ATTR_EMAIL,	/* emailAddress 1.2.840.113549.1.9.1 */
+	CW_EST_ATTR_SAN,	/* subjectAltName 2.5.29.17 */
+	CW_EST_ATTR_UNKNOWN,	/* nothing certwiz has */
+	CW_EST_ATTR__MAX
+};
+
+struct cw_est_csrattr {
+	enum cw_est_attr what;
+	int in_extension;	/* asked for inside extensionRequest */
+	char oid[64];		/* dotted */
+	char name[64];		/* OpenSSL's long name, or the dotted OID */
+};
+
+struct cw_est_csrattrs {
+	int offered;		/* the server sent a non-empty list */
+	char key_alg[8];	/* "", "ec" or "rsa" */
+	char curve[32];		/* OpenSSL short name ("secp384r1"), "" */
+	int rsa_bits;		/* 0: not said */
+	char hash[16];		/* "", "sha256", "sha384", "sha512" */
+	int pop;		/* challengePassword: tls-unique linking asked */
+	struct cw_est_csrattr *attrs;	/* what the CSR must carry */
+	size_t nattrs;
+};
+
+/* Parses a /csrattrs answer body: base64 (blanks ignored) of the DER
+ * CsrAttrs (SEQUENCE OF AttrOrOID), at most 64 KiB; an empty body is an
+ * empty list.  Pure: no I/O (also for fuzzing).  Errors: CW_E_PROTO. */
+int cw_est_csrattrs_parse(const void *body, size_t len,
+    struct cw_est_csrattrs *out, struct cw_error *err);
+void cw_est_csrattrs_release(struct cw_est_csrattrs *a);
+
+/* GET /csrattrs: 404 and 204 are "none" (out->offered = 0). */
+int cw_est_csrattrs(struct cw_est *est, struct cw_est_csrattrs *out,
+    struct cw_error *err);
+
+/* ---- proof-of-possession linking (RFC 7030 section 3.5) */
+
+/* Builds the CSR for the connection the request goes out on: tls_unique
+ * is the base64 tls-unique of that TLS 1.2 connection, or NULL (TLS 1.3,
+ * no linking).  *csr is a new PEM or DER buffer (caller of the callback,
+ * i.e. the EST client, frees it). */
+typedef int cw_est_sign_fn(void *ctx, const char *tls_unique, char **csr,
+    size_t *len, struct cw_error *err);
+
+/* POST /simpleenroll as cw_est_simpleenroll, but with the CSR signed on
+ * the connection that carries it: a GET /cacerts opens (or reuses) the
+ * connection, verified as the opts say; its tls-unique goes to sign();
+ * the POST must go out on that same connection (checked just before the
+ * request is written; on another connection nothing is sent and the CSR
+ * is signed again for it).  202 answers are polled the same way. */
+int cw_est_simpleenroll_linked(struct cw_est *est, const char *serial,
+    const struct cw_secret *otp, cw_est_sign_fn *sign, void *sign_ctx,
+    struct cw_est_certs *certs, struct cw_error *err);
+
+/* The TLS version of the last connection ("TLSv1.2", "TLSv1.3"; "" when
+ * none) and whether the last request sent a tls-unique bound CSR. */
+const char *cw_est_tls_version(const struct cw_est *est);
+int cw_est_linked(const struct cw_est *est);
+
+/* ---- refusals */
+
+enum cw_est_refusal {
+	CW_EST_REFUSED_OTHER = 0,
+	CW_EST_REFUSED_AUTH,		/* 401/403 naming no other cause */
+	CW_EST_REFUSED_POP,		/* proof-of-possession / linking */
+	CW_EST_REFUSED_CSRATTRS,	/* CSR attributes missing or wrong */
+	CW_EST_REFUSED_POLICY,		/* the CA's policy */
+	CW_EST_REFUSED__MAX
+};
+
+/* Classifies a refusal by status and the server's own words (the HTTP
+ * reason phrase and the body, either may be NULL).  Pure. */
+enum cw_est_refusal cw_est_refusal_classify(long status, const char *reason,
+    const char *body, size_t len);
+
+/* The server's reason text of the last answer (reason phrase, then a
+ * printable excerpt of the body), "" when none. */
+const char *cw_est_reason(const struct cw_est *est);
 
 /* After a request: how far it got, and the last HTTP status (0 if none). */
 enum cw_est_delivery cw_est_delivery(const struct cw_est *est);

@@ -45,6 +45,17 @@ fetch_rc() {
 	set -e
 	[ "$got" = "$want" ] || { cat "$T/out" >&2; fail "cert fetch in $d exited $got, want $want"; }
 }
+# fetch_as WANT DIR FINGERPRINT [OTPFILE]: cert fetch --accept-ca
+# FINGERPRINT with the OTP from OTPFILE (default: $OTP on stdin).
+fetch_as() {
+	want=$1 d=$2 fp=$3 of=${4:--}
+	set +e
+	printf '%s\n' "${OTP:-}" | "$CERTWIZ" --config "$d/certwiz.conf" cert fetch \
+		--otp-file "$of" --yes --accept-ca "$fp" >"$T/out" 2>&1
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$T/out" >&2; fail "cert fetch in $d exited $got, want $want"; }
+}
 cw_rc() {
 	want=$1 d=$2; shift 2
 	set +e

@@ -60,11 +60,11 @@ grep -q "waiting: poll 2, 1 s left" "$T/out" || { cat "$T/out"; fail "no countdo
 pass "202 + Retry-After is polled with a countdown"
 lab_set --fail 202 --count 5 --retry-after 1
 new_otp
-enroll_rc 6 --key "$T/k202b.pem" --max-polls 2
-expect_result protocol 202 answered
+enroll_rc 18 --key "$T/k202b.pem" --max-polls 2
+expect_result pending 202 answered
 lab_set --fail 202 --count 5 --retry-after 30
-enroll_rc 6 --key "$T/k202b.pem" --max-wait 10
-expect_result protocol 202 answered
+enroll_rc 18 --key "$T/k202b.pem" --max-wait 10
+expect_result pending 202 answered
 lab_set --fail 202 --count 5 --retry-after 1
 enroll_rc 12 --key "$T/k202b.pem" --cancel-after-polls 1
 expect_result cancelled 202 answered

@@ -363,6 +363,65 @@ test_est_connection_refused_is_not_sent(void **state)
 	cw_est_certs_release(&certs);
 }
 
+/* RFC 7030 section 4.5.2's example: challengePassword, an EC key on
+ * secp384r1, macAddress in extensionRequest, ecdsa-with-SHA384. */
+static void
+test_est_csrattrs_rfc7030_example(void **state)
+{
+	static const char b64[] =
+	    "MEEGCSqGSIb3DQEJBzASBgcqhkjOPQIBMQcGBSuBBAAiMBYGCSqGSIb3DQEJDjEJ\r\n"
+	    "BgcrBgEBAQEWBggqhkjOPQQDAw==\r\n";
+	struct cw_est_csrattrs a;
+	struct cw_error err;
+
+	(void)state;
+	cw_error_clear(&err);
+	assert_int_equal(cw_est_csrattrs_parse(b64, sizeof(b64) - 1, &a, &err), 0);
+	assert_true(a.offered);
+	assert_true(a.pop);
+	assert_string_equal(a.key_alg, "ec");
+	assert_string_equal(a.curve, "secp384r1");
+	assert_string_equal(a.hash, "sha384");
+	assert_int_equal(a.nattrs, 1);
+	assert_int_equal(a.attrs[0].what, CW_EST_ATTR_MAC);
+	assert_true(a.attrs[0].in_extension);
+	assert_string_equal(a.attrs[0].oid, "1.3.6.1.1.1.1.22");
+	cw_est_csrattrs_release(&a);
+	/* Empty: none.  Not base64, not DER, trailing bytes: refused. */
+	assert_int_equal(cw_est_csrattrs_parse("", 0, &a, &err), 0);
+	assert_false(a.offered);
+	assert_int_equal(cw_est_csrattrs_parse("%%%%", 4, &a, &err), -1);
+	assert_int_equal(err.code, CW_E_PROTO);
+	assert_int_equal(cw_est_csrattrs_parse("MAMCAQA=", 8, &a, &err), -1);
+	assert_int_equal(cw_est_csrattrs_parse("MEEGCSqGSIb3", 12, &a, &err), -1);
+	/* An unknown OID (title 2.5.4.12) is a fill request certwiz lacks. */
+	assert_int_equal(cw_est_csrattrs_parse("MAUGA1UEDA==", 12, &a, &err), 0);
+	assert_int_equal(a.nattrs, 1);
+	assert_int_equal(a.attrs[0].what, CW_EST_ATTR_UNKNOWN);
+	assert_string_equal(a.attrs[0].name, "title");
+	cw_est_csrattrs_release(&a);
+}
+
+static void
+test_est_refusal_classify(void **state)
+{
+	static const char pop[] = "Proof of Possession Mismatch\n";
+
+	(void)state;
+	assert_int_equal(cw_est_refusal_classify(401, "Unauthorized", "OTP wrong", 9),
+	    CW_EST_REFUSED_AUTH);
+	assert_int_equal(cw_est_refusal_classify(403, NULL, NULL, 0), CW_EST_REFUSED_AUTH);
+	assert_int_equal(cw_est_refusal_classify(401, "Unauthorized", pop, sizeof(pop) - 1),
+	    CW_EST_REFUSED_POP);
+	assert_int_equal(cw_est_refusal_classify(400, "Bad Request",
+	    "CSR Attributes missing in request", 33), CW_EST_REFUSED_CSRATTRS);
+	assert_int_equal(cw_est_refusal_classify(403, "Forbidden by policy", NULL, 0),
+	    CW_EST_REFUSED_POLICY);
+	assert_int_equal(cw_est_refusal_classify(500, "Internal", "oops", 4), CW_EST_REFUSED_OTHER);
+	assert_int_equal(cw_est_refusal_classify(200, "OK", pop, sizeof(pop) - 1),
+	    CW_EST_REFUSED_OTHER);
+}
+
 static void
 test_est_delivery_names(void **state)
 {
@@ -634,6 +693,8 @@ unit_tests(void)
 		cmocka_unit_test_setup_teardown(test_est_connection_refused_is_not_sent,
 		    setup, teardown),
 		cmocka_unit_test(test_est_delivery_names),
+		cmocka_unit_test(test_est_csrattrs_rfc7030_example),
+		cmocka_unit_test(test_est_refusal_classify),
 		cmocka_unit_test_setup_teardown(test_est_parse_any_wrapping_with_or_without_cte,
 		    psetup, pteardown),
 		cmocka_unit_test_setup_teardown(test_est_parse_binary_der, psetup, pteardown),

@@ -37,12 +37,36 @@ Failure injection (`--fail MODE`, for `--count N` requests, default all):
   binary                  OTP spent, 200 with DER and
                           Content-Transfer-Encoding: binary (not an error:
                           some servers do this)
+  policy                  403 "Request rejected: subject not permitted by
+                          CA policy" (OTP untouched)
   drop                    request read, OTP spent, connection closed with
                           no answer (the "may have been received" case)
   hang:S                  wait S seconds before answering
   none                    back to normal
 --close always|after-401|none  close the connection after each response
   (no Connection: close header) or after a 401 only.
+
+Stricter modes (RFC 7030), control options:
+  --cacerts LIST          what /cacerts answers, comma-separated from
+                          ca (the lab CA), inter (an intermediate under it),
+                          other (the unrelated CA): e.g. "ca,other" for a
+                          man in the middle (with --untrusted)
+  --csrattrs none|offered|enforced
+                          /csrattrs: 404, or a P-384 key, ecdsa-with-SHA384,
+                          serialNumber, macAddress and emailAddress
+                          (--csrattrs-extra OID adds one more); enforced:
+                          a CSR without them is refused (400 "CSR
+                          Attributes missing in request")
+  --pop none|required     required: challengePassword must be the base64
+                          tls-unique of the request's own connection (401
+                          "Proof of Possession Mismatch")
+  --auth basic|digest     digest: HTTP Digest (MD5, qop=auth) with the
+                          serial and the OTP (db keeps only MD5(serial:
+                          realm:OTP), never the OTP)
+  --approval auto|manual  manual: 202 + Retry-After until
+                          `estd.py approve SERIAL --state DIR`
+Every request's log line says "auth=basic" or "auth=digest" when it
+carried an Authorization header (never its value).
 """
 
 import argparse
@@ -86,11 +110,19 @@ DEFAULT_CONTROL = {
     "wrap": 64,
     "cte": True,
     "chain": False,
+    "cacerts": "ca",
+    "csrattrs": "none",
+    "csrattrs_extra": "",
+    "pop": "none",
+    "auth": "basic",
+    "approval": "auto",
 }
+REALM = "estd"
+OID_MAC = "1.3.6.1.1.1.1.22"
 
 FAIL_MODES = ("none", "401", "400", "415", "500", "503", "202", "content-type",
               "garbage-base64", "garbage-pkcs7", "other-key", "huge", "binary",
-              "drop")
+              "drop", "policy")
 
 
 # ---------------------------------------------------------------- state
@@ -226,6 +258,23 @@ def init_state(state):
         write_file(os.path.join(state, prefix + "server.key"), key_pem(srv_key), 0o600)
         write_file(os.path.join(state, prefix + "server.pem"), cert_pem(srv_cert))
         write_file(ca_path, cert_pem(ca_cert))
+    inter = os.path.join(state, "inter-ca.pem")
+    if not os.path.exists(inter):
+        ca_key, ca_cert = load_ca(state)
+        key = new_key()
+        t = time.time()
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "certwiz lab"),
+                    x509.NameAttribute(NameOID.COMMON_NAME, "certwiz lab intermediate")]))
+                .issuer_name(ca_cert.subject)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(utc(t - 86400))
+                .not_valid_after(utc(t + 10 * 365 * 86400))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                .sign(ca_key, hashes.SHA256()))
+        write_file(inter, cert_pem(cert))
 
 
 def load_ca(state):
@@ -236,14 +285,15 @@ def load_ca(state):
     return key, cert
 
 
-def issue(ca_key, ca_cert, cn, pub, ctl):
+def issue(ca_key, ca_cert, cn, pub, ctl, csr=None):
     t = now(ctl)
     if isinstance(pub, rsa.RSAPublicKey):
         ku = x509.KeyUsage(True, False, True, False, False, False, False, False, False)
     else:
         ku = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
-    return (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+    b = (x509.CertificateBuilder()
+            .subject_name(csr.subject if csr is not None else
+                          x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
             .issuer_name(ca_cert.subject)
             .public_key(pub)
             .serial_number(x509.random_serial_number())
@@ -255,8 +305,73 @@ def issue(ca_key, ca_cert, cn, pub, ctl):
                            critical=False)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(pub), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+                ca_key.public_key()), critical=False))
+    # What the request carried: its subject (CN, serialNumber, e-mail),
+    # its subjectAltName and macAddress, signed with its hash.
+    algo = hashes.SHA256()
+    if csr is not None:
+        for ext in csr.extensions:
+            if ext.oid == x509.oid.ExtensionOID.SUBJECT_ALTERNATIVE_NAME or \
+                    ext.oid.dotted_string == OID_MAC:
+                b = b.add_extension(ext.value, critical=False)
+        try:
+            mac = csr.attributes.get_attribute_for_oid(x509.ObjectIdentifier(OID_MAC))
+            if not any(e.oid.dotted_string == OID_MAC for e in csr.extensions):
+                b = b.add_extension(x509.UnrecognizedExtension(
+                    x509.ObjectIdentifier(OID_MAC), der_ia5(mac.value)), critical=False)
+        except x509.AttributeNotFound:
+            pass
+        if csr.signature_hash_algorithm is not None and \
+                csr.signature_hash_algorithm.name in ("sha384", "sha512"):
+            algo = getattr(hashes, csr.signature_hash_algorithm.name.upper())()
+    return b.sign(ca_key, algo)
+
+
+def der_len(n):
+    if n < 128:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def der(tag, body):
+    return bytes([tag]) + der_len(len(body)) + body
+
+
+def der_oid(dotted):
+    parts = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * parts[0] + parts[1]])
+    for p in parts[2:]:
+        enc = [p & 0x7f]
+        p >>= 7
+        while p:
+            enc.append(0x80 | (p & 0x7f))
+            p >>= 7
+        out += bytes(reversed(enc))
+    return der(0x06, out)
+
+
+def der_ia5(value):
+    if isinstance(value, str):
+        value = value.encode()
+    return der(0x16, value)
+
+
+def csrattrs_der(ctl):
+    """CsrAttrs (RFC 7030 4.5.2), DER by hand: the lab's own fixture."""
+    items = [
+        # Attribute { id-ecPublicKey, SET { secp384r1 } }
+        der(0x30, der_oid("1.2.840.10045.2.1") + der(0x31, der_oid("1.3.132.0.34"))),
+        der_oid("1.2.840.10045.4.3.3"),          # ecdsa-with-SHA384
+        der_oid("2.5.4.5"),                      # serialNumber
+        der_oid(OID_MAC),                        # macAddress
+        der_oid("1.2.840.113549.1.9.1"),         # emailAddress
+    ]
+    if ctl.get("pop") == "required":
+        items.insert(0, der_oid("1.2.840.113549.1.9.7"))  # challengePassword
+    if ctl.get("csrattrs_extra"):
+        items.append(der_oid(ctl["csrattrs_extra"]))
+    return der(0x30, b"".join(items))
 
 
 def pub_fingerprint(pub):
@@ -268,11 +383,12 @@ def pub_fingerprint(pub):
 # ---------------------------------------------------------------- HTTP
 
 class HTTPError(Exception):
-    def __init__(self, status, text, headers=None):
+    def __init__(self, status, text, headers=None, reason=None):
         super().__init__(text)
         self.status = status
         self.text = text
         self.headers = headers or {}
+        self.reason = reason
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -295,15 +411,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # our own log line per request, see log_request_line
 
     def log_request_line(self, status, serial=""):
-        self.server.log("%s %s %s %s serial=%s%s" % (
+        auth = (self.headers.get("Authorization") or "").split(" ", 1)[0].lower()
+        self.server.log("%s %s %s %s serial=%s%s%s" % (
             self.client_address[0], self.command, self.path, status, serial or "-",
-            " b64-line=%d" % self.b64_line if getattr(self, "b64_line", None) else ""))
+            " b64-line=%d" % self.b64_line if getattr(self, "b64_line", None) else "",
+            " auth=%s" % auth if auth else ""))
 
     # -- plumbing
 
     def respond(self, status, body=b"", ctype="text/plain; charset=utf-8",
-                headers=None, serial=""):
-        self.send_response(status)
+                headers=None, serial="", reason=None):
+        self.send_response(status, reason)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
@@ -377,7 +495,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         serial = ""
         try:
             body = self.read_body() if method == "POST" else b""
-            want = {"cacerts": "GET", "simpleenroll": "POST", "simplereenroll": "POST"}
+            want = {"cacerts": "GET", "csrattrs": "GET", "simpleenroll": "POST",
+                    "simplereenroll": "POST"}
             if ep not in want:
                 raise HTTPError(404, "no such EST endpoint")
             if want[ep] != method:
@@ -391,12 +510,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if fail == "401":
                     hdr["WWW-Authenticate"] = 'Basic realm="estd"'
                 raise HTTPError(int(fail), "injected failure %s" % fail, hdr)
+            if fail == "policy":
+                raise HTTPError(403, "Request rejected: subject not permitted by CA policy",
+                                reason="Forbidden by policy")
+            if ep == "csrattrs":
+                self.send_csrattrs()
+                return
             if ep == "cacerts":
-                certs = [self.server.ca_cert]
+                certs = [self.server.named_cert(n) for n in self.ctl["cacerts"].split(",")]
             elif ep == "simpleenroll":
                 serial, certs = self.simpleenroll(body, fail)
             else:
                 serial, certs = self.simplereenroll(body)
+            if certs == "manual":
+                self.respond(202, b"Request pending manual approval\n", headers={
+                    "Retry-After": str(self.ctl["retry_after"])}, serial=serial,
+                    reason="Accepted: pending manual approval")
+                return
             if certs is None:   # 202
                 self.respond(202, b"pending\n", headers={
                     "Retry-After": str(self.ctl["retry_after"])}, serial=serial)
@@ -435,7 +565,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_certs(certs, serial)
         except HTTPError as e:
             self.respond(e.status, (e.text + "\n").encode(), headers=e.headers,
-                         serial=serial)
+                         serial=serial, reason=e.reason)
 
     # -- EST operations
 
@@ -474,19 +604,90 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return None, None
         return user, pw
 
+    def digest_challenge(self):
+        return 'Digest realm="%s", qop="auth", algorithm=MD5, nonce="%s"' % (
+            REALM, secrets.token_hex(16))
+
+    def digest_auth(self, otps):
+        """The OTP record the Digest response proves, or None."""
+        h = self.headers.get("Authorization") or ""
+        if not h.lower().startswith("digest "):
+            return None, None
+        f = {}
+        for part in h[7:].split(","):
+            k, _, v = part.strip().partition("=")
+            f[k.strip().lower()] = v.strip().strip('"')
+        md5 = lambda x: hashlib.md5(x.encode()).hexdigest()
+        ha2 = md5("%s:%s" % (self.command, f.get("uri", "")))
+        for h_otp, rec in otps.items():
+            if rec.get("serial") != f.get("username") or "ha1" not in rec:
+                continue
+            if f.get("qop") == "auth":
+                want = md5("%s:%s:%s:%s:auth:%s" % (rec["ha1"], f.get("nonce", ""),
+                                                    f.get("nc", ""), f.get("cnonce", ""), ha2))
+            else:
+                want = md5("%s:%s:%s" % (rec["ha1"], f.get("nonce", ""), ha2))
+            if secrets.compare_digest(want, f.get("response", "")):
+                return rec["serial"], h_otp
+        return None, None
+
+    def send_csrattrs(self):
+        mode = self.ctl["csrattrs"]
+        if mode == "none":
+            raise HTTPError(404, "no CSR attributes")
+        b64 = base64.b64encode(csrattrs_der(self.ctl)).decode() + "\r\n"
+        self.respond(200, b64.encode(), "application/csrattrs",
+                     {"Content-Transfer-Encoding": "base64"})
+
+    def check_strict(self, csr, pub):
+        """csrattrs enforced and PoP linking, as a strict EST server does."""
+        if self.ctl["csrattrs"] == "enforced":
+            ok = (isinstance(pub, ec.EllipticCurvePublicKey) and pub.curve.name == "secp384r1"
+                  and csr.signature_hash_algorithm is not None
+                  and csr.signature_hash_algorithm.name == "sha384"
+                  and csr.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+                  and csr.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS))
+            try:
+                csr.attributes.get_attribute_for_oid(x509.ObjectIdentifier(OID_MAC))
+            except x509.AttributeNotFound:
+                ok = False
+            if not ok:
+                raise HTTPError(400, "CSR Attributes missing in request",
+                                reason="CSR Attributes missing in request")
+        if self.ctl["pop"] == "required":
+            try:
+                got = csr.attributes.get_attribute_for_oid(
+                    x509.oid.AttributeOID.CHALLENGE_PASSWORD).value
+            except x509.AttributeNotFound:
+                got = b""
+            tlsu = self.request.get_channel_binding("tls-unique") \
+                if self.request.version() == "TLSv1.2" else None
+            if tlsu is None or got != base64.b64encode(tlsu):
+                raise HTTPError(401, "Proof of Possession Mismatch",
+                                {"WWW-Authenticate": 'Basic realm="estd"'},
+                                reason="Proof of Possession Mismatch")
+
     def simpleenroll(self, body, fail):
+        digest = self.ctl["auth"] == "digest"
         unauth = HTTPError(401, "OTP wrong, used or expired",
-                           {"WWW-Authenticate": 'Basic realm="estd"'})
-        serial, otp = self.basic_auth()
-        if not serial or not otp:
+                           {"WWW-Authenticate": self.digest_challenge() if digest
+                            else 'Basic realm="estd"'})
+        if digest:
+            with Store(self.server.state) as st:
+                serial, h_otp = self.digest_auth(st.db["otps"])
+        else:
+            serial, otp = self.basic_auth()
+            h_otp = otp_hash(otp) if otp else None
+        if not serial or not h_otp:
             raise unauth
         csr, pub, cn = self.parse_csr(body)
         if cn != serial:
             raise HTTPError(400, "CSR subject CN must be the device serial", )
+        self.check_strict(csr, pub)
         keyfp = pub_fingerprint(pub)
         with Store(self.server.state) as st:
             ctl = st.db["control"]
-            rec = st.db["otps"].get(otp_hash(otp))
+            rec = st.db["otps"].get(h_otp)
             t = now(ctl)
             if rec is None or rec["serial"] != serial:
                 raise unauth
@@ -495,11 +696,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if rec.get("key") is not None and rec["key"] != keyfp:
                 raise unauth
             rec["key"] = keyfp
+            if ctl["approval"] == "manual" and not rec.get("approved"):
+                st.save()
+                return serial, "manual"
             if fail == "202":
                 st.save()
                 return serial, None
             if rec.get("cert") is None:
-                cert = issue(self.server.ca_key, self.server.ca_cert, serial, pub, ctl)
+                cert = issue(self.server.ca_key, self.server.ca_cert, serial, pub, ctl, csr)
                 rec["cert"] = cert_pem(cert).decode()
                 rec["issued"] = t
             else:
@@ -541,6 +745,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.logf = open(os.path.join(args.state, "estd.log"), "a", buffering=1)
         self.loglock = threading.Lock()
         self.ca_key, self.ca_cert = load_ca(args.state)
+        self.named = {"ca": self.ca_cert}
+        for name, f in (("other", "other-ca.pem"), ("inter", "inter-ca.pem")):
+            with open(os.path.join(args.state, f), "rb") as fh:
+                self.named[name] = x509.load_pem_x509_certificate(fh.read())
         prefix = "other-" if args.untrusted else ""
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(os.path.join(args.state, prefix + "server.pem"),
@@ -556,6 +764,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         ctx.load_verify_locations(os.path.join(args.state, "ca.pem"))
         self.ctx = ctx
         super().__init__((args.host, args.port), Handler)
+
+    def named_cert(self, name):
+        if name not in self.named:
+            raise HTTPError(500, "unknown --cacerts entry %s" % name)
+        return self.named[name]
 
     def get_request(self):
         sock, addr = self.socket.accept()
@@ -596,6 +809,12 @@ def control_args(p, defaults):
     p.add_argument("--cte", action="store_true")
     p.add_argument("--chain", action="store_true", help="send the CA with the certificate")
     p.add_argument("--no-chain", action="store_true")
+    p.add_argument("--cacerts", default=d("ca"), help="/cacerts: ca,inter,other")
+    p.add_argument("--csrattrs", default=d("none"), choices=("none", "offered", "enforced"))
+    p.add_argument("--csrattrs-extra", default=d(""), help="one more OID to ask for")
+    p.add_argument("--pop", default=d("none"), choices=("none", "required"))
+    p.add_argument("--auth", default=d("basic"), choices=("basic", "digest"))
+    p.add_argument("--approval", default=d("auto"), choices=("auto", "manual"))
 
 
 def apply_control(ctl, a):
@@ -608,7 +827,9 @@ def apply_control(ctl, a):
         ctl["fail_count"] = a.count
     for key, val in (("fail_endpoint", a.endpoint), ("close", a.close),
                      ("clock_offset", a.clock_offset), ("retry_after", a.retry_after),
-                     ("wrap", a.wrap)):
+                     ("wrap", a.wrap), ("cacerts", a.cacerts), ("csrattrs", a.csrattrs),
+                     ("csrattrs_extra", a.csrattrs_extra), ("pop", a.pop),
+                     ("auth", a.auth), ("approval", a.approval)):
         if val is not None:
             ctl[key] = val
     if a.lifetime_days is not None:
@@ -655,10 +876,21 @@ def cmd_otp(a):
         lifetime = ctl["otp_lifetime_seconds"]
         if a.minutes is not None:
             lifetime = int(a.minutes * 60)
-        st.db["otps"][otp_hash(otp)] = {"serial": a.serial, "created": now(ctl),
-                                       "lifetime": lifetime}
+        st.db["otps"][otp_hash(otp)] = {
+            "serial": a.serial, "created": now(ctl), "lifetime": lifetime,
+            # For Digest: HA1 only (as htdigest keeps it), never the OTP.
+            "ha1": hashlib.md5(("%s:%s:%s" % (a.serial, REALM, otp)).encode()).hexdigest()}
         st.save()
     print(otp)
+    return 0
+
+
+def cmd_approve(a):
+    with Store(a.state) as st:
+        for rec in st.db["otps"].values():
+            if rec.get("serial") == a.serial:
+                rec["approved"] = True
+        st.save()
     return 0
 
 
@@ -698,6 +930,10 @@ def main(argv):
     s.add_argument("--state", required=True)
     s.add_argument("--minutes", type=float, default=None, help="OTP lifetime")
 
+    s = sub.add_parser("approve", help="approve SERIAL's pending requests (manual approval)")
+    s.add_argument("serial")
+    s.add_argument("--state", required=True)
+
     s = sub.add_parser("set", help="change a running service's behaviour")
     s.add_argument("--state", required=True)
     control_args(s, False)
@@ -709,7 +945,8 @@ def main(argv):
     if a.cmd == "init":
         init_state(a.state)
         return 0
-    return {"serve": cmd_serve, "otp": cmd_otp, "set": cmd_set, "show": cmd_show}[a.cmd](a)
+    return {"serve": cmd_serve, "otp": cmd_otp, "set": cmd_set, "show": cmd_show,
+            "approve": cmd_approve}[a.cmd](a)
 
 
 if __name__ == "__main__":
