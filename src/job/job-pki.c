@@ -149,14 +149,12 @@ confirm_ca(void *vctx, const struct cw_est_cert *certs, size_t n,
 
 	*chosen = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t fl = strlen(certs[i].fingerprint);
-
 		snprintf(one, sizeof(one),
-		    /* TRANSLATORS: one certificate from /cacerts; the last %s
-		     * is " (root)" or "". */
-		    _("[%zu] %s\n    issuer: %s\n    SHA-256: %.32s\n             %s%s\n"),
+		    /* TRANSLATORS: one certificate from /cacerts, its SHA-256
+		     * whole on a line of its own (to compare and to copy into
+		     * --accept-ca); the last %s is " (root)" or "". */
+		    _("[%zu] %s\n    issuer: %s\n    SHA-256:\n    %s%s\n"),
 		    i + 1, certs[i].subject, certs[i].issuer, certs[i].fingerprint,
-		    certs[i].fingerprint + (fl > 32 ? 32 : fl),
 		    certs[i].self_signed ? _(" (root)") : "");
 		if (strlen(list) + strlen(one) < sizeof(list))
 			strcat(list, one);
