@@ -14,6 +14,7 @@
 #include "job/job.h"
 #include "ntp/ntp.h"
 #include "pki/renew.h"
+#include "pki/timer.h"
 #include "screens.h"
 #include "widgets.h"
 
@@ -142,6 +143,7 @@ ui_status_run(const struct cw_cfg *cfg)
 	struct cw_cert_status st;
 	char nb[160], na[160], ra[160], days[96], state[128], ntp[600];
 	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[160], t[32];
+	char timer[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + 8];
 	struct ui_text text = { 0 };
 	struct cw_error err;
 	struct row rows[20];
@@ -200,6 +202,8 @@ ui_status_run(const struct cw_cfg *cfg)
 			rows[n++] = (struct row){ _("Next renewal attempt:"),
 			    both_times(st.next_renewal_attempt, next, sizeof(next)) };
 	}
+	if (cw_timer_describe(timer, sizeof(timer), both_times) != NULL)
+		rows[n++] = (struct row){ _("Next timer run:"), timer };
 	if (st.problem_text[0])
 		rows[n++] = (struct row){ _("Problem:"), st.problem_text };
 	ntp_line(cfg, ntp, sizeof(ntp));

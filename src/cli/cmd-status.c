@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/textwidth.h"
+#include "pki/timer.h"
 
 /* The human words for each state. */
 static json_t *
@@ -81,7 +82,7 @@ static void
 print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 {
 	char nb[160], na[160], ra[160], days[96], last[CW_ERR_MSG_MAX + 160], next[160];
-	char anchor[1200];
+	char anchor[1200], timer[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + 8];
 	struct row rows[16];
 	size_t n = 0;
 	int w = 0;
@@ -123,6 +124,8 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 			rows[n++] = (struct row){ _("Next renewal attempt:"),
 			    both_times(st->next_renewal_attempt, next, sizeof(next)) };
 	}
+	if (cw_timer_describe(timer, sizeof(timer), both_times) != NULL)
+		rows[n++] = (struct row){ _("Next timer run:"), timer };
 	if (st->problem_text[0])
 		rows[n++] = (struct row){ _("Problem:"), st->problem_text };
 	for (size_t i = 0; i < n; i++)

@@ -8,6 +8,7 @@ mkdir -p "$T/units"
 sed "s|@bindir@/certwiz|$CERTWIZ|" "$top_srcdir/data/certwiz-renew.service.in" > "$T/units/certwiz-renew.service"
 cp "$top_srcdir/data/certwiz-renew.timer" "$T/units/"
 expect_rc 0 systemd-analyze verify --man=no "$T/units/certwiz-renew.timer" "$T/units/certwiz-renew.service"
+[ ! -s "$T/out" ] || { cat "$T/out" >&2; fail "systemd-analyze warns about the units"; }
 pass "units verify"
 
 # A broken unit must fail, or this test proves nothing.
@@ -22,3 +23,34 @@ pass "a broken timer is caught"
 grep -q '^Persistent=true' "$T/units/certwiz-renew.timer" || fail "timer not persistent"
 grep -q '^RandomizedDelaySec=' "$T/units/certwiz-renew.timer" || fail "timer has no randomized delay"
 pass "timer is persistent with a randomized delay"
+
+# The sandbox: `systemd-analyze security` rates the service's exposure at
+# most 3.0 (its --threshold counts in tenths).  The same check on a copy
+# without the sandbox must fail, or it proves nothing.
+security() {
+	systemd-analyze security --offline=true --threshold=30 --no-pager "$1" >"$T/out" 2>&1
+}
+exposure() { sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$T/out"; }
+security "$T/units/certwiz-renew.service" || { cat "$T/out" >&2; fail "the service's exposure $(exposure) is above 3.0"; }
+score=$(exposure)
+[ -n "$score" ] || { cat "$T/out" >&2; fail "no exposure level in systemd-analyze's output"; }
+sed '/^UMask=/,$d' "$T/units/certwiz-renew.service" > "$T/units/loose.service"
+if security "$T/units/loose.service"; then cat "$T/out" >&2; fail "the exposure check passed a service without a sandbox"; fi
+pass "service sandbox: exposure $score (at most 3.0; $(exposure) without the sandbox is caught)"
+
+# The path unit certwiz.conf(5) shows (SANDBOX) for restarting another
+# service when the certificate changes verifies as printed.
+mkdir -p "$T/examples"
+awk -v dir="$T/examples" '
+/^\.SH SANDBOX/ { sb = 1 }
+/^\.SH SEE ALSO/ { sb = 0 }
+sb && /^\.EX/ { ex = 1; next }
+/^\.EE/ { ex = 0; f = ""; next }
+sb && ex && /^# \/etc\/systemd\/system\// { f = substr($0, 23); gsub(/\\-/, "-", f); f = dir "/" f; next }
+sb && ex && f != "" { l = $0; gsub(/\\-/, "-", l); print l > f }
+' "$top_srcdir/data/certwiz.conf.5"
+[ -s "$T/examples/certwiz-cert.path" ] && [ -s "$T/examples/certwiz-cert-changed.service" ] ||
+	fail "certwiz.conf(5) lacks the path unit example"
+expect_rc 0 systemd-analyze verify --man=no "$T/examples/certwiz-cert.path" "$T/examples/certwiz-cert-changed.service"
+[ ! -s "$T/out" ] || { cat "$T/out" >&2; fail "systemd-analyze warns about the path unit example"; }
+pass "the path unit example of certwiz.conf(5) verifies"
