@@ -12,6 +12,7 @@
 #include "pki/cert.h"
 #include "core/i18n.h"
 #include "job/job.h"
+#include "ntp/ntp.h"
 #include "screens.h"
 #include "widgets.h"
 
@@ -21,9 +22,48 @@ static int
 enroll_work(void *arg, const struct cw_job_ops *ops, void *ctx,
     struct cw_error *err)
 {
-	const struct cw_job_enroll_in in = { NULL, NULL, 0 };
+	const struct cw_job_enroll_in in = { 0 };
 
 	return cw_job_enroll(arg, &in, ops, ctx, err);
+}
+
+/* The enrollment stops on an unproven clock (enroll.c): say so before
+ * it starts and offer the NTP screen.  UW_OK: go on (proven, or the lab
+ * override is configured); UW_BACK: cancelled; UW_QUIT. */
+static int
+time_ready(const struct cw_cfg *cfg)
+{
+	struct uw_item items[] = {
+		/* TRANSLATORS: "unproven time shortcut": the letters of the two
+		 * entries; one ASCII letter each, different. */
+		{ cw_i18n_key(NC_("unproven time shortcut", "n")), _("Configure NTP now"),
+		  _("Set the NTP servers; the enrollment starts when the time is proven.") },
+		{ cw_i18n_key(NC_("unproven time shortcut", "c")), _("Cancel"),
+		  _("Back to the main menu; no OTP is needed yet.") },
+	};
+	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_error err;
+	char text[CW_ERR_MSG_MAX + 512];
+	size_t sel = 0;
+	int r;
+
+	if (!cfg->enroll_require_proven_time)
+		return UW_OK;
+	for (;;) {
+		cw_error_clear(&err);
+		uw_busy(1);
+		r = cw_ntp_check_time(cfg, res, &err);
+		uw_busy(0);
+		if (r == 0)
+			return UW_OK;
+		snprintf(text, sizeof(text),
+		    _("An NTP server is required: the enrollment only starts on a proven clock, and %s."),
+		    err.msg);
+		if ((r = uw_menu(TITLE, text, items, 2, &sel)) != UW_OK || sel != 0)
+			return r == UW_QUIT ? UW_QUIT : UW_BACK;
+		if ((r = ui_ntp_run(cfg)) == UW_QUIT)
+			return UW_QUIT;
+	}
 }
 
 int
@@ -41,6 +81,8 @@ ui_cert_run(const struct cw_cfg *cfg)
 	      "4. certwiz fetches, verifies and installs the certificate; the previous one is kept.\n\n"
 	      "Start?"), 0);
 	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	if ((rc = time_ready(cfg)) != UW_OK)
 		return rc == UW_QUIT ? UW_QUIT : 0;
 	rc = ui_run_with_gauge(TITLE, enroll_work, (void *)cfg);
 	if (rc != UW_OK)

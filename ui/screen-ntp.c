@@ -124,7 +124,7 @@ ask_auth(enum cw_ntp_role role, struct cw_ntp_server *s,
 		};
 
 		snprintf(text, sizeof(text), "%s%s",
-		    _("The key as the server has it: up to 20 characters, or HEX: and up to 40 hex digits."),
+		    _("The key as the server has it: up to 20 characters, or HEX: and up to 40 hex digits; a SHA1 key may also be its 40 hex digits alone."),
 		    kctx.have_current ? _(" Leave it empty to keep the current key.") : "");
 		r = uw_form(title, text, f, 2);
 	}

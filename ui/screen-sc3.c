@@ -82,7 +82,7 @@ ask_auth(const char *title, struct cw_job_sc3_in *in, char *identity, size_t cap
 		{ cw_i18n_key(NC_("SSH login shortcut", "p")), _("Password"),
 		  _("The account's password, asked in a masked field.") },
 	};
-	size_t sel = 2;
+	size_t sel = identity[0] != '\0' ? 1 : 2;
 	int rc;
 
 	rc = uw_menu(title, _("How should certwiz log in to the SSH server?"), items, 3, &sel);
@@ -102,7 +102,7 @@ static int
 run_sc3(const struct cw_cfg *cfg, int restore)
 {
 	const char *title = restore ? _("Restore SC3") : _("Back up SC3");
-	char target[TARGET_MAX] = "", port[8] = "", user[64] = "", identity[TARGET_MAX] = "";
+	char target[TARGET_MAX] = "", port[16] = "", user[64] = "", identity[TARGET_MAX] = "";
 	struct cw_job_sc3_in in;
 	struct sc3_arg a = { cfg, &in, restore };
 	struct ui_job j = { .title = title };
@@ -111,6 +111,13 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	int rc = 0;
 
 	memset(&in, 0, sizeof(in));
+	/* [sc3] target, port and identity prefill the form. */
+	if (cfg->sc3_target != NULL)
+		snprintf(target, sizeof(target), "%s", cfg->sc3_target);
+	if (cfg->sc3_port > 0 && cfg->sc3_port != 22)
+		snprintf(port, sizeof(port), "%d", cfg->sc3_port);
+	if (cfg->sc3_identity != NULL)
+		snprintf(identity, sizeof(identity), "%s", cfg->sc3_identity);
 	if ((key = cw_secret_new(KEY_CAP)) == NULL || (again = cw_secret_new(KEY_CAP)) == NULL)
 		goto out;
 	for (;;) {

@@ -31,18 +31,43 @@ both_times(time_t t, char *buf, size_t len)
 	return buf;
 }
 
-/* One line about the time: the servers certwiz configured (no query: the
+/* What the time daemon says about server i, after its settings. */
+static int
+daemon_words(const struct cw_ntp_daemon_state *st, int i, char *buf,
+    size_t len)
+{
+	const struct cw_ntp_peer *p = &st->peer[i];
+
+	if (!st->answered)
+		/* TRANSLATORS: the daemon (chrony, ntpsec) did not answer. */
+		return snprintf(buf, len, _("; %s: no answer"), cw_ntp_daemon_name(st->daemon));
+	if (!p->listed)
+		return snprintf(buf, len, _("; %s: not in use"), cw_ntp_daemon_name(st->daemon));
+	/* TRANSLATORS: daemon; selected or not; its reach register (octal);
+	 * authenticated yes/no/unknown. */
+	return snprintf(buf, len, _("; %s: %s, reach %03o, authenticated: %s"),
+	    cw_ntp_daemon_name(st->daemon),
+	    p->selected ? _("selected") : _("not selected"), p->reach,
+	    p->authenticated > 0 ? _("yes") : p->authenticated == 0 ? _("no") :
+	    _("unknown"));
+}
+
+/* One line about the time: the servers certwiz configured and what the
+ * running daemon reports about each (no NTP query of certwiz's own: the
  * status opens at once; Configure NTP proves the time). */
 static void
 ntp_line(const struct cw_cfg *cfg, char *buf, size_t len)
 {
 	struct cw_ntp_config c;
+	struct cw_ntp_files f;
+	struct cw_ntp_daemon_state st;
 	struct cw_error err;
-	int configured = 0;
+	int configured = 0, asked = 0;
 	size_t off = 0;
 
 	cw_error_clear(&err);
-	if (cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1) {
+	if (cw_ntp_files_resolve(cfg, &f, &err) == -1 ||
+	    cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1) {
 		snprintf(buf, len, "%s", err.msg);
 		return;
 	}
@@ -51,6 +76,9 @@ ntp_line(const struct cw_cfg *cfg, char *buf, size_t len)
 		cw_ntp_config_release(&c);
 		return;
 	}
+	if (f.daemon != CW_NTP_DAEMON_NONE &&
+	    cw_ntp_daemon_query(cfg, &f, &c, &st, &err) == 0)
+		asked = 1;
 	buf[0] = '\0';
 	for (int i = 0; i < CW_NTP_ROLE__MAX && off < len; i++) {
 		const struct cw_ntp_server *s = &c.server[i];
@@ -70,6 +98,8 @@ ntp_line(const struct cw_cfg *cfg, char *buf, size_t len)
 		if (n < 0)
 			break;
 		off += (size_t)n;
+		if (asked && off < len && (n = daemon_words(&st, i, buf + off, len - off)) > 0)
+			off += (size_t)n;
 	}
 	cw_ntp_config_release(&c);
 }

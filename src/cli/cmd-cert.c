@@ -1,5 +1,6 @@
 /* cmd-cert.c - `certwiz cert show [--json]` (the status) and
- * `certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca HEX]`
+ * `certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca HEX]
+ *  [--allow-unproven-time]`
  * (enrollment with a one-time password, enroll.h). */
 #include "config.h"
 
@@ -11,7 +12,7 @@
 #include "cli/cli.h"
 #include "core/i18n.h"
 
-#define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] | show [--json]\n")
+#define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] [--allow-unproven-time] | show [--json]\n")
 
 static int
 cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
@@ -20,9 +21,10 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 		{ "otp-file", required_argument, NULL, 'o' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "accept-ca", required_argument, NULL, 'a' },
+		{ "allow-unproven-time", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cw_job_enroll_in in = { NULL, NULL, 0 };
+	struct cw_job_enroll_in in = { 0 };
 	struct cw_cli_ctx ctx;
 	struct cw_cert_status st;
 	struct cw_error err;
@@ -39,6 +41,9 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			in.accept_ca = optarg;
+			break;
+		case 'T':
+			in.allow_unproven_time = 1;
 			break;
 		default:
 			fputs(_(USAGE), stderr);

@@ -63,23 +63,79 @@ role_width(void)
 	return w + 2;	/* two blanks after the widest, as before */
 }
 
+/* What the daemon says about server i, as JSON. */
+static json_t *
+peer_json(const struct cw_ntp_daemon_state *st, int i)
+{
+	const struct cw_ntp_peer *p = &st->peer[i];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "listed", json_boolean(p->listed));
+	if (p->listed) {
+		json_object_set_new(o, "address", json_string(p->address));
+		json_object_set_new(o, "state", json_string(p->state));
+		json_object_set_new(o, "selected", json_boolean(p->selected));
+		json_object_set_new(o, "reach", json_integer(p->reach));
+		if (p->key_id != 0)
+			json_object_set_new(o, "key_id", json_integer(p->key_id));
+		if (p->key_type[0] != '\0')
+			json_object_set_new(o, "key_type", json_string(p->key_type));
+		json_object_set_new(o, "authenticated", p->authenticated < 0 ?
+		    json_null() : json_boolean(p->authenticated));
+	}
+	return o;
+}
+
+/* What the daemon says about server i, in words. */
+static void
+peer_text(const struct cw_ntp_daemon_state *st, int i, int role_w)
+{
+	const struct cw_ntp_peer *p = &st->peer[i];
+
+	fputs("  ", stdout);
+	cw_textwidth_pad(stdout, "", role_w);
+	if (!p->listed) {
+		/* TRANSLATORS: daemon name (chrony, ntpsec). */
+		printf(_("%s: not in use by the daemon\n"), cw_ntp_daemon_name(st->daemon));
+		return;
+	}
+	/* TRANSLATORS: daemon, its address, whether it syncs to it, reach
+	 * register (octal), yes/no/unknown authenticated. */
+	printf(_("%s: %s, %s, reach %03o, authenticated: %s\n"),
+	    cw_ntp_daemon_name(st->daemon), p->address,
+	    p->selected ? _("selected") : _("not selected"), p->reach,
+	    p->authenticated > 0 ? _("yes") : p->authenticated == 0 ? _("no") :
+	    _("unknown"));
+}
+
 static int
 cmd_show(const struct cw_cfg *cfg, int json)
 {
 	struct cw_ntp_config c;
+	struct cw_ntp_files f;
+	struct cw_ntp_daemon_state st;
 	struct cw_error err;
-	int configured, rc = 0, role_w = role_width();
+	int configured, rc = 0, role_w = role_width(), asked = 0;
 
 	cw_error_clear(&err);
-	if (cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1)
+	if (cw_ntp_files_resolve(cfg, &f, &err) == -1 ||
+	    cw_ntp_conf_read(cfg, 0, &c, &configured, &err) == -1)
 		return cw_cli_report(&err);
+	/* What the running daemon reports, not only what certwiz wrote. */
+	if (configured && f.daemon != CW_NTP_DAEMON_NONE &&
+	    cw_ntp_daemon_query(cfg, &f, &c, &st, &err) == 0)
+		asked = 1;
 	if (json) {
 		json_t *j = json_object(), *servers = json_array();
 
 		json_object_set_new(j, "configured", json_boolean(configured));
-		json_object_set_new(j, "conf_file", json_string(cfg->ntp_conf_file));
-		json_object_set_new(j, "keys_file", json_string(cfg->ntp_keys_file));
+		json_object_set_new(j, "daemon", json_string(cw_ntp_daemon_name(f.daemon)));
+		json_object_set_new(j, "daemon_conf", json_string(f.main_conf));
+		json_object_set_new(j, "conf_file", json_string(f.conf_file));
+		json_object_set_new(j, "keys_file", json_string(f.keys_file));
 		json_object_set_new(j, "port", json_integer(cfg->ntp_port));
+		if (asked)
+			json_object_set_new(j, "daemon_answered", json_boolean(st.answered));
 		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 			const struct cw_ntp_server *s = &c.server[i];
 			json_t *o;
@@ -95,16 +151,18 @@ cmd_show(const struct cw_cfg *cfg, int json)
 				json_object_set_new(o, "algorithm",
 				    json_string(cw_ntp_alg_name(s->alg)));
 			}
+			if (asked && st.answered)
+				json_object_set_new(o, "daemon", peer_json(&st, i));
 			json_array_append_new(servers, o);
 		}
 		json_object_set_new(j, "servers", servers);
 		rc = print_json(j) == 0 ? 0 : cw_error_exit_code(CW_E_NOMEM);
 	} else if (!configured) {
 		printf(_("certwiz has not configured NTP yet ('%s' does not exist).\n"),
-		    cfg->ntp_conf_file);
+		    f.conf_file);
 		printf("%s\n", _("Set it with: certwiz ntp set --primary HOST"));
 	} else {
-		printf(_("NTP servers in '%s':\n"), cfg->ntp_conf_file);
+		printf(_("NTP servers in '%s':\n"), f.conf_file);
 		for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
 			const struct cw_ntp_server *s = &c.server[i];
 
@@ -120,9 +178,15 @@ cmd_show(const struct cw_cfg *cfg, int json)
 			else
 				/* TRANSLATORS: after the role (primary/secondary): host. */
 				printf(_("%s  no authentication\n"), s->host);
+			if (asked && st.answered)
+				peer_text(&st, i, role_w);
 		}
 		if (cfg->ntp_port != 123)
 			printf(_("  port %d\n"), cfg->ntp_port);
+		if (asked && !st.answered)
+			/* TRANSLATORS: daemon name, then what its tool said. */
+			printf(_("The time daemon (%s) did not answer: %s\n"),
+			    cw_ntp_daemon_name(f.daemon), st.said);
 	}
 	cw_ntp_config_release(&c);
 	return rc;
@@ -371,9 +435,18 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 	/* The journaled flow: validate, write, reload, probe (ntp-flow.c). */
 	rc = cw_job_ntp_set(cfg, &c, &cw_cli_ops, &ctx, &out, &err);
 	if (out.applied) {
-		if (!json)
-			printf(_("Wrote '%s' and '%s', reloaded the time daemon.\n"),
-			    cfg->ntp_conf_file, cfg->ntp_keys_file);
+		struct cw_ntp_files f;
+		struct cw_error ferr;
+
+		if (!json && cw_ntp_files_resolve(cfg, &f, &ferr) == 0) {
+			if (f.daemon == CW_NTP_DAEMON_NONE)
+				printf(_("Wrote '%s' and '%s', reloaded the time daemon.\n"),
+				    f.conf_file, f.keys_file);
+			else
+				/* TRANSLATORS: snippet, keys file, daemon name. */
+				printf(_("Wrote '%s' and '%s'; the time daemon (%s) uses the servers.\n"),
+				    f.conf_file, f.keys_file, cw_ntp_daemon_name(f.daemon));
+		}
 		report_results(cfg, &c, out.res, rc == 0, json);
 	}
 	rc = rc == 0 ? 0 : cw_cli_report(&err);

@@ -57,6 +57,19 @@ struct cw_cfg {
 	char *tls_ports;		/* comma-separated ports checked with TLS */
 	char *wildcard_hosts;		/* *.domain=host[,...] representatives */
 	char *ca_file;			/* CA bundle for the check; "" = system */
+
+	/* [ntp], the time daemon certwiz configures (ntp.h) */
+	char *ntp_daemon;		/* chrony | ntpsec | auto | none */
+	char *ntp_daemon_conf;		/* its own configuration; "" = default */
+	char *ntp_chronyc;		/* the command that talks to chronyd */
+	char *ntp_ntpq;			/* the command that talks to ntpd */
+	int ntp_reach_wait_s;		/* how long the daemon may take to reach */
+
+	int enroll_require_proven_time;	/* [enroll] require_proven_time */
+
+	char *sc3_target;		/* [sc3] target: the form's default */
+	int sc3_port;			/* [sc3] port: SSH port unless --port */
+	char *sc3_identity;		/* [sc3] identity: key unless --identity */
 };
 
 /* Called once per warning (unknown key or section), message translated. */

@@ -136,6 +136,15 @@ cw_file_install(const char *path, const void *data, size_t len, mode_t mode,
 		cw_error_hint(err, _("Check that the directory exists and is writable; '%s' was not changed."), path);
 		return -1;
 	}
+	if (flags & CW_FILE_KEEP_OWNER) {
+		struct stat st;
+
+		if (stat(path, &st) == 0 && fchown(fd, st.st_uid, st.st_gid) == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot give '%s' the owner of '%s'"), tmp, path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+	}
 	/* Mode first, so a secret is never readable by others, not even briefly. */
 	if (fchmod(fd, mode) == -1 || cw_file_write_all(fd, data, len) == -1) {
 		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), tmp);

@@ -12,6 +12,8 @@
 
 enum cw_file_flags {
 	CW_FILE_KEEP_PREV = 1 << 0,	/* keep the replaced file as PATH.prev */
+	CW_FILE_KEEP_OWNER = 1 << 1,	/* the new file gets the replaced one's
+					 * owner and group (root only) */
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any

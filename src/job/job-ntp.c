@@ -93,20 +93,25 @@ cw_job_ntp_test(const struct cw_cfg *cfg, struct cw_ntp_config *c,
     const struct cw_job_ops *ops, void *ctx, struct cw_job_ntp_out *out,
     struct cw_error *err)
 {
+	struct cw_ntp_files f;
 	int configured = 0, rc;
 
 	(void)ops;
 	(void)ctx;
 	memset(out, 0, sizeof(*out));
 	cw_ntp_config_init(c);
-	if (cw_ntp_conf_read(cfg, 1, c, &configured, err) == -1)
+	if (cw_ntp_files_resolve(cfg, &f, err) == -1 ||
+	    cw_ntp_conf_read(cfg, 1, c, &configured, err) == -1)
 		return -1;
 	if (!configured) {
 		cw_error_set(err, CW_E_STATE, _("certwiz has not configured NTP yet ('%s' does not exist)"),
-		    cfg->ntp_conf_file);
+		    f.conf_file);
 		return cw_error_hint(err, _("Set it first with 'certwiz ntp set --primary HOST'."));
 	}
 	rc = cw_ntp_probe(cfg, c, out->res, err);
+	/* Proven: certwiz's answer and the daemon reaching a server. */
+	if (rc == 0)
+		rc = cw_ntp_daemon_verify(cfg, &f, c, 0, NULL, NULL, err);
 	out->applied = 1;
 	out->proven = rc == 0;
 	return rc;

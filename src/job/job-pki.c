@@ -310,7 +310,7 @@ cw_job_enroll(const struct cw_cfg *cfg, const struct cw_job_enroll_in *in,
 {
 	struct enroll_job j = { in, ops, ctx };
 	struct cw_enroll_ops eo;
-	struct cw_enroll e = { &eo, NULL, 0 };
+	struct cw_enroll e = { .ops = &eo, .allow_unproven_time = in->allow_unproven_time };
 	struct cw_lock *lock = NULL;
 	int rc;
 
@@ -326,10 +326,10 @@ int
 cw_job_enroll_resume(struct cw_flow *run, const struct cw_job_ops *ops,
     void *ctx, struct cw_error *err)
 {
-	static const struct cw_job_enroll_in none = { NULL, NULL, 0 };
+	static const struct cw_job_enroll_in none = { 0 };
 	struct enroll_job j = { &none, ops, ctx };
 	struct cw_enroll_ops eo;
-	struct cw_enroll e = { &eo, NULL, 0 };
+	struct cw_enroll e = { .ops = &eo };
 	int rc;
 
 	enroll_ops(&j, &eo);

@@ -130,6 +130,7 @@ ssh_from(struct cw_sc3_ssh *ssh, enum cw_job_ssh_auth auth, struct sc3_job *j)
 	switch (auth) {
 	case CW_JOB_AUTH_AGENT:
 		ssh->identity = NULL;
+		ssh->no_identity = 1;
 		ssh->no_password = 1;
 		break;
 	case CW_JOB_AUTH_IDENTITY:
@@ -139,6 +140,7 @@ ssh_from(struct cw_sc3_ssh *ssh, enum cw_job_ssh_auth auth, struct sc3_job *j)
 	case CW_JOB_AUTH_PASSWORD:
 		ssh->no_agent = 1;
 		ssh->identity = NULL;
+		ssh->no_identity = 1;
 		break;
 	default:
 		break;

@@ -131,6 +131,8 @@ struct cw_job_enroll_in {
 	const char *otp_file;	/* NULL: ask ("enroll.otp") */
 	const char *accept_ca;	/* hex SHA-256 to accept, or NULL: ask */
 	int yes;		/* no confirmation before sending */
+	int allow_unproven_time;	/* the lab override: enroll on an
+					 * unproven clock */
 };
 
 int cw_job_enroll(const struct cw_cfg *cfg, const struct cw_job_enroll_in *in,

@@ -1,13 +1,15 @@
 /* ntp-apply.c - the steps of applying NTP settings:
  *
- *   validate ──► write ──► reload ──► probe
- *                  │          │ fails: previous files restored, reloaded
+ *   validate ──► write ──► reload + read-back ──► probe
+ *                  │          │ fails (the command, or the daemon does not
+ *                  │          │ list a server, its key, or has no valid
+ *                  │          │ answer): previous files restored, reloaded
  *                  │ fails: nothing changed (keys file put back)
  *
  * Invariants: after write, the snippet never names a key the keys file
- * lacks (keys are installed first); a failed reload leaves the previous
- * files in place; probe changes nothing.  The log gets host names, key IDs
- * and results, never a key. */
+ * lacks (keys are installed first); a reload that the daemon does not
+ * adopt leaves the previous files in place; probe changes nothing.  The
+ * log gets host names, key IDs and results, never a key. */
 #include "config.h"
 
 #include <string.h>
@@ -43,20 +45,23 @@ int
 cw_ntp_step_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_log *log, struct cw_error *err)
 {
-	if (cw_ntp_conf_write(cfg, c, err) == -1) {
+	struct cw_ntp_files f;
+
+	if (cw_ntp_files_resolve(cfg, &f, err) == -1 ||
+	    cw_ntp_conf_write(cfg, c, err) == -1) {
 		cw_log_error(log, err);
 		return -1;
 	}
-	cw_log_msg(log, CW_LOG_INFO, "wrote %s and %s", cfg->ntp_conf_file,
-	    cfg->ntp_keys_file);
+	cw_log_msg(log, CW_LOG_INFO, "wrote %s and %s for %s", f.conf_file,
+	    f.keys_file, cw_ntp_daemon_name(f.daemon));
 	return 0;
 }
 
 int
-cw_ntp_step_reload(const struct cw_cfg *cfg, struct cw_log *log,
-    struct cw_error *err)
+cw_ntp_step_reload(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    struct cw_log *log, struct cw_error *err)
 {
-	return cw_ntp_reload(cfg, log, err);
+	return cw_ntp_reload(cfg, c, log, err);
 }
 
 int
@@ -98,7 +103,7 @@ cw_ntp_apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 	memset(res, 0, sizeof(*res) * CW_NTP_ROLE__MAX);
 	if (cw_ntp_step_validate(c, log, err) == -1 ||
 	    cw_ntp_step_write(cfg, c, log, err) == -1 ||
-	    cw_ntp_step_reload(cfg, log, err) == -1)
+	    cw_ntp_step_reload(cfg, c, log, err) == -1)
 		return -1;
 	*applied = 1;
 	if (cw_ntp_step_probe(cfg, c, res, log, err) == -1) {
@@ -116,19 +121,30 @@ cw_ntp_check_time(const struct cw_cfg *cfg,
     struct cw_ntp_result res[CW_NTP_ROLE__MAX], struct cw_error *err)
 {
 	struct cw_ntp_config c;
+	struct cw_ntp_files f;
 	int configured = 0, rc;
 
 	memset(res, 0, sizeof(*res) * CW_NTP_ROLE__MAX);
-	if (cw_ntp_conf_read(cfg, 1, &c, &configured, err) == -1)
+	if (cw_ntp_files_resolve(cfg, &f, err) == -1 ||
+	    cw_ntp_conf_read(cfg, 1, &c, &configured, err) == -1)
 		return -1;
 	if (!configured) {
 		cw_ntp_config_release(&c);
 		cw_error_set(err, CW_E_TIME,
 		    _("the time is not proven: certwiz has not configured NTP yet ('%s' does not exist)"),
-		    cfg->ntp_conf_file);
+		    f.conf_file);
 		return cw_error_hint(err, _("Configure NTP first ('certwiz ntp set --primary HOST' or the wizard's NTP screen)."));
 	}
+	/* Both: certwiz's own authenticated answer, and the daemon keeping
+	 * the clock reaching a server. */
 	rc = cw_ntp_probe(cfg, &c, res, err);
+	if (rc == 0 && cw_ntp_daemon_verify(cfg, &f, &c, 0, NULL, NULL, err) == -1) {
+		char msg[CW_ERR_MSG_MAX];
+
+		memcpy(msg, err->msg, sizeof(msg));
+		cw_error_set(err, CW_E_TIME, _("the time is not proven: %s"), msg);
+		rc = -1;
+	}
 	cw_ntp_config_release(&c);
 	return rc;
 }

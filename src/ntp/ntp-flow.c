@@ -4,7 +4,9 @@
  *                  │          │          │
  *                  │          │          └ fails: files stay (applied), the
  *                  │          │            run is resumable (probe again)
- *                  │          └ fails: previous files restored (ntp-conf.c)
+ *                  │          └ fails (command, or the daemon did not adopt
+ *                  │            the files: ntp-daemon.c): previous files
+ *                  │            restored and reloaded (ntp-conf.c)
  *                  └ fails: nothing changed
  *
  * Inputs (journaled, non-secret): the hosts, "none" or "key ID ALG" per
@@ -95,14 +97,16 @@ gone(struct cw_flow *run, struct cw_error *err)
 }
 
 static int
-snippet_sha256(const char *path, char hex[65], struct cw_error *err)
+snippet_sha256(const struct cw_cfg *cfg, char hex[65], struct cw_error *err)
 {
+	struct cw_ntp_files f;
 	unsigned char md[32];
 	unsigned int n = 0;
 	char *text = NULL;
 	size_t len;
 
-	if (cw_file_read(path, 65536, &text, &len, err) == -1)
+	if (cw_ntp_files_resolve(cfg, &f, err) == -1 ||
+	    cw_file_read(f.conf_file, 65536, &text, &len, err) == -1)
 		return -1;
 	if (EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) != 1) {
 		free(text);
@@ -132,7 +136,7 @@ write_files(struct cw_flow *run, struct ntp_user *u, struct cw_error *err)
 	char hex[65];
 
 	if (cw_ntp_step_write(cfg, u->c, cw_flow_log(run), err) == -1 ||
-	    snippet_sha256(cfg->ntp_conf_file, hex, err) == -1)
+	    snippet_sha256(cfg, hex, err) == -1)
 		return -1;
 	return cw_flow_set_fact(run, "conf_sha256", hex, err);
 }
@@ -159,14 +163,14 @@ step_reload(struct cw_flow *run, struct cw_error *err)
 	if (u == NULL)
 		return gone(run, err);
 	/* A failed reload of an earlier attempt put the old files back. */
-	if (want == NULL || snippet_sha256(cfg->ntp_conf_file, hex, &ignored) == -1 ||
+	if (want == NULL || snippet_sha256(cfg, hex, &ignored) == -1 ||
 	    strcmp(hex, want) != 0) {
 		if (u->from_disk)
 			return gone(run, err);
 		if (write_files(run, u, err) == -1)
 			return -1;
 	}
-	if (cw_ntp_step_reload(cfg, cw_flow_log(run), err) == -1)
+	if (cw_ntp_step_reload(cfg, u->c, cw_flow_log(run), err) == -1)
 		return -1;
 	u->applied = 1;
 	return 0;

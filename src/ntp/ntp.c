@@ -186,6 +186,20 @@ hexval(char c)
 	return -1;
 }
 
+/* Too long for a text key, all hex digits: a hex key written without
+ * "HEX:" (the vendor's UI asks for a SHA1 key as 40 hex digits; ntpd's
+ * keys file writes every key longer than 20 characters so). */
+static int
+bare_hex(const char *text, size_t len)
+{
+	if (len <= CW_NTP_KEY_ASCII_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (hexval(text[i]) < 0)
+			return 0;
+	return 1;
+}
+
 int
 cw_ntp_key_parse(const char *text, size_t len, struct cw_secret **out,
     struct cw_error *err)
@@ -197,9 +211,11 @@ cw_ntp_key_parse(const char *text, size_t len, struct cw_secret **out,
 	if ((s = cw_secret_new(CW_NTP_KEY_BYTES_MAX)) == NULL)
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 	/* No key byte ever goes into a message: only counts and positions. */
-	if (len >= 4 && strncasecmp(text, "HEX:", 4) == 0) {
-		text += 4;
-		len -= 4;
+	if ((len >= 4 && strncasecmp(text, "HEX:", 4) == 0) || bare_hex(text, len)) {
+		if (len >= 4 && strncasecmp(text, "HEX:", 4) == 0) {
+			text += 4;
+			len -= 4;
+		}
 		if (len == 0) {
 			cw_error_set(err, CW_E_USAGE, _("the hexadecimal key is empty"));
 			goto out;

@@ -1,12 +1,15 @@
 /* ntp.h - the NTP settings (primary and optional secondary server, each
- * with authentication None or Symmetric Key), their validation, the chrony
- * files certwiz owns (ntp-conf.c), certwiz's own SNTP client that proves the
- * time (ntp-sntp.c), and apply = validate, write, reload, probe (ntp-apply.c).
+ * with authentication None or Symmetric Key), their validation, the time
+ * daemon and where it reads them (ntp-daemon.c), the files certwiz writes
+ * for it (ntp-conf.c), certwiz's own SNTP client that proves the time
+ * (ntp-sntp.c), and apply = validate, write, reload + read-back, probe
+ * (ntp-apply.c).
  *
  * Ownership: a struct cw_ntp_config is caller storage; the keys it holds are
  * struct cw_secret objects it owns, freed (wiped) by cw_ntp_config_release().
- * Keys leave memory only into the keys file (mode 0600) and, as a MAC input,
- * into the digest; never into an error, a log line or the journal. */
+ * Keys leave memory only into the daemon's keys file (never readable by
+ * others) and, as a MAC input, into the digest; never into an error, a log
+ * line or the journal. */
 #ifndef CW_NTP_H
 #define CW_NTP_H
 
@@ -81,8 +84,10 @@ int cw_ntp_key_id_parse(const char *text, unsigned *out, struct cw_error *err);
 int cw_ntp_alg_parse(const char *text, enum cw_ntp_alg *out,
     struct cw_error *err);
 /* A key as chrony's keyfile writes it: "ASCII:text", "HEX:digits", or bare
- * text (ASCII).  ASCII: 1..20 printable characters without blanks; HEX: an
- * even number of 2..40 hex digits.  The raw key bytes go to a new secret in
+ * text.  ASCII: 1..20 printable characters without blanks; HEX: an even
+ * number of 2..40 hex digits.  Bare text longer than 20 characters that is
+ * all hex digits is hex (a SHA1 key as 40 digits, as the vendor's UI and
+ * ntpsec's keys file write it).  The raw key bytes go to a new secret in
  * *out.  text is not NUL-terminated necessarily (len bytes). */
 int cw_ntp_key_parse(const char *text, size_t len, struct cw_secret **out,
     struct cw_error *err);
@@ -93,17 +98,104 @@ int cw_ntp_key_parse(const char *text, size_t len, struct cw_secret **out,
 int cw_ntp_config_validate(const struct cw_ntp_config *c,
     struct cw_error *err);
 
-/* ---- the chrony files (ntp-conf.c) */
+/* ---- the time daemon (ntp-daemon.c): which one, where its files are,
+ * what it reports.  Paths are read from the daemon's own configuration, so
+ * certwiz writes what the running daemon re-reads:
+ *   chrony  server lines in a sourcedir file (.sources), keys in the
+ *           keyfile chrony.conf names (the last `keyfile`, confdir and
+ *           include followed); `chronyc rekey` + `chronyc reload sources`.
+ *   ntpsec  a snippet included from ntp.conf (certwiz adds one
+ *           `includefile` line), keys in the file of ntp.conf's `keys`
+ *           (else ntp.keys, named by the snippet); ntpd has no run-time
+ *           reload of its files: reload_command restarts it.
+ *   none    the files only; no read-back (labs, unknown daemons). */
+
+enum cw_ntp_daemon {
+	CW_NTP_DAEMON_CHRONY = 0,
+	CW_NTP_DAEMON_NTPSEC,
+	CW_NTP_DAEMON_NONE,
+	CW_NTP_DAEMON__MAX
+};
+
+#define CW_NTP_PATH_MAX	4096
+
+struct cw_ntp_files {
+	enum cw_ntp_daemon daemon;
+	char main_conf[CW_NTP_PATH_MAX];	/* the daemon's configuration */
+	char conf_file[CW_NTP_PATH_MAX];	/* certwiz's snippet */
+	char keys_file[CW_NTP_PATH_MAX];	/* the keys file the daemon reads */
+	int keys_in_snippet;	/* ntpsec: the snippet names keys_file */
+	int need_include;	/* ntpsec: main_conf lacks the includefile */
+	int have_keyfile;	/* chrony: its configuration names a keyfile */
+	int main_missing;	/* main_conf does not exist (not installed?) */
+	int not_reread;		/* chrony: conf_file is no sourcedir .sources */
+	char keys_conflict[CW_NTP_PATH_MAX];	/* [ntp] keys_file when it is
+						 * not the daemon's ("" = fine) */
+};
+
+/* CW_E_CONFIG when certwiz cannot write what the daemon of f re-reads
+ * (its configuration missing, the snippet outside its sourcedirs). */
+int cw_ntp_files_writable(const struct cw_ntp_files *f, struct cw_error *err);
+
+/* "chrony", "ntpsec", "none" (configuration and JSON spelling). */
+const char *cw_ntp_daemon_name(enum cw_ntp_daemon d);
+
+/* [ntp] daemon (auto: the daemon running, else the one installed) and the
+ * paths, from cfg where set, else from the daemon's configuration.
+ * CW_E_CONFIG when the configured paths are not what the daemon reads. */
+int cw_ntp_files_resolve(const struct cw_cfg *cfg, struct cw_ntp_files *f,
+    struct cw_error *err);
+
+/* What the running daemon says about one configured server. */
+struct cw_ntp_peer {
+	int listed;		/* the daemon has it as a source */
+	char address[64];	/* as the daemon shows it */
+	int selected;		/* the daemon synchronises to it */
+	unsigned reach;		/* reachability register (8 bits) */
+	unsigned key_id;	/* 0: none */
+	char key_type[16];	/* "MD5", "SHA1", "" unknown */
+	int authenticated;	/* 1 yes, 0 no, -1 not known */
+	char state[16];		/* the daemon's own mark, e.g. "^*", "sys.peer" */
+	long valid_rx;		/* valid answers counted so far; -1 unknown */
+	unsigned naks;		/* crypto-NAKs the server sent back (chrony) */
+};
+
+struct cw_ntp_daemon_state {
+	enum cw_ntp_daemon daemon;
+	int answered;		/* the daemon answered at all */
+	struct cw_ntp_peer peer[CW_NTP_ROLE__MAX];
+	char said[1024];	/* the daemon's words when it did not answer */
+};
+
+/* Asks the running daemon about the servers in c (no wait). */
+int cw_ntp_daemon_query(const struct cw_cfg *cfg, const struct cw_ntp_files *f,
+    const struct cw_ntp_config *c, struct cw_ntp_daemon_state *st,
+    struct cw_error *err);
+
+/* Waits up to [ntp] reach_wait_s until the daemon lists every server of
+ * c, with its key ID and type where c has a key, and has reached each
+ * (all) or at least one of them (Reach > 0).  Else CW_E_TIME with what
+ * the daemon says.  st may be NULL.  A daemon of kind none passes. */
+int cw_ntp_daemon_verify(const struct cw_cfg *cfg, const struct cw_ntp_files *f,
+    const struct cw_ntp_config *c, int all, struct cw_ntp_daemon_state *st,
+    struct cw_log *log, struct cw_error *err);
+
+/* ---- the daemon's files (ntp-conf.c) */
 
 /* The snippet certwiz owns: one `server HOST [port P] [key N] iburst` line
- * per server; `keyfile KEYS` unless the snippet is a chrony .sources file
- * (which may hold source lines only).  Caller frees *out. */
+ * per server; chrony: nothing else (a .sources file holds source lines
+ * only); ntpsec: `keys` (when f->keys_in_snippet) and `trustedkey`; none:
+ * `keyfile KEYS` unless it is a .sources file.  Caller frees *out. */
 int cw_ntp_conf_render(const struct cw_ntp_config *c, int port,
-    const char *conf_file, const char *keys_file, char **out,
-    struct cw_error *err);
-/* The keys file: `ID TYPE HEX:KEY` per key.  The text holds secrets: it is
- * returned in a new secret (caller frees). */
-int cw_ntp_keys_render(const struct cw_ntp_config *c, struct cw_secret **out,
+    const struct cw_ntp_files *f, char **out, struct cw_error *err);
+/* The keys file: old is its present text (NULL: none).  Every line is
+ * kept except certwiz's block (between "# certwiz: managed keys" and
+ * "# certwiz: end"), which is written anew with `ID TYPE HEX:KEY`
+ * (ntpsec: `ID TYPE HEXDIGITS`) per key.  A key ID of c that the file has
+ * outside the block is the admin's: CW_E_CONFIG, nothing written.  The
+ * text holds secrets: a new secret (caller frees). */
+int cw_ntp_keys_render(const struct cw_ntp_config *c, enum cw_ntp_daemon d,
+    const struct cw_secret *old, const char *path, struct cw_secret **out,
     struct cw_error *err);
 
 /* Reads back what certwiz wrote.  *configured is 0 when the snippet does not
@@ -113,18 +205,22 @@ int cw_ntp_keys_render(const struct cw_ntp_config *c, struct cw_secret **out,
 int cw_ntp_conf_read(const struct cw_cfg *cfg, int with_keys,
     struct cw_ntp_config *c, int *configured, struct cw_error *err);
 
-/* Installs the snippet (0644) and the keys file (0600) atomically, keeping
- * the replaced versions as PATH.prev. */
+/* Installs the keys file (owner, group and mode of the present one kept;
+ * a new one 0640 root:_chrony or root:ntpsec where that group exists, else
+ * 0600), then the snippet (0644), and for ntpsec the includefile line in
+ * ntp.conf, atomically, keeping the replaced versions as PATH.prev. */
 int cw_ntp_conf_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_error *err);
 /* Puts the versions kept by cw_ntp_conf_write() back (a file that did not
  * exist before is removed). */
 int cw_ntp_conf_restore(const struct cw_cfg *cfg, struct cw_error *err);
 
-/* Runs [ntp] reload_command; on failure restores the previous files and
- * says so in err.  log may be NULL. */
-int cw_ntp_reload(const struct cw_cfg *cfg, struct cw_log *log,
-    struct cw_error *err);
+/* Makes the daemon re-read its files ([ntp] reload_command, else chrony:
+ * `chronyc rekey` + `chronyc reload sources`), then proves it adopted c
+ * (cw_ntp_daemon_verify; c NULL: no read-back).  On failure restores the
+ * previous files, reloads them and says so in err.  log may be NULL. */
+int cw_ntp_reload(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    struct cw_log *log, struct cw_error *err);
 
 /* ---- the SNTP client (ntp-sntp.c) */
 
@@ -228,9 +324,10 @@ int cw_ntp_step_validate(const struct cw_ntp_config *c, struct cw_log *log,
 /* write: install the snippet and the keys file (cw_ntp_conf_write). */
 int cw_ntp_step_write(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_log *log, struct cw_error *err);
-/* reload: run reload_command; restores the previous files on failure. */
-int cw_ntp_step_reload(const struct cw_cfg *cfg, struct cw_log *log,
-    struct cw_error *err);
+/* reload: make the daemon re-read, prove it adopted c; restores the
+ * previous files on failure. */
+int cw_ntp_step_reload(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
+    struct cw_log *log, struct cw_error *err);
 /* probe: prove the time with the configured servers (cw_ntp_probe). */
 int cw_ntp_step_probe(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_ntp_result res[CW_NTP_ROLE__MAX], struct cw_log *log,
@@ -243,8 +340,9 @@ int cw_ntp_apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
     struct cw_log *log, struct cw_error *err);
 
 /* Proves the time with the servers certwiz configured (what `ntp test`
- * and the enrollment's time check do): reads the snippet and keys back and
- * probes.  Not configured is CW_E_TIME too: the time is unproven. */
+ * and the enrollment's time check do): reads the snippet and keys back,
+ * probes, and has the daemon show it reaches a server (within
+ * reach_wait_s).  Not configured is CW_E_TIME too: the time is unproven. */
 int cw_ntp_check_time(const struct cw_cfg *cfg,
     struct cw_ntp_result res[CW_NTP_ROLE__MAX], struct cw_error *err);
 

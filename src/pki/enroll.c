@@ -118,8 +118,8 @@ cw_enroll_otp_clean(const struct cw_secret *in, struct cw_secret **out,
  * the log keeps.  A clock measured too far off blocks the enrollment: the
  * certificate's validity would be judged wrong after the OTP is spent. */
 static int
-enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
-    int *proven, struct cw_error *err)
+time_check_why(const struct cw_cfg *cfg, char *status, size_t len,
+    char *why, size_t wlen, int *proven, struct cw_error *err)
 {
 	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
 	struct cw_error e;
@@ -145,7 +145,16 @@ enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
 		}
 	/* TRANSLATORS: %s is why, e.g. "certwiz has not configured NTP yet". */
 	snprintf(status, len, _("UNPROVEN: %s"), e.msg);
+	if (why != NULL)
+		snprintf(why, wlen, "%s", e.msg);
 	return 0;
+}
+
+static int
+enroll_time_check(const struct cw_cfg *cfg, char *status, size_t len,
+    int *proven, struct cw_error *err)
+{
+	return time_check_why(cfg, status, len, NULL, 0, proven, err);
 }
 
 /* ---- steps */
@@ -160,7 +169,7 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	struct cw_est_certs certs = { 0 };
 	struct cw_est_csrattrs attrs = { 0 };
 	struct timespec t0;
-	char status[CW_ERR_MSG_MAX + 64], buf[32];
+	char status[CW_ERR_MSG_MAX + 64], why[CW_ERR_MSG_MAX], buf[32];
 	int proven = 0, rc = -1;
 
 	if (cfg->device_serial == NULL || cfg->device_serial[0] == '\0') {
@@ -175,6 +184,22 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	}
 	if (cw_cert_dir_check(cfg->cert_dir, err) == -1)
 		return -1;
+	/* The time first: an unproven clock stops here, before the CA is
+	 * confirmed or the OTP asked for. */
+	if (time_check_why(cfg, status, sizeof(status), why, sizeof(why), &proven, err) == -1)
+		return -1;
+	if (!proven && cfg->enroll_require_proven_time && !e->allow_unproven_time) {
+		cw_log_msg(cw_flow_log(run), CW_LOG_ERROR, "time %s: enrollment stopped", status);
+		cw_error_set(err, CW_E_TIME,
+		    /* TRANSLATORS: %s is why the time is not proven. */
+		    _("the enrollment needs a proven clock (the vendor procedure: an NTP server is required), and %s"),
+		    why);
+		return cw_error_hint(err, _("Configure NTP first ('certwiz ntp set --primary HOST' or \"Configure NTP\" in the wizard). Only in a lab without NTP: --allow-unproven-time or [enroll] require_proven_time = no. No OTP was asked for or used; nothing was changed."));
+	}
+	if (!proven)
+		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING,
+		    "time %s; enrolling anyway: %s", status, e->allow_unproven_time ?
+		    "--allow-unproven-time" : "[enroll] require_proven_time = no");
 	if (access(cfg->trust_anchor, F_OK) != 0 &&
 	    cw_enroll_bootstrap_anchor(run, e, err) == -1)
 		return -1;
@@ -200,11 +225,8 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	}
 	if (cw_enroll_profile(run, e, &attrs, cw_est_tls_version(est), err) == -1)
 		goto out;
-	if (enroll_time_check(cfg, status, sizeof(status), &proven, err) == -1 ||
-	    cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
+	if (cw_flow_set_fact(run, "time", proven ? "proven" : "unproven", err) == -1)
 		goto out;
-	if (!proven)
-		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING, "time %s", status);
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "preflight: '%s' reachable in %s ms over verified TLS; %s; install dir '%s' writable",
 	    cfg->enroll_url, buf, status, cfg->cert_dir);

@@ -79,6 +79,8 @@ struct cw_enroll {
 	const struct cw_enroll_ops *ops;
 	struct cw_secret *otp;		/* owned: read once per process */
 	int confirmed;			/* confirm_send said yes in this process */
+	int allow_unproven_time;	/* --allow-unproven-time: enroll on an
+					 * unproven clock (logged) */
 };
 
 extern const struct cw_flow_def cw_enroll_flow;

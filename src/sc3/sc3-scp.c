@@ -119,7 +119,9 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 	}
 	if (cw_scp_target_parse(spec, &p->t, err) == -1 ||
 	    dup_opt(ssh->known_hosts, &p->known_hosts, err) == -1 ||
-	    dup_opt(ssh->identity, &p->identity, err) == -1 ||
+	    (!ssh->no_identity &&
+	    dup_opt(ssh->identity != NULL ? ssh->identity : cfg->sc3_identity,
+	    &p->identity, err) == -1) ||
 	    dup_opt(ssh->accept_host_key, &p->accept, err) == -1 ||
 	    (ssh->password_file != NULL && *ssh->password_file != '\0' &&
 	    cw_secret_read_file(ssh->password_file, PASSWORD_MAX, 0, &p->password, err) == -1)) {
@@ -127,7 +129,8 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 		return -1;
 	}
 	cw_scp_opts_init(&p->o, cfg);
-	p->o.port = ssh->port;
+	/* The SSH options the admin gave, else [sc3] port and identity. */
+	p->o.port = ssh->port > 0 ? ssh->port : cfg->sc3_port;
 	if (p->known_hosts != NULL)
 		p->o.known_hosts = p->known_hosts;
 	p->o.identity = p->identity;

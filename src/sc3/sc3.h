@@ -55,6 +55,7 @@ struct cw_sc3_ssh {
 	const char *accept_host_key;	/* "SHA256:..." */
 	int no_save;			/* dry run: do not save an accepted key */
 	int no_agent;			/* do not try ssh-agent */
+	int no_identity;		/* no key file, not even [sc3] identity */
 	int no_password;		/* do not log in with a password */
 	/* The front end's questions (job-sc3.c); NULL: batch, never asks. */
 	cw_scp_ask_fn *ask;

@@ -7,7 +7,10 @@ command -v openssl >/dev/null || skip "openssl CLI missing (build-aux/install-de
 
 # cw_conf DIR [ENROLL LINES [NTP LINES]]: $DIR/certwiz.conf against the
 # running lab, every path under DIR (NTP files too: never the system's);
-# the trust anchor is bootstrapped (not installed).
+# the trust anchor is bootstrapped (not installed).  NTP is certwiz's probe
+# alone (daemon = none), and these tests enroll without NTP: the
+# documented lab override require_proven_time = no, unless the test sets
+# CW_TIME_LINE (empty: the time must be proven).
 cw_conf() {
 	d=$1; shift
 	mkdir -p "$d"
@@ -22,8 +25,10 @@ log_dir = $d/log
 [enroll]
 url = $URL
 trust_anchor = $d/cert/trust-anchor.pem
+${CW_TIME_LINE-require_proven_time = no}
 ${1:-}
 [ntp]
+daemon = none
 conf_file = $d/chrony/certwiz.conf
 keys_file = $d/chrony/certwiz.keys
 reload_command = true

@@ -88,6 +88,9 @@ server %s
  port %d
  key %u
  iburst\n
+# ntpsec ntp.conf directives (the same module)
+keys %s\n
+trustedkey %u\n
 # machine-readable lines of `certwiz sc3 export/verify` that scripts parse
 SHA-256 %s\n
 manifest SHA-256 %s\n

@@ -23,10 +23,10 @@ lab_free_port() {
 	"$PYTHON3" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# lab_chronyd DIR PORT: starts the lab chronyd, registers its PID.
+# lab_chronyd DIR PORT [ADDR]: starts the lab chronyd, registers its PID.
 lab_chronyd() {
 	mkdir -p "$1"
-	pid=$(PYTHON3=$PYTHON3 sh "$LAB/chronyd.sh" start "$1" "$2") || {
+	pid=$(PYTHON3=$PYTHON3 sh "$LAB/chronyd.sh" start "$1" "$2" ${3:+"$3"}) || {
 		rc=$?; [ "$rc" = 77 ] && skip "chronyd is not installed"; fail "chronyd did not start"; }
 	CW_PIDS="$CW_PIDS $pid"
 }
@@ -45,11 +45,14 @@ lab_fake() {
 	done
 }
 
-# ntp_conf PORT [RELOAD_COMMAND]: $T/certwiz.conf with NTP files under $T.
+# ntp_conf PORT [RELOAD_COMMAND]: $T/certwiz.conf with NTP files under $T
+# and no daemon to read back (daemon = none): these tests are about
+# certwiz's own probe against the lab servers.
 ntp_conf() {
 	write_conf
 	cat >> "$T/certwiz.conf" <<EOC
 [ntp]
+daemon = none
 conf_file = $T/chrony/conf.d/certwiz.conf
 keys_file = $T/chrony/certwiz.keys
 reload_command = ${2:-true}
@@ -85,4 +88,45 @@ jexpect() {
 key_file() {
 	printf '%s\n' "$2" > "$T/$1"
 	chmod 600 "$T/$1"
+}
+
+# ---- a real time daemon with its stock files, in a private namespace
+
+# lab_private_ns "$0": re-runs the test as root in its own mount and
+# network namespace (unshare -mn), loopback up.  Mounts made there (the
+# daemon's directories, below) are invisible to the machine: its /etc,
+# /run and /var/lib stay untouched.  Skips when not root.
+lab_private_ns() {
+	[ "${CW_PRIVATE_NS:-}" = 1 ] && return 0
+	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1 ||
+	   ! unshare -mn true 2>/dev/null; then
+		echo "SKIP: needs root and 'unshare -mn' to run the system's time daemon privately"
+		exit 77
+	fi
+	CW_PRIVATE_NS=1 exec unshare -mn --propagation private \
+		sh -c 'ip link set lo up 2>/dev/null || true; exec sh "$0"' "$1"
+}
+
+# ns_private DIR...: inside lab_private_ns, each DIR becomes a private copy
+# (bind mount of a copy under $T) or, when the machine has no DIR, a new
+# empty one (an overlay on its parent whose changes live under $T).
+ns_private() {
+	[ "${CW_PRIVATE_NS:-}" = 1 ] || fail "ns_private outside lab_private_ns"
+	for d in "$@"; do
+		n=$(echo "$d" | tr / _)
+		if [ -d "$d" ]; then
+			mkdir -p "$T/ns/$n"
+			cp -a "$d/." "$T/ns/$n/"
+			chown --reference="$d" "$T/ns/$n"
+			chmod --reference="$d" "$T/ns/$n"
+			mount --bind "$T/ns/$n" "$d" || fail "cannot bind-mount over $d"
+		else
+			parent=$(dirname "$d")
+			mkdir -p "$T/ov/$n/up" "$T/ov/$n/work"
+			mount -t overlay overlay -o \
+				"lowerdir=$parent,upperdir=$T/ov/$n/up,workdir=$T/ov/$n/work" \
+				"$parent" || fail "cannot overlay $parent"
+			mkdir -p "$d"
+		fi
+	done
 }

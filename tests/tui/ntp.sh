@@ -71,7 +71,7 @@ tui_wait "Authentication: primary"
 tui_keys Enter				# the preselected Symmetric Key
 tui_wait "SHA1"
 tui_keys Enter
-tui_wait "Leave it empty to keep the current key"
+tui_wait "empty to keep the current key"
 tui_keys Enter Enter
 tui_wait "The time is proven: enrollment may proceed"
 [ "$(wc -l < "$T/reloads")" = 2 ] || fail "second apply did not reload"
@@ -93,7 +93,7 @@ if grep -q '^0*1 ' /proc/net/if_inet6 2>/dev/null; then
 	tui_keys Enter
 	tui_wait "SHA1"
 	tui_keys Enter
-	tui_wait "Leave it empty to keep the current key"
+	tui_wait "empty to keep the current key"
 	tui_keys Enter Enter
 	tui_wait "The time is proven: enrollment may proceed"
 	tui_wait "Authenticated: +yes"
@@ -112,7 +112,7 @@ tui_wait "Authentication: primary"
 tui_keys Enter
 tui_wait "SHA1"
 tui_keys Enter
-tui_wait "Leave it empty"
+tui_wait "empty to keep"
 tui_keys Tab
 tui_text "NotTheKey"
 tui_keys Enter

@@ -158,6 +158,8 @@ test_ntp_key_parse(void **state)
 		"ABCDEFGHIJKLMNOPQRSTU",				/* 21 chars */
 		"ASCII:ABCDEFGHIJKLMNOPQRSTU", "two words", "tab\there",
 		"caf\xc3\xa9",
+		"0102030405060708090a0b0c0d0e0f101112131",		/* bare, 39 */
+		"0102030405060708090a0b0c0d0e0f101112131415",		/* bare, 42 */
 	};
 	struct cw_secret *s = NULL;
 	struct cw_error err;
@@ -177,6 +179,15 @@ test_ntp_key_parse(void **state)
 	s = secret_of("ABCDEFGHIJKLMNOPQRST");			/* 20: the limit */
 	cw_secret_free(s);
 	s = secret_of("HEX:0102030405060708090a0b0c0d0e0f1011121314");	/* 40 */
+	assert_int_equal(cw_secret_len(s), 20);
+	cw_secret_free(s);
+	/* 40 bare hex digits: a SHA1 key as the vendor's UI asks for it. */
+	s = secret_of("0102030405060708090a0b0c0d0e0f1011121314");
+	assert_int_equal(cw_secret_len(s), 20);
+	assert_memory_equal(cw_secret_data(s), "\x01\x02\x03", 3);
+	cw_secret_free(s);
+	/* Up to 20 characters, hex digits or not, are text. */
+	s = secret_of("0102030405060708090a");
 	assert_int_equal(cw_secret_len(s), 20);
 	cw_secret_free(s);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -237,32 +248,56 @@ static void
 test_ntp_conf_render_golden(void **state)
 {
 	struct cw_ntp_config c;
-	struct cw_secret *keys = NULL;
+	struct cw_secret *keys = NULL, *old = NULL;
 	struct cw_error err;
 	char *text = NULL, *want;
+	struct cw_ntp_files none = { .daemon = CW_NTP_DAEMON_NONE,
+	    .conf_file = "/etc/chrony/conf.d/certwiz.conf",
+	    .keys_file = "/etc/chrony/certwiz.keys", .have_keyfile = 1 };
+	struct cw_ntp_files chrony = { .daemon = CW_NTP_DAEMON_CHRONY,
+	    .main_conf = "/etc/chrony/chrony.conf",
+	    .conf_file = "/etc/chrony/sources.d/certwiz.sources",
+	    .keys_file = "/etc/chrony/chrony.keys", .have_keyfile = 1 };
+	struct cw_ntp_files ntpsec = { .daemon = CW_NTP_DAEMON_NTPSEC,
+	    .main_conf = "/etc/ntpsec/ntp.conf",
+	    .conf_file = "/etc/ntpsec/certwiz.conf",
+	    .keys_file = "/etc/ntpsec/ntp.keys", .keys_in_snippet = 1 };
 
 	(void)state;
 	cw_ntp_config_init(&c);
 	set_server(&c, CW_NTP_PRIMARY, "ntp1.example.com", 1, CW_NTP_ALG_MD5,
 	    "ASCII:LabMD5Key-0001");
-	assert_int_equal(cw_ntp_conf_render(&c, 10123, "/etc/chrony/conf.d/certwiz.conf",
-	    "/etc/chrony/certwiz.keys", &text, &err), 0);
+	assert_int_equal(cw_ntp_conf_render(&c, 10123, &none, &text, &err), 0);
 	want = golden("ntp-snippet-md5.conf");
 	assert_string_equal(text, want);
 	free(want);
 	free(text);
 	/* A .sources file holds source lines only: no keyfile line. */
-	assert_int_equal(cw_ntp_conf_render(&c, 123, "/etc/chrony/sources.d/certwiz.sources",
-	    "/etc/chrony/certwiz.keys", &text, &err), 0);
+	snprintf(none.conf_file, sizeof(none.conf_file), "/etc/chrony/sources.d/certwiz.sources");
+	assert_int_equal(cw_ntp_conf_render(&c, 123, &none, &text, &err), 0);
 	assert_null(strstr(text, "keyfile"));
 	assert_non_null(strstr(text, "server ntp1.example.com key 1 iburst\n"));
 	free(text);
+	snprintf(none.conf_file, sizeof(none.conf_file), "/etc/chrony/conf.d/certwiz.conf");
+	/* chrony: a sourcedir file, its keyfile is chrony's own. */
+	assert_int_equal(cw_ntp_conf_render(&c, 123, &chrony, &text, &err), 0);
+	assert_null(strstr(text, "keyfile"));
+	assert_non_null(strstr(text, "\nserver ntp1.example.com key 1 iburst\n"));
+	free(text);
+	chrony.have_keyfile = 0;
+	assert_int_equal(cw_ntp_conf_render(&c, 123, &chrony, &text, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	/* ntpsec: keys and trustedkey; port 123 only. */
+	assert_int_equal(cw_ntp_conf_render(&c, 123, &ntpsec, &text, &err), 0);
+	assert_non_null(strstr(text, "\nkeys /etc/ntpsec/ntp.keys\ntrustedkey 1\nserver ntp1.example.com key 1 iburst\n"));
+	free(text);
+	assert_int_equal(cw_ntp_conf_render(&c, 10123, &ntpsec, &text, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
 	cw_ntp_config_release(&c);
 
 	set_server(&c, CW_NTP_PRIMARY, "192.0.2.1", 7, CW_NTP_ALG_SHA1, "HEX:0102");
 	set_server(&c, CW_NTP_SECONDARY, "2001:db8::123", 0, 0, NULL);
-	assert_int_equal(cw_ntp_conf_render(&c, 123, "/etc/chrony/conf.d/certwiz.conf",
-	    "/etc/chrony/certwiz.keys", &text, &err), 0);
+	assert_int_equal(cw_ntp_conf_render(&c, 123, &none, &text, &err), 0);
 	want = golden("ntp-snippet-two.conf");
 	assert_string_equal(text, want);
 	free(want);
@@ -272,15 +307,66 @@ test_ntp_conf_render_golden(void **state)
 	set_server(&c, CW_NTP_PRIMARY, "192.0.2.1", 1, CW_NTP_ALG_MD5, "LabMD5Key-0001");
 	set_server(&c, CW_NTP_SECONDARY, "192.0.2.2", 2, CW_NTP_ALG_SHA1,
 	    "HEX:4c61622053484131206b65792030303032212121");
-	assert_int_equal(cw_ntp_keys_render(&c, &keys, &err), 0);
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_NONE, NULL, "k", &keys, &err), 0);
 	want = golden("ntp-keys-two.keys");
 	assert_string_equal(cw_secret_data(keys), want);
 	free(want);
 	cw_secret_free(keys);
+	/* The daemon's own keys file: every other line kept, certwiz's
+	 * block replaced, wherever it stood. */
+	old = secret_of("ASCII:x");
+	cw_secret_free(old);
+	old = cw_secret_new(4096);
+	assert_non_null(old);
+	{
+		static const char text_old[] =
+		    "# admin's comment\n"
+		    "5 SHA256 HEX:00112233\n"
+		    "# certwiz: managed keys ('certwiz ntp set'); edits here are overwritten.\n"
+		    "9 MD5 HEX:0102\n"
+		    "# certwiz: end\n"
+		    "6 AES128 HEX:00112233445566778899aabbccddeeff";
+
+		assert_int_equal(cw_secret_append(old, text_old, strlen(text_old), &err), 0);
+	}
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_CHRONY, old, "k", &keys, &err), 0);
+	assert_string_equal(cw_secret_data(keys),
+	    "# admin's comment\n"
+	    "5 SHA256 HEX:00112233\n"
+	    "6 AES128 HEX:00112233445566778899aabbccddeeff\n"
+	    "# certwiz: managed keys ('certwiz ntp set'); edits here are overwritten.\n"
+	    "1 MD5 HEX:4c61624d44354b65792d30303031\n"
+	    "2 SHA1 HEX:4c61622053484131206b65792030303032212121\n"
+	    "# certwiz: end\n");
+	cw_secret_free(keys);
+	/* ntpsec's keys file: more than 20 characters are hex, so hex
+	 * where the key has more than 10 bytes, else the text itself. */
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_NTPSEC, NULL, "k", &keys, &err), 0);
+	assert_non_null(strstr(cw_secret_data(keys),
+	    "\n1 MD5 4c61624d44354b65792d30303031\n2 SHA1 4c61622053484131206b65792030303032212121\n"));
+	cw_secret_free(keys);
+	cw_secret_free(c.server[0].key);
+	c.server[0].key = secret_of("abc");
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_NTPSEC, NULL, "k", &keys, &err), 0);
+	assert_non_null(strstr(cw_secret_data(keys), "\n1 MD5 abc\n"));
+	cw_secret_free(keys);
+	cw_secret_free(c.server[0].key);
+	c.server[0].key = secret_of("HEX:0001");	/* 2 bytes, not text */
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_NTPSEC, NULL, "k", &keys, &err), -1);
+	assert_int_equal(err.code, CW_E_USAGE);
+	cw_secret_free(c.server[0].key);
+	c.server[0].key = secret_of("LabMD5Key-0001");
+	/* A key ID the admin has outside certwiz's block: refused. */
+	c.server[1].key_id = 5;
+	keys = NULL;
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_CHRONY, old, "k", &keys, &err), -1);
+	assert_int_equal(err.code, CW_E_CONFIG);
+	assert_null(keys);
+	cw_secret_free(old);
 	/* A key shared by both servers is written once. */
 	c.server[1].key_id = 1;
 	c.server[1].alg = CW_NTP_ALG_MD5;
-	assert_int_equal(cw_ntp_keys_render(&c, &keys, &err), 0);
+	assert_int_equal(cw_ntp_keys_render(&c, CW_NTP_DAEMON_NONE, NULL, "k", &keys, &err), 0);
 	assert_non_null(strstr(cw_secret_data(keys), "\n1 MD5 HEX:"));
 	assert_null(strstr(cw_secret_data(keys), "\n2 "));
 	assert_null(strstr(strstr(cw_secret_data(keys), "\n1 MD5") + 1, "\n1 "));
@@ -305,6 +391,8 @@ conf_setup(void **state)
 	free(f->cfg.ntp_conf_file);
 	free(f->cfg.ntp_keys_file);
 	free(f->cfg.ntp_reload_command);
+	free(f->cfg.ntp_daemon);
+	f->cfg.ntp_daemon = strdup("none");
 	f->cfg.ntp_conf_file = strdup(tu_path(f->dir, "conf.d/certwiz.conf"));
 	f->cfg.ntp_keys_file = strdup(tu_path(f->dir, "certwiz.keys"));
 	f->cfg.ntp_reload_command = strdup("true");
@@ -379,7 +467,7 @@ test_ntp_conf_write_read_restore(void **state)
 	free(f->cfg.ntp_reload_command);
 	f->cfg.ntp_reload_command = strdup("echo refused >&2; exit 3");
 	cw_error_clear(&err);
-	assert_int_equal(cw_ntp_reload(&f->cfg, NULL, &err), -1);
+	assert_int_equal(cw_ntp_reload(&f->cfg, NULL, NULL, &err), -1);
 	assert_int_equal(err.code, CW_E_STATE);
 	assert_string_equal(err.detail, "refused");
 	{
