@@ -101,3 +101,9 @@ ui_wizard_run(const struct cw_cfg *cfg)
 	uw_end();
 	return exit_code();
 }
+
+void
+ui_terminal_restore(void)
+{
+	uw_end();
+}

@@ -189,6 +189,48 @@ chunk_nonce(uint64_t counter, int last, uint8_t nonce[12])
 	nonce[11] = last ? 1 : 0;
 }
 
+unsigned long cw_age_scrypt_runs;
+
+/* One scrypt per run (issue 17): the proof that a bundle just sealed
+ * opens asks for the derivation the seal made (same passphrase, salt and
+ * work factor).  The last one is kept, passphrase and key in locked memory
+ * (struct cw_secret), wiped when replaced, by cw_age_forget() and at exit. */
+static struct {
+	struct cw_secret *pass, *key;
+	uint8_t salt[16];
+	int log2n;
+} derived;
+
+void
+cw_age_forget(void)
+{
+	cw_secret_free(derived.pass);
+	cw_secret_free(derived.key);
+	derived.pass = derived.key = NULL;
+	OPENSSL_cleanse(derived.salt, sizeof(derived.salt));
+	derived.log2n = 0;
+}
+
+static void
+remember(const struct cw_secret *pass, const uint8_t salt[16], int log2n,
+    const uint8_t key[32])
+{
+	static int registered;
+
+	cw_age_forget();
+	if ((derived.pass = cw_secret_new(cw_secret_len(pass))) == NULL ||
+	    (derived.key = cw_secret_new(32)) == NULL ||
+	    cw_secret_append(derived.pass, cw_secret_data(pass), cw_secret_len(pass), NULL) == -1 ||
+	    cw_secret_append(derived.key, key, 32, NULL) == -1) {
+		cw_age_forget();	/* only a cache */
+		return;
+	}
+	memcpy(derived.salt, salt, sizeof(derived.salt));
+	derived.log2n = log2n;
+	if (!registered && atexit(cw_age_forget) == 0)
+		registered = 1;
+}
+
 static int
 scrypt_key(const struct cw_secret *pass, const uint8_t salt[16], int log2n,
     uint8_t key[32])
@@ -196,12 +238,20 @@ scrypt_key(const struct cw_secret *pass, const uint8_t salt[16], int log2n,
 	uint8_t s[sizeof(SCRYPT_LABEL) - 1 + 16];
 	uint64_t n = (uint64_t)1 << log2n;
 
+	if (derived.key != NULL && derived.log2n == log2n &&
+	    CRYPTO_memcmp(derived.salt, salt, sizeof(derived.salt)) == 0 &&
+	    cw_secret_equal(derived.pass, pass)) {
+		memcpy(key, cw_secret_data(derived.key), 32);
+		return 0;
+	}
 	memcpy(s, SCRYPT_LABEL, sizeof(SCRYPT_LABEL) - 1);
 	memcpy(s + sizeof(SCRYPT_LABEL) - 1, salt, 16);
+	cw_age_scrypt_runs++;
 	/* maxmem: scrypt needs 128 * r * N bytes, plus a little. */
 	if (EVP_PBE_scrypt(cw_secret_data(pass), cw_secret_len(pass), s, sizeof(s),
 	    n, 8, 1, ((uint64_t)1 << (log2n + 10)) + (1 << 20), key, 32) != 1)
 		return -1;
+	remember(pass, salt, log2n, key);
 	return 0;
 }
 

@@ -116,6 +116,15 @@ void cw_age_dec_free(struct cw_age_dec *dec);
 /* A stable name for a failure kind ("header", "no-match"...). */
 const char *cw_age_fail_name(enum cw_age_fail fail);
 
+/* ---- the scrypt derivation
+ * The last derivation (passphrase, salt, work factor -> key) is kept, in
+ * locked memory, so that opening the file just sealed with the same
+ * passphrase runs no second scrypt (the sealed bundle's proof).
+ * cw_age_forget() wipes it (also done at exit); cw_age_scrypt_runs counts
+ * the derivations actually run. */
+void cw_age_forget(void);
+extern unsigned long cw_age_scrypt_runs;
+
 /* ---- whole files between descriptors (CLI test hook, bench) */
 
 /* Encrypts everything from in_fd to out_fd.  Returns 0 or -1. */

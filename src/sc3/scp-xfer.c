@@ -13,12 +13,23 @@
  *             byte ─► "\0" ─► commit (fsync, rename)
  *
  * An ack is one byte: 0 = ok, 1 = warning, 2 = fatal, the latter two
- * followed by a message line (read up to MSG_MAX bytes). */
+ * followed by a message line (read up to MSG_MAX bytes).
+ *
+ * Speed (issue 17): libssh2 1.10 encrypts and MACs on the calling thread
+ * one 16-byte block per EVP call, so the bulk of a transfer is CPU bound
+ * in the session's thread.  The file side (read, write, fsync kicks, the
+ * verify hash) therefore runs in a second thread handing 256 KiB slots
+ * through a two-slot pipe, and the bulk loops run libssh2 non-blocking
+ * and wait on the socket themselves: a blocking libssh2 call that returns
+ * EAGAIN with no direction to wait for sleeps in poll() for up to the API
+ * timeout (session.c, _libssh2_wait_socket), which showed as stalls. */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -141,6 +152,252 @@ write_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const void *buf, size_t len,
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Where fetched bytes go. */
+struct sink {
+	struct cw_file_stage *stage;	/* download */
+	EVP_MD_CTX *md;			/* verify */
+};
+
+/* ---- the bulk phase: libssh2 non-blocking, our own wait on the socket */
+
+/* Waits until the socket is ready for what libssh2 last blocked on (and
+ * always for input: a window adjust or the peer's data may be what it
+ * needs).  -1 with err set on the timeout or a poll error. */
+static int
+wait_sock(struct cw_scp *s, const char *what, struct cw_error *err)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = s->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (libssh2_session_block_directions(s->session) & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		pfd.events |= POLLOUT;
+	do
+		r = poll(&pfd, 1, s->timeout_ms);
+	while (r == -1 && errno == EINTR);
+	if (r == 0)
+		return cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
+		    s->host, s->timeout_ms, what);
+	if (r == -1) {
+		cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
+		    s->host, what);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	return 0;
+}
+
+/* Reads up to len bytes of the bulk data (non-blocking session): > 0
+ * bytes, 0 at EOF, -1 with err set. */
+static ssize_t
+bulk_read(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t len,
+    const char *what, struct cw_error *err)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = libssh2_channel_read(ch, (char *)buf, len);
+		if (n >= 0)
+			return n;
+		if (n != LIBSSH2_ERROR_EAGAIN)
+			return broken(s, what, err);
+		if (wait_sock(s, what, err) == -1)
+			return -1;
+	}
+}
+
+static int
+bulk_write(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const unsigned char *buf,
+    size_t len, const char *what, struct cw_error *err)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = libssh2_channel_write(ch, (const char *)buf, len);
+		if (n == LIBSSH2_ERROR_EAGAIN) {
+			if (wait_sock(s, what, err) == -1)
+				return -1;
+			continue;
+		}
+		if (n < 0)
+			return broken(s, what, err);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A two-slot pipe between the session's thread and the file thread:
+ * the producer fills a slot, the consumer empties it. */
+#define SLOTS 2
+struct xpipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf[SLOTS];
+	size_t len[SLOTS];
+	int full[SLOTS];
+	int stop;		/* the session side gave up */
+	int failed;		/* the file side failed: ferr says why */
+	int done;		/* the file side finished (upload: read all) */
+	struct cw_error ferr;
+	/* the file side's work */
+	int fd;			/* upload: the local file */
+	uint64_t size;
+	struct sink *sk;	/* download/verify */
+};
+
+static int xp_sink_write(struct sink *sk, const unsigned char *buf, size_t n,
+    struct cw_error *err);
+
+static int
+xp_init(struct xpipe *xp)
+{
+	int i;
+
+	memset(xp, 0, sizeof(*xp));
+	for (i = 0; i < SLOTS; i++)
+		if ((xp->buf[i] = malloc(XFER_BUF)) == NULL)
+			goto nomem;
+	if (pthread_mutex_init(&xp->mu, NULL) != 0)
+		goto nomem;
+	if (pthread_cond_init(&xp->cv, NULL) != 0) {
+		pthread_mutex_destroy(&xp->mu);
+		goto nomem;
+	}
+	return 0;
+nomem:
+	for (i = 0; i < SLOTS; i++)
+		free(xp->buf[i]);
+	return -1;
+}
+
+static void
+xp_free(struct xpipe *xp)
+{
+	int i;
+
+	pthread_cond_destroy(&xp->cv);
+	pthread_mutex_destroy(&xp->mu);
+	for (i = 0; i < SLOTS; i++)
+		free(xp->buf[i]);
+}
+
+/* Waits until slot i is in state want (1 full, 0 empty) or the other
+ * side stopped; returns 0 when it is, -1 when the pipe is over. */
+static int
+xp_wait(struct xpipe *xp, int i, int want, int producer_is_file)
+{
+	int rc;
+
+	pthread_mutex_lock(&xp->mu);
+	for (;;) {
+		if (xp->full[i] == want) {
+			rc = 0;
+			break;
+		}
+		/* the session side waits on the file side and vice versa */
+		if (producer_is_file ? xp->stop : (xp->failed || (want && xp->done))) {
+			rc = -1;
+			break;
+		}
+		pthread_cond_wait(&xp->cv, &xp->mu);
+	}
+	pthread_mutex_unlock(&xp->mu);
+	return rc;
+}
+
+static void
+xp_set(struct xpipe *xp, int i, int full, size_t len)
+{
+	pthread_mutex_lock(&xp->mu);
+	xp->full[i] = full;
+	xp->len[i] = len;
+	pthread_cond_broadcast(&xp->cv);
+	pthread_mutex_unlock(&xp->mu);
+}
+
+static void
+xp_flag(struct xpipe *xp, int *flag)
+{
+	pthread_mutex_lock(&xp->mu);
+	*flag = 1;
+	pthread_cond_broadcast(&xp->cv);
+	pthread_mutex_unlock(&xp->mu);
+}
+
+/* Download/verify file thread: empties full slots into the sink until
+ * the session side stops (then the remaining full slots are written). */
+static void *
+xp_writer(void *arg)
+{
+	struct xpipe *xp = arg;
+	int i = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&xp->mu);
+		while (!xp->full[i] && !xp->stop)
+			pthread_cond_wait(&xp->cv, &xp->mu);
+		if (!xp->full[i]) {
+			pthread_mutex_unlock(&xp->mu);
+			break;
+		}
+		pthread_mutex_unlock(&xp->mu);
+		if (xp_sink_write(xp->sk, xp->buf[i], xp->len[i], &xp->ferr) == -1) {
+			xp_flag(xp, &xp->failed);
+			break;
+		}
+		xp_set(xp, i, 0, 0);
+		i = (i + 1) % SLOTS;
+	}
+	return NULL;
+}
+
+/* Upload file thread: fills empty slots from the local file. */
+static void *
+xp_reader(void *arg)
+{
+	struct xpipe *xp = arg;
+	uint64_t done = 0;
+	size_t used, want;
+	ssize_t n;
+	int i = 0;
+
+	while (done < xp->size) {
+		if (xp_wait(xp, i, 0, 1) == -1)
+			return NULL;
+		want = xp->size - done < XFER_BUF ? (size_t)(xp->size - done) : XFER_BUF;
+		for (used = 0; used < want; used += (size_t)n) {
+			n = read(xp->fd, xp->buf[i] + used, want - used);
+			if (n == -1 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0) {
+				cw_error_set(&xp->ferr, CW_E_IO,
+				    _("cannot read the local file (it shrank or failed)"));
+				cw_error_detail(&xp->ferr, "%s", n == 0 ? "EOF" : strerror(errno));
+				xp_flag(xp, &xp->failed);
+				return NULL;
+			}
+		}
+		done += want;
+		xp_set(xp, i, 1, want);
+		i = (i + 1) % SLOTS;
+	}
+	xp_flag(xp, &xp->done);
+	return NULL;
+}
+
+/* Copies the file thread's error to err.  Returns -1. */
+static int
+xp_error(struct xpipe *xp, struct cw_error *err)
+{
+	if (err != NULL)
+		*err = xp->ferr;
+	return -1;
 }
 
 /* Reads a line ending in '\n' (not stored), at most MSG_MAX-1 bytes kept. */
@@ -268,6 +525,116 @@ check_remote_path(const char *path, struct cw_error *err)
 	return 0;
 }
 
+static int
+xp_sink_write(struct sink *sk, const unsigned char *buf, size_t n,
+    struct cw_error *err)
+{
+	if (sk->stage != NULL && cw_file_stage_write(sk->stage, buf, n, err) == -1)
+		return -1;
+	if (sk->md != NULL && EVP_DigestUpdate(sk->md, buf, n) != 1) {
+		cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
+		return cw_error_openssl(err);
+	}
+	return 0;
+}
+
+/* Starts the file thread on fd (upload) or sk (download) and turns the
+ * session non-blocking. */
+static int
+xp_start(struct cw_scp *s, struct xpipe *xp, pthread_t *th, void *(*fn)(void *),
+    int fd, uint64_t size, struct sink *sk, struct cw_error *err)
+{
+	if (xp_init(xp) == -1)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	xp->fd = fd;
+	xp->size = size;
+	xp->sk = sk;
+	if (pthread_create(th, NULL, fn, xp) != 0) {
+		xp_free(xp);
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	}
+	libssh2_session_set_blocking(s->session, 0);
+	return 0;
+}
+
+/* Stops the file thread (it finishes the slots handed to it), blocking
+ * again.  Returns -1 with err set when the file side failed. */
+static int
+xp_finish(struct cw_scp *s, struct xpipe *xp, pthread_t th, int rc,
+    struct cw_error *err)
+{
+	libssh2_session_set_blocking(s->session, 1);
+	xp_flag(xp, &xp->stop);
+	pthread_join(th, NULL);
+	if (rc == 0 && xp->failed)
+		rc = xp_error(xp, err);
+	xp_free(xp);
+	return rc;
+}
+
+/* Fills slot buf with want bytes from ch; -1 with err set. */
+static int
+fill_slot(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t want,
+    struct cw_error *err)
+{
+	ssize_t n;
+
+	for (size_t used = 0; used < want; used += (size_t)n) {
+		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
+		n = bulk_read(s, ch, buf + used, want - used, _("downloading"), err);
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
+			    s->host, _("downloading"));
+			return cw_scp_lib_detail(s, err);
+		}
+	}
+	return 0;
+}
+
+/* The bulk of a transfer, size bytes: upload (fd != -1) sends the slots
+ * the file thread read from fd; download fills slots for the file thread
+ * to write into sk. */
+static int
+xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
+    uint64_t size, cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
+{
+	struct xpipe xp;
+	pthread_t th;
+	uint64_t done = 0;
+	int up = fd != -1, i = 0, rc = -1;
+	size_t len;
+
+	if (xp_start(s, &xp, &th, up ? xp_reader : xp_writer, fd, size, sk, err) == -1)
+		return -1;
+	while (done < size) {
+		/* upload: wait for a full slot; download: for an empty one */
+		if (xp_wait(&xp, i, up, 0) == -1) {
+			xp_error(&xp, err);
+			goto out;
+		}
+		if (up) {
+			len = xp.len[i];
+			/* TRANSLATORS: fills "... while %s" in the transfer errors. */
+			if (bulk_write(s, ch, xp.buf[i], len, _("uploading"), err) == -1)
+				goto out;
+		} else {
+			len = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
+			if (fill_slot(s, ch, xp.buf[i], len, err) == -1)
+				goto out;
+		}
+		xp_set(&xp, i, !up, up ? 0 : len);
+		done += len;
+		i = (i + 1) % SLOTS;
+		if (progress_cb(progress, ctx, done, size, err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	return xp_finish(s, &xp, th, rc, err);
+}
+
 /* "scp -t|-f -- 'PATH'" */
 static int
 scp_command(const char *flag, const char *path, char *cmd, size_t len,
@@ -297,10 +664,6 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 	LIBSSH2_CHANNEL *ch = NULL;
 	char cmd[2 * CW_SCP_PATH_MAX + 64], line[CW_SCP_PATH_MAX + 64];
 	char errbuf[STDERR_MAX];
-	unsigned char *buf = NULL;
-	uint64_t done = 0;
-	ssize_t n;
-	size_t want;
 	int rc = -1, status;
 
 	if (scp_command("-t", remote, cmd, sizeof(cmd), err) == -1)
@@ -316,29 +679,10 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 		goto out;
 	/* The server created the file: from here a failure leaves a part. */
 	*started = 1;
-	if (size > 0 && (buf = malloc(XFER_BUF)) == NULL) {
-		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
-		goto out;
-	}
 	if (progress_cb(progress, ctx, 0, size, err) == -1)
 		goto out;
-	while (done < size) {
-		want = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
-		n = read(fd, buf, want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			cw_error_set(err, CW_E_IO, _("cannot read the local file (it shrank or failed)"));
-			cw_error_detail(err, "%s", n == 0 ? "EOF" : strerror(errno));
-			goto out;
-		}
-		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
-		if (write_full(s, ch, buf, (size_t)n, _("uploading"), err) == -1)
-			goto out;
-		done += (uint64_t)n;
-		if (progress_cb(progress, ctx, done, size, err) == -1)
-			goto out;
-	}
+	if (size > 0 && xfer_bulk(s, ch, fd, NULL, size, progress, ctx, err) == -1)
+		goto out;
 	if (write_full(s, ch, "", 1, _("finishing the upload"), err) == -1 ||
 	    read_ack(s, ch, _("finishing the upload"), remote, err) == -1)
 		goto out;
@@ -350,7 +694,6 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 	}
 	rc = 0;
 out:
-	free(buf);
 	chan_close(ch);
 	return rc;
 }
@@ -424,11 +767,6 @@ out:
 	return rc;
 }
 
-/* Where fetched bytes go. */
-struct sink {
-	struct cw_file_stage *stage;	/* download */
-	EVP_MD_CTX *md;			/* verify */
-};
 
 /* Fetches remote with "scp -f".  *size gets the size the server announced.
  * header_only: stop after the size. */
@@ -439,10 +777,7 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 {
 	LIBSSH2_CHANNEL *ch = NULL;
 	char cmd[2 * CW_SCP_PATH_MAX + 64], line[MSG_MAX], errbuf[STDERR_MAX], *end;
-	unsigned char *buf = NULL;
 	unsigned long long sz;
-	uint64_t done = 0;
-	size_t want;
 	unsigned fmode;
 	int rc = -1;
 
@@ -494,38 +829,9 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 	/* TRANSLATORS: fills "... while %s" in the transfer errors. */
 	if (write_full(s, ch, "", 1, _("downloading"), err) == -1)
 		goto out;
-	if ((buf = malloc(XFER_BUF)) == NULL) {
-		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	if (progress_cb(progress, ctx, 0, *size, err) == -1 ||
+	    xfer_bulk(s, ch, -1, sk, *size, progress, ctx, err) == -1)
 		goto out;
-	}
-	if (progress_cb(progress, ctx, 0, *size, err) == -1)
-		goto out;
-	while (done < *size) {
-		ssize_t n;
-
-		want = *size - done < XFER_BUF ? (size_t)(*size - done) : XFER_BUF;
-		n = libssh2_channel_read(ch, (char *)buf, want);
-		if (n == 0) {
-			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
-			    s->host, _("downloading"));
-			cw_scp_lib_detail(s, err);
-			goto out;
-		}
-		if (n < 0) {
-			broken(s, _("downloading"), err);
-			goto out;
-		}
-		if (sk->stage != NULL && cw_file_stage_write(sk->stage, buf, (size_t)n, err) == -1)
-			goto out;
-		if (sk->md != NULL && EVP_DigestUpdate(sk->md, buf, (size_t)n) != 1) {
-			cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
-			cw_error_openssl(err);
-			goto out;
-		}
-		done += (uint64_t)n;
-		if (progress_cb(progress, ctx, done, *size, err) == -1)
-			goto out;
-	}
 	if (read_ack(s, ch, _("finishing the download"), remote, err) == -1 ||
 	    write_full(s, ch, "", 1, _("finishing the download"), err) == -1)
 		goto out;
@@ -539,7 +845,6 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 	}
 	rc = 0;
 out:
-	free(buf);
 	chan_close(ch);
 	if (sk->stage != NULL) {
 		cw_file_stage_abort(sk->stage);

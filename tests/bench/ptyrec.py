@@ -81,6 +81,8 @@ def main():
     ap.add_argument("--cols", type=int, default=80)
     ap.add_argument("--quiet", type=int, default=250)
     ap.add_argument("--dump")
+    ap.add_argument("--first-only", action="store_true",
+                    help="stop after the first frame (no keys)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -101,14 +103,16 @@ def main():
     res["first_s"] = (last - t0) if last else None
     res["rss_kib"] = hwm_kib(pid)
     marks = [sum(len(c) for c in chunks)]
-    for name, key in (("key", b"a"), ("backspace", b"\x7f"),
-                      ("transition", b"\r")):
+    for name, key in (() if a.first_only else
+                      (("key", b"a"), ("backspace", b"\x7f"),
+                       ("transition", b"\r"))):
         os.write(fd, key)
         n, _ = drain(fd, quiet, sink=chunks)
         res[name] = n
         marks.append(sum(len(c) for c in chunks))
-    os.write(fd, b"\x1b")
-    drain(fd, quiet)
+    if not a.first_only:
+        os.write(fd, b"\x1b")
+        drain(fd, quiet)
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:

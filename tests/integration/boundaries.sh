@@ -44,6 +44,10 @@ A="$B/src/libcertwiz.a"
 [ -f "$A" ] || skip "no $A (build first)"
 command -v nm >/dev/null || skip "no nm"
 nm "$A" > "$T/nm" 2>/dev/null || fail "nm $A"
+# The lazily loaded libraries' stubs are backend too.
+if [ -f "$B/src/liblazylibs.a" ]; then
+	nm "$B/src/liblazylibs.a" >> "$T/nm" 2>/dev/null || fail "nm src/liblazylibs.a"
+fi
 # Undefined symbols per object: "object: symbol".
 awk '/^$/ { next } /:$/ { o = $1; next } $1 == "U" { print o " " $2 }' "$T/nm" | sort -u > "$T/undef"
 if grep -E ' (printf|vprintf|puts|putchar|perror|__printf_chk|__vprintf_chk|isatty|ttyname|ttyname_r|tcgetattr|tcsetattr|getpass|stdout|stderr|stdin)$' "$T/undef" >&2; then

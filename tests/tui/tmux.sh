@@ -55,6 +55,21 @@ tui_gone() {
 	fi
 }
 
+# tui_wait_gone PATTERN [SECONDS]: until the screen no longer matches
+# (a redraw after a key takes its time on a busy machine).
+tui_wait_gone() {
+	n=$(( ${2:-15} * 10 ))
+	while [ $n -gt 0 ]; do
+		if ! tui_screen | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	tui_screen >&2
+	fail "screen still shows /$1/"
+}
+
 # tui_col PATTERN: the column where PATTERN starts on the screen (0: absent).
 tui_col() { tui_screen | awk -v p="$1" 'index($0, p) { print index($0, p); exit } END { }'; }
 

@@ -53,8 +53,8 @@ tui_start "UIDEMO_OUT='$T/v' '$DEMO' view"
 tui_wait "line 1:"
 tui_gone "line 40:"
 tui_keys NPage NPage
+tui_wait_gone "line 1:"
 tui_wait "line [0-9]+:"
-tui_gone "line 1:"
 tui_keys End
 tui_wait "line 60:"
 tui_keys Home

@@ -338,6 +338,40 @@ test_age_roundtrip_sizes(void **state)
 	cw_secret_free(pass);
 }
 
+/* Opening the file just sealed with the same passphrase reuses the seal's
+ * scrypt derivation; another passphrase or another file derives anew, and
+ * a wrong passphrase still fails. */
+static void
+test_age_one_scrypt_for_seal_and_open(void **state)
+{
+	struct cw_secret *pass = secret("correct horse"), *same = secret("correct horse");
+	struct cw_secret *wrong = secret("correct hors");
+	struct mem ct = { 0 }, ct2 = { 0 }, out = { 0 };
+	unsigned long runs = cw_age_scrypt_runs;
+
+	(void)state;
+	seal(&ct, pass, (const uint8_t *)"abc", 3, 3);
+	assert_int_equal(cw_age_scrypt_runs, runs + 1);
+	assert_int_equal(decrypt(&ct, same, NULL, CW_AGE_ARMOR_AUTO, &out), CW_AGE_OK);
+	assert_int_equal(cw_age_scrypt_runs, runs + 1);
+	assert_true(out.len == 3 && memcmp(out.p, "abc", 3) == 0);
+	free(out.p);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(decrypt(&ct, wrong, NULL, CW_AGE_ARMOR_AUTO, NULL), CW_AGE_NO_MATCH);
+	assert_int_equal(cw_age_scrypt_runs, runs + 2);
+	seal(&ct2, pass, (const uint8_t *)"abc", 3, 3);	/* a new salt */
+	assert_int_equal(cw_age_scrypt_runs, runs + 3);
+	cw_age_forget();
+	assert_int_equal(decrypt(&ct2, pass, NULL, CW_AGE_ARMOR_AUTO, &out), CW_AGE_OK);
+	assert_int_equal(cw_age_scrypt_runs, runs + 4);
+	free(ct.p);
+	free(ct2.p);
+	free(out.p);
+	cw_secret_free(pass);
+	cw_secret_free(same);
+	cw_secret_free(wrong);
+}
+
 static void
 test_age_wrong_passphrase_is_no_match(void **state)
 {
@@ -422,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_age_cctv_vectors),
 		cmocka_unit_test(test_age_roundtrip_sizes),
 		cmocka_unit_test(test_age_wrong_passphrase_is_no_match),
+		cmocka_unit_test(test_age_one_scrypt_for_seal_and_open),
 		cmocka_unit_test(test_age_truncations_and_flips_refused),
 		cmocka_unit_test(test_age_not_age_and_work_factor_cap),
 	};
