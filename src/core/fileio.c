@@ -254,8 +254,9 @@ int
 cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
     struct cw_error *err)
 {
-	char *buf = NULL;
-	size_t used = 0;
+	char *buf = NULL, *nb;
+	size_t used = 0, size;
+	struct stat st;
 	ssize_t n;
 	int fd, rc = -1;
 
@@ -264,12 +265,27 @@ cw_file_read(const char *path, size_t cap, char **out, size_t *outlen,
 		cw_error_set(err, CW_E_IO, _("cannot open '%s'"), path);
 		return cw_error_detail(err, "%s", strerror(errno));
 	}
-	if ((buf = malloc(cap + 1)) == NULL) {
+	/* Sized by the file, not by the cap (a 64 MiB journal cap must not
+	 * cost 64 MiB per small file), grown up to cap + 1 if it grows. */
+	size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size < cap ? (size_t)st.st_size + 1 : cap + 1;
+	if ((buf = malloc(size)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
 	for (;;) {
-		n = read(fd, buf + used, cap + 1 - used);
+		if (used == size) {
+			size = size < (cap + 1) / 2 ? size * 2 : cap + 1;
+			if ((nb = malloc(size)) == NULL) {
+				cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+				goto out;
+			}
+			memcpy(nb, buf, used);
+			explicit_bzero(buf, used);
+			free(buf);
+			buf = nb;
+		}
+		n = read(fd, buf + used, size - used);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {

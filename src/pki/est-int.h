@@ -27,4 +27,13 @@ int cw_est_certs_parse(const char *op, const char *ctype, const char *cte,
     const char *body, size_t len, X509_REQ *csr, struct cw_est_certs *certs,
     struct cw_error *err);
 
+/* The status path of one non-200 answer without libcurl: head (the status
+ * line and header lines, head_len bytes) and body are fed to the same
+ * callbacks a request uses, then turned into the error as for op; otp:
+ * the request carried the one-time password.  For the fuzz harness.
+ * Returns -1. */
+int cw_est_answer_error(struct cw_est *est, const char *op, long status,
+    const char *head, size_t head_len, const char *body, size_t body_len,
+    int otp, struct cw_error *err);
+
 #endif

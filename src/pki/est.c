@@ -766,6 +766,30 @@ status_error(struct cw_est *est, const char *op, int otp, struct cw_error *err)
 	return -1;
 }
 
+int
+cw_est_answer_error(struct cw_est *est, const char *op, long status,
+    const char *head, size_t head_len, const char *body, size_t body_len,
+    int otp, struct cw_error *err)
+{
+	const char *p = head, *end = head + head_len, *nl;
+	int rc;
+
+	/* What libcurl hands the callbacks: one header line per call. */
+	body_clear(est);
+	est->reason[0] = '\0';
+	est->status = status;
+	for (; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl != NULL ? nl + 1 : end;
+		on_header((char *)p, 1, (size_t)(nl - p), est);
+	}
+	if (on_body((char *)body, 1, body_len, est) != body_len && body_len > 0)
+		body_clear(est);	/* over the cap: libcurl would have failed */
+	rc = status_error(est, op, otp, err);
+	body_clear(est);
+	return rc;
+}
+
 /* Waits secs seconds (202 Retry-After), counting down.  -1 if cancelled. */
 static int
 wait_retry(struct cw_est *est, long secs, struct cw_error *err)

@@ -542,11 +542,12 @@ out:
 /* ---- open */
 
 struct open_ctx {
-	struct cw_age_dec *dec;
+	struct cw_age_dec *dec;	/* NULL: the tar is plain[plain_len] */
+	const uint8_t *plain;
+	size_t plain_len;
 	struct cw_error aerr;	/* the age layer's error, if it failed */
 	int age_failed;
 	uint8_t buf[IO_BUF];	/* libarchive reads from here: never reuse */
-	uint8_t xbuf[IO_BUF];	/* extracted data */
 };
 
 static la_ssize_t
@@ -555,6 +556,12 @@ tar_in(struct archive *a, void *ctx, const void **out)
 	struct open_ctx *oc = ctx;
 	size_t got;
 
+	if (oc->dec == NULL) {	/* cw_bundle_check_tar(): all of it at once */
+		*out = oc->plain;
+		got = oc->plain_len;
+		oc->plain_len = 0;
+		return (la_ssize_t)got;
+	}
 	if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1) {
 		oc->age_failed = 1;
 		archive_set_error(a, EIO, "age");
@@ -769,8 +776,10 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 	uint8_t dig[32];
 	char sha[65];
 	uint64_t total = 0;
-	la_ssize_t n;
-	int fd = -1, rc = -1;
+	const void *blk;
+	size_t n;
+	la_int64_t off;
+	int fd = -1, rc = -1, r;
 
 	if ((md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
@@ -783,8 +792,17 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 		cw_error_detail(err, "%s", strerror(errno));
 		goto out;
 	}
-	while ((n = archive_read_data(a, oc->xbuf, sizeof(oc->xbuf))) != 0) {
-		if (n < 0) {
+	/* Block by block: a block that does not start where the last one
+	 * ended is a hole libarchive would fill with zeros, i.e. a sparse
+	 * member however its headers spell it (the fuzzer found a pax map
+	 * that archive_entry_sparse_count() does not show).  Refused, so
+	 * what is hashed or written is what the bundle holds. */
+	while ((r = archive_read_data_block(a, &blk, &n, &off)) != ARCHIVE_EOF) {
+		if (r == ARCHIVE_OK && off != (la_int64_t)total) {
+			not_bundle(bundle, bf, err, _("an unexpected member"));
+			goto out;
+		}
+		if (r != ARCHIVE_OK) {
 			if (oc->age_failed)
 				age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
 			else
@@ -792,9 +810,9 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 				    archive_error_string(a) : "tar");
 			goto out;
 		}
-		total += (uint64_t)n;
-		EVP_DigestUpdate(md, oc->xbuf, (size_t)n);
-		if (fd != -1 && cw_file_write_all(fd, oc->xbuf, (size_t)n) == -1) {
+		total += n;
+		EVP_DigestUpdate(md, blk, n);
+		if (fd != -1 && cw_file_write_all(fd, blk, n) == -1) {
 			*bf = CW_BUNDLE_IO;
 			cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
 			cw_error_detail(err, "%s", strerror(errno));
@@ -924,8 +942,11 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 			    archive_error_string(a) : "tar");
 		}
 		name = archive_entry_pathname(ae);
+		/* Sparse: libarchive fills the holes, so a 10 KB bundle could
+		 * make (or hash) a file of any size; seal never writes one. */
 		if (name == NULL || strncmp(name, TAR_PREFIX, strlen(TAR_PREFIX)) != 0 ||
-		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL)
+		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL ||
+		    archive_entry_sparse_count(ae) > 0)
 			return not_bundle(bundle, bf, err, _("an unexpected member"));
 		snprintf(rel, sizeof(rel), "%s", name + strlen(TAR_PREFIX));
 		len = strlen(rel);
@@ -957,11 +978,36 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 		if (!m->e[i].seen)
 			return not_bundle(bundle, bf, err, _("a file of the manifest is missing"));
 	/* The tar ended: read the age stream to its authenticated end. */
-	do {
+	while (oc->dec != NULL) {
 		if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
 			return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
-	} while (got > 0);
+		if (got == 0)
+			break;
+	}
 	return 0;
+}
+
+/* The tar read through oc (decrypted, or plain) and walked by open_tar(). */
+static int
+read_tar(struct open_ctx *oc, const char *bundle, const char *sc3_dir,
+    char **stagep, struct manifest *m, struct cw_bundle_info *inf,
+    enum cw_bundle_fail *bf, struct cw_error *err)
+{
+	struct archive *a;
+	int rc = -1;
+
+	if ((a = archive_read_new()) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
+		if (oc->age_failed)
+			age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		else
+			not_bundle(bundle, bf, err, _("no tar archive inside"));
+	} else
+		rc = open_tar(a, oc, bundle, sc3_dir, stagep, m, inf, bf, err);
+	archive_read_free(a);
+	return rc;
 }
 
 /* Applies the manifest's directory modes (deepest first) and fsyncs every
@@ -996,7 +1042,6 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
     struct cw_error *err)
 {
 	struct open_ctx *oc = NULL;
-	struct archive *a = NULL;
 	struct manifest m = { 0 };
 	struct cw_bundle_info inf;
 	enum cw_bundle_fail bf = CW_BUNDLE_IO;
@@ -1012,8 +1057,7 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		goto out;
 	}
 	if ((oc = calloc(1, sizeof(*oc))) == NULL ||
-	    (oc->dec = cw_age_dec_new(fd_in, &fd, CW_AGE_ARMOR_AUTO)) == NULL ||
-	    (a = archive_read_new()) == NULL) {
+	    (oc->dec = cw_age_dec_new(fd_in, &fd, CW_AGE_ARMOR_AUTO)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
@@ -1021,15 +1065,7 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
 		goto out;
 	}
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open(a, oc, NULL, tar_in, NULL) != ARCHIVE_OK) {
-		if (oc->age_failed)
-			age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
-		else
-			not_bundle(bundle, &bf, err, _("no tar archive inside"));
-		goto out;
-	}
-	if (open_tar(a, oc, bundle, sc3_dir, staging ? &stage : NULL, &m, &inf,
+	if (read_tar(oc, bundle, sc3_dir, staging ? &stage : NULL, &m, &inf,
 	    &bf, err) == -1)
 		goto out;
 	if (stage != NULL && finish_staging(stage, &m, &bf, err) == -1)
@@ -1049,14 +1085,43 @@ out:
 	}
 	if (fail != NULL)
 		*fail = bf;
-	if (a != NULL)
-		archive_read_free(a);
 	if (oc != NULL)
 		cw_age_dec_free(oc->dec);
 	free(oc);
 	manifest_release(&m);
 	if (fd != -1)
 		close(fd);
+	return rc;
+}
+
+int
+cw_bundle_check_tar(const void *tar, size_t len, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err)
+{
+	struct open_ctx *oc;
+	struct manifest m = { 0 };
+	struct cw_bundle_info inf;
+	enum cw_bundle_fail bf = CW_BUNDLE_IO;
+	int rc = -1;
+
+	memset(&inf, 0, sizeof(inf));
+	if ((oc = calloc(1, sizeof(*oc))) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	oc->plain = tar;
+	oc->plain_len = len;
+	if (read_tar(oc, "tar", NULL, NULL, &m, &inf, &bf, err) == -1)
+		goto out;
+	bf = CW_BUNDLE_OK;
+	if (info != NULL)
+		*info = inf;
+	rc = 0;
+out:
+	if (fail != NULL)
+		*fail = bf;
+	free(oc);
+	manifest_release(&m);
 	return rc;
 }
 

@@ -76,6 +76,12 @@ int cw_bundle_open(const char *bundle, const char *sc3_dir,
     const struct cw_secret *key, char **staging, struct cw_bundle_info *info,
     enum cw_bundle_fail *fail, struct cw_error *err);
 
+/* Checks a decrypted bundle (the tar, len bytes) against its manifest as
+ * cw_bundle_open() does, writing nothing: the same walk without the age
+ * layer, the fuzz harness's entry.  Returns 0 or -1 (*fail may be NULL). */
+int cw_bundle_check_tar(const void *tar, size_t len, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err);
+
 /* Puts staging in place of sc3_dir, keeping the old directory as
  * sc3_dir.prev (an older .prev is removed).  manifest_sha256 is the opened
  * bundle's digest: it lets a repeated call after a crash tell which

@@ -119,23 +119,15 @@ revoked_line(const char *line, size_t len, const char *key_b64)
 	return 0;
 }
 
-/* Feeds every line of path to libssh2.  A missing file is an empty one.
- * *revoked is set when an @revoked line names key_b64. */
-static int
-load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
-    int *revoked, char **text, size_t *textlen, struct cw_error *err)
+int
+cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
+    const char *key_b64)
 {
-	struct stat st;
-	char *buf = NULL, *line, *nl, copy[LINE_MAX_KH];
-	size_t len = 0, ll;
+	const char *line, *nl;
+	char copy[LINE_MAX_KH];
+	size_t ll;
+	int revoked = 0;
 
-	*revoked = 0;
-	*text = NULL;
-	*textlen = 0;
-	if (stat(path, &st) == -1 && errno == ENOENT)
-		return 0;
-	if (cw_file_read(path, KNOWN_HOSTS_CAP, &buf, &len, err) == -1)
-		return cw_error_hint(err, _("Check the known_hosts path ([sc3] known_hosts or --known-hosts); nothing was copied."));
 	for (line = buf; line < buf + len; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
 			nl = buf + len;
@@ -146,7 +138,7 @@ load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
 			continue;
 		if (ll > 9 && strncmp(line, "@revoked", 8) == 0) {
 			if (revoked_line(line, ll, key_b64))
-				*revoked = 1;
+				revoked = 1;
 			continue;
 		}
 		/* A NUL-terminated copy: libssh2 1.10 peeks one byte past
@@ -160,6 +152,27 @@ load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
 		(void)libssh2_knownhost_readline(kh, copy, ll,
 		    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
 	}
+	return revoked;
+}
+
+/* Feeds every line of path to libssh2.  A missing file is an empty one.
+ * *revoked is set when an @revoked line names key_b64. */
+static int
+load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
+    int *revoked, char **text, size_t *textlen, struct cw_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+
+	*revoked = 0;
+	*text = NULL;
+	*textlen = 0;
+	if (stat(path, &st) == -1 && errno == ENOENT)
+		return 0;
+	if (cw_file_read(path, KNOWN_HOSTS_CAP, &buf, &len, err) == -1)
+		return cw_error_hint(err, _("Check the known_hosts path ([sc3] known_hosts or --known-hosts); nothing was copied."));
+	*revoked = cw_scp_known_hosts_feed(kh, buf, len, key_b64);
 	*text = buf;
 	*textlen = len;
 	return 0;

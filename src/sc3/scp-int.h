@@ -33,6 +33,12 @@ int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);
 
+/* Hands each known_hosts line of buf (len bytes, capped by the caller) to
+ * kh, skipping comments and lines libssh2 cannot parse.  Pure (the fuzz
+ * harness calls it).  Returns 1 when an @revoked line names key_b64. */
+int cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf,
+    size_t len, const char *key_b64);
+
 /* Before the handshake: asks for the host key types known_hosts already
  * has for this host first (as OpenSSH does), so a server with several
  * keys shows the one the admin trusted.  Best effort, never fails. */
@@ -46,6 +52,12 @@ int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
  * fresh connection and explains which algorithm list has nothing in common
  * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
 int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
+
+/* The same for a KEXINIT payload already read (pkt, len bytes, padding
+ * removed): sets err when a list has nothing in common.  Pure (the fuzz
+ * harness calls it).  Returns -1. */
+int cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt,
+    size_t len, struct cw_error *err);
 
 /* Opens a TCP connection to sa, honouring timeout_ms.  Returns the fd
  * (blocking) or -1 with errno set. */

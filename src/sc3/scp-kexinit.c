@@ -103,9 +103,9 @@ common(LIBSSH2_SESSION *session, int method, const char *theirs, char *ours,
 }
 
 int
-cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
+cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt, size_t len,
+    struct cw_error *err)
 {
-	static const char banner[] = "SSH-2.0-certwiz_probe\r\n";
 	/* RFC 4253 order: kex, host key, cipher c->s, cipher s->c, mac c->s... */
 	static const struct {
 		int method;
@@ -120,10 +120,39 @@ cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
 		{ LIBSSH2_METHOD_MAC_CS, N_("MAC") },
 		{ LIBSSH2_METHOD_MAC_SC, N_("MAC") },
 	};
+	const unsigned char *p, *end = pkt + len;
+	char *theirs = NULL, ours[1024];
+	size_t i;
+
+	if (len < 17 || pkt[0] != 20)	/* SSH_MSG_KEXINIT + cookie */
+		return -1;
+	p = pkt + 17;
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		free(theirs);
+		if ((theirs = next_list(&p, end)) == NULL)
+			break;
+		if (!common(s->session, lists[i].method, theirs, ours, sizeof(ours))) {
+			/* TRANSLATORS: %s: "cipher", "MAC"...; then the host. */
+			cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed: no %s in common"),
+			    s->host, _(lists[i].what));
+			/* TRANSLATORS: the two algorithm lists. */
+			cw_error_detail(err, _("the server offers %s; libssh2 %s supports %s"),
+			    theirs, LIBSSH2_VERSION, ours);
+			cw_error_hint(err, _("Allow one of the supported algorithms on the server (sshd_config Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms); see SSH NOTES in certwiz(1).  Nothing was copied."));
+			break;
+		}
+	}
+	free(theirs);
+	return -1;
+}
+
+int
+cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
+{
+	static const char banner[] = "SSH-2.0-certwiz_probe\r\n";
 	unsigned char hdr[5], *pkt = NULL, c;
-	const unsigned char *p, *end;
-	char *theirs = NULL, ours[1024], line[256];
-	size_t i, used;
+	char line[256];
+	size_t used;
 	uint32_t plen;
 	int fd = -1, lines;
 
@@ -155,27 +184,8 @@ cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
 	    (pkt = malloc(plen - 1)) == NULL ||
 	    read_full(fd, pkt, plen - 1, s->timeout_ms) == -1)
 		goto out;
-	end = pkt + (plen - 1 - hdr[4]);
-	if (end - pkt < 17 || pkt[0] != 20)	/* SSH_MSG_KEXINIT + cookie */
-		goto out;
-	p = pkt + 17;
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		free(theirs);
-		if ((theirs = next_list(&p, end)) == NULL)
-			goto out;
-		if (!common(s->session, lists[i].method, theirs, ours, sizeof(ours))) {
-			/* TRANSLATORS: %s: "cipher", "MAC"...; then the host. */
-			cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed: no %s in common"),
-			    s->host, _(lists[i].what));
-			/* TRANSLATORS: the two algorithm lists. */
-			cw_error_detail(err, _("the server offers %s; libssh2 %s supports %s"),
-			    theirs, LIBSSH2_VERSION, ours);
-			cw_error_hint(err, _("Allow one of the supported algorithms on the server (sshd_config Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms); see SSH NOTES in certwiz(1).  Nothing was copied."));
-			goto out;
-		}
-	}
+	cw_scp_kexinit_explain(s, pkt, plen - 1 - hdr[4], err);
 out:
-	free(theirs);
 	free(pkt);
 	if (fd != -1)
 		close(fd);
