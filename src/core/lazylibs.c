@@ -598,6 +598,14 @@ archive_entry_size(struct archive_entry * a0)
 	return p_archive_entry_size(a0);
 }
 
+static __typeof__(&archive_entry_sparse_count) p_archive_entry_sparse_count;
+int
+archive_entry_sparse_count(struct archive_entry * a0)
+{
+	CW_LAZY(lib_ARCHIVE, archive_entry_sparse_count);
+	return p_archive_entry_sparse_count(a0);
+}
+
 static __typeof__(&archive_entry_symlink) p_archive_entry_symlink;
 const char *
 archive_entry_symlink(struct archive_entry * a0)
@@ -620,6 +628,14 @@ archive_read_data(struct archive * a0, void * a1, size_t a2)
 {
 	CW_LAZY(lib_ARCHIVE, archive_read_data);
 	return p_archive_read_data(a0, a1, a2);
+}
+
+static __typeof__(&archive_read_data_block) p_archive_read_data_block;
+int
+archive_read_data_block(struct archive *a0, const void **a1, size_t *a2, la_int64_t *a3)
+{
+	CW_LAZY(lib_ARCHIVE, archive_read_data_block);
+	return p_archive_read_data_block(a0, a1, a2, a3);
 }
 
 static __typeof__(&archive_read_free) p_archive_read_free;
