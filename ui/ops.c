@@ -146,6 +146,8 @@ hint(void *ctx, const char *key, const char *value, struct cw_error *err)
 	(void)value;
 	if (strcmp(key, "ssh.hostkey") == 0)
 		cw_error_hint(err, "%s", _("Nothing was copied. Check the fingerprint with the server's administrator, then start again and choose \"Trust once\" or \"Trust and save\" on the host key screen."));
+	else if (strcmp(key, "sc3.origin") == 0)
+		cw_error_hint(err, "%s", _("Both appliances must have the same IP address: give this unit the old unit's management address (or set [device] mgmt_addresses). To restore anyway, start again and answer the question about the addresses with Yes. Nothing was changed."));
 	else if (strcmp(key, "ssh.user") == 0)
 		cw_error_hint(err, "%s", _("Give the user name as \"SSH user\", or write USER@HOST:PATH; nothing was changed."));
 	else if (strcmp(key, "ssh.port") == 0)

@@ -176,6 +176,8 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	in.user = user[0] ? user : NULL;
 	in.port = port[0] ? atoi(port) : 0;
 	in.master_key = from_file ? NULL : key;
+	/* A bundle from a unit with other addresses: ask, not stop. */
+	in.ask_origin = restore;
 	/* The restore checklist and the restart are asked by the job. */
 	rc = ui_run_job(&j, work, &a);
 	if (rc == UW_OK && j.said.len > 0)

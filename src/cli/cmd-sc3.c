@@ -3,6 +3,9 @@
  * `make bench` drive:
  *
  *   certwiz sc3 seal --to FILE [--master-key-file F] [--work-factor N]
+ *
+ * --work-factor (seal, backup) exists only in a build configured with
+ * --enable-test-hooks: a release build never seals below 18.
  *   certwiz sc3 open --from FILE [--master-key-file F] [--verify-only]
  *
  * `open` without --verify-only restores into [paths] sc3_dir (staging,
@@ -43,12 +46,15 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, 't' },
 		{ "master-key-file", required_argument, NULL, 'k' },
+#ifdef CW_TEST_HOOKS
 		{ "work-factor", required_argument, NULL, 'w' },
+#endif
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_error err;
 	struct cw_secret *key = NULL;
 	struct cw_bundle_info info;
+	struct cw_bundle_origin self;
 	const char *to = NULL, *keyfile = NULL;
 	int c, log2n = CW_AGE_LOG2N_DEFAULT, rc;
 
@@ -66,9 +72,10 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 		cw_error_set(&err, CW_E_USAGE, _("usage: certwiz sc3 seal --to FILE"));
 		return cw_cli_report(&err);
 	}
-	if (hook_key(cfg, keyfile, 1, &key, &err) == -1)
+	if (cw_sc3_origin_self(cfg, &self, &err) == -1 ||
+	    hook_key(cfg, keyfile, 1, &key, &err) == -1)
 		return cw_cli_report(&err);
-	rc = cw_bundle_seal(cfg->sc3_dir, to, key, log2n, &info, &err);
+	rc = cw_bundle_seal(cfg->sc3_dir, to, key, log2n, &self, &info, &err);
 	cw_secret_free(key);
 	if (rc == -1)
 		return cw_cli_report(&err);
@@ -112,8 +119,8 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	if (hook_key(cfg, keyfile, 0, &key, &err) == -1)
 		return cw_cli_report(&err);
-	rc = cw_bundle_open(from, cfg->sc3_dir, key, verify ? NULL : &staging,
-	    &info, &fail, &err);
+	rc = cw_bundle_open(from, cfg->sc3_dir, key, cfg->max_restore_bytes,
+	    verify ? NULL : &staging, &info, &fail, &err);
 	cw_secret_free(key);
 	if (rc == -1) {
 		/* TRANSLATORS: the reason is a fixed keyword, e.g. "truncated". */
@@ -150,7 +157,10 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		{ "no-verify", no_argument, NULL, 'n' },
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "yes", no_argument, NULL, 'y' },
+#ifdef CW_TEST_HOOKS
+		/* Test builds only: a release build seals at 18, always. */
 		{ "work-factor", required_argument, NULL, 'w' },
+#endif
 		{ "identity", required_argument, NULL, 'i' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
@@ -208,7 +218,7 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 	return rc == 0 ? 0 : cw_cli_report(&err);
 usage:
 	cw_error_set(&err, CW_E_USAGE, restore ?
-	    _("usage: certwiz sc3 restore --from USER@HOST:PATH|FILE [SSH options] [--master-key-file FILE] [--yes]") :
+	    _("usage: certwiz sc3 restore --from USER@HOST:PATH|FILE [SSH options] [--master-key-file FILE] [--yes] [--dry-run]") :
 	    _("usage: certwiz sc3 backup --to USER@HOST:PATH|FILE [SSH options] [--master-key-file FILE] [--no-verify] [--dry-run]"));
 	return cw_cli_report(&err);
 }

@@ -2,8 +2,10 @@
  * validation and the unknown-key warning. */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -30,6 +32,8 @@ enum kind {
 	K_SERIAL,	/* device serial: letters, digits, - _ . */
 	K_PORTS,	/* port[,port...] */
 	K_WILDMAP,	/* *.domain=host[,*.domain=host...] */
+	K_SIZE,		/* bytes, optional K/M/G suffix (1024-based), >= min */
+	K_ADDRS,	/* IP address[,IP address...] (IPv4 or IPv6), may be empty */
 	K_POPLINK,	/* auto | required */
 };
 
@@ -94,6 +98,8 @@ static const struct key keys[] = {
 	{ "sc3", "master_key_file", K_PATH, OFF(master_key_file), "", 0, 0 },
 	{ "sc3", "restart_command", K_STRING, OFF(restart_command), "systemctl restart management-server", 0, 0 },
 	{ "sc3", "known_hosts", K_PATH, OFF(known_hosts), "/var/lib/certwiz/known_hosts", 0, 0 },
+	{ "sc3", "max_restore_bytes", K_SIZE, OFF(max_restore_bytes), "1G", 1024, 0 },
+	{ "device", "mgmt_addresses", K_ADDRS, OFF(mgmt_addresses), "", 0, 0 },
 	{ "log", "syslog", K_BOOL, OFF(log_syslog), "yes", 0, 0 },
 	{ "network", "tls_ports", K_PORTS, OFF(tls_ports), "443,444", 0, 0 },
 	{ "network", "wildcard_hosts", K_WILDMAP, OFF(wildcard_hosts), "", 0, 0 },
@@ -188,6 +194,30 @@ valid_host_port(const char *s, size_t len)
 	errno = 0;
 	port = strtol(num, &end, 10);
 	return errno == 0 && *end == '\0' && port >= 1 && port <= 65535;
+}
+
+int
+cw_cfg_list_next(const char **p, char *item, size_t cap)
+{
+	const char *s = *p, *comma;
+	size_t len;
+
+	if (*s == '\0')
+		return 0;
+	comma = strchr(s, ',');
+	len = comma ? (size_t)(comma - s) : strlen(s);
+	*p = comma ? comma + 1 : s + len;
+	while (len > 0 && *s == ' ') {
+		s++;
+		len--;
+	}
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	if (len == 0 || len >= cap)
+		return -1;
+	memcpy(item, s, len);
+	item[len] = '\0';
+	return 1;
 }
 
 static int
@@ -317,6 +347,41 @@ set_value(struct cw_cfg *cfg, const struct key *k, const char *value,
 			p = comma + 1;
 		}
 		break;
+	case K_SIZE: {
+		unsigned long long v;
+		unsigned shift = 0;
+
+		errno = 0;
+		v = strtoull(value, &end, 10);
+		if (*end == 'K' || *end == 'k')
+			shift = 10;
+		else if (*end == 'M')
+			shift = 20;
+		else if (*end == 'G')
+			shift = 30;
+		if (shift > 0 && (*++end == 'i' && end[1] == 'B'))
+			end += 2;
+		if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
+		    v > (UINT64_MAX >> shift) || (v << shift) < (unsigned long long)k->min)
+			return bad_value(err, file, k, value,
+			    _("a size in bytes, optionally with K, M or G (1024-based), at least 1K"));
+		*(uint64_t *)((char *)cfg + k->offset) = (uint64_t)v << shift;
+		return 0;
+	}
+	case K_ADDRS: {
+		const char *p = value;
+		unsigned char bin[16];
+		char item[64];
+		int r;
+
+		while ((r = cw_cfg_list_next(&p, item, sizeof(item))) == 1)
+			if (inet_pton(AF_INET, item, bin) != 1 && inet_pton(AF_INET6, item, bin) != 1)
+				break;
+		if (r != 0)
+			return bad_value(err, file, k, value,
+			    _("a comma-separated list of IP addresses"));
+		break;
+	}
 	case K_SERIAL:
 		for (const char *p = value; *p; p++)
 			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
@@ -493,7 +558,7 @@ cw_cfg_release(struct cw_cfg *cfg)
 	cfg->path = NULL;
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].kind != K_INT && keys[i].kind != K_BOOL &&
-		    keys[i].kind != K_KEYTYPE) {
+		    keys[i].kind != K_KEYTYPE && keys[i].kind != K_SIZE) {
 			free(*str_slot(cfg, &keys[i]));
 			*str_slot(cfg, &keys[i]) = NULL;
 		}

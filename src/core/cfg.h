@@ -4,6 +4,8 @@
 #ifndef CW_CFG_H
 #define CW_CFG_H
 
+#include <stdint.h>
+
 #include "core/error.h"
 
 enum cw_key_type {
@@ -50,6 +52,8 @@ struct cw_cfg {
 	char *master_key_file;		/* [sc3] */
 	char *restart_command;
 	char *known_hosts;
+	uint64_t max_restore_bytes;	/* [sc3] cap per file and per restore */
+	char *mgmt_addresses;		/* [device] comma-separated IPs, "" = find */
 
 	int log_syslog;			/* [log] syslog = yes|no */
 
@@ -92,6 +96,11 @@ int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 
 /* Frees every string in cfg.  Safe on a zeroed or released struct. */
 void cw_cfg_release(struct cw_cfg *cfg);
+
+/* Walks a comma-separated value: copies the next item, blanks trimmed, into
+ * item (cap bytes) and advances *p.  Returns 1, 0 at the end, -1 for an
+ * empty item or one that does not fit. */
+int cw_cfg_list_next(const char **p, char *item, size_t cap);
 
 /* "ec-p256", "rsa-3072", "ec-p384", "rsa-2048", "rsa-4096". */
 const char *cw_cfg_key_type_name(enum cw_key_type t);

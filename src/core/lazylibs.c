@@ -598,6 +598,14 @@ archive_entry_size(struct archive_entry * a0)
 	return p_archive_entry_size(a0);
 }
 
+static __typeof__(&archive_entry_size_is_set) p_archive_entry_size_is_set;
+int
+archive_entry_size_is_set(struct archive_entry * a0)
+{
+	CW_LAZY(lib_ARCHIVE, archive_entry_size_is_set);
+	return p_archive_entry_size_is_set(a0);
+}
+
 static __typeof__(&archive_entry_sparse_count) p_archive_entry_sparse_count;
 int
 archive_entry_sparse_count(struct archive_entry * a0)

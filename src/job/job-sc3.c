@@ -182,7 +182,7 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 	struct cw_lock *lock = NULL;
 	struct cw_flow *run = NULL;
 	char target[CW_SCP_USER_MAX + CW_SCP_HOST_MAX + CW_SCP_PATH_MAX + 8];
-	char portbuf[16], digest[65], other[CW_JOB_RUN_ID_MAX];
+	char portbuf[16], digest[65], other[CW_JOB_RUN_ID_MAX], checklist[2048];
 	const char *auth = NULL;
 	int rc = -1, yes = 0, remote;
 
@@ -192,6 +192,7 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 	j.u.log2n = in->log2n > 0 ? in->log2n : CW_AGE_LOG2N_DEFAULT;
 	j.u.no_verify = in->no_verify;
 	j.u.assume_yes = in->yes;
+	j.u.ask_origin = in->ask_origin;
 	j.u.say = say_cb;
 	j.u.confirm = confirm_cb;
 	j.u.ui_ctx = &j;
@@ -221,15 +222,21 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 	if (cw_sc3_transport_for(target, cfg, &ssh, &j.u.tp, err) == -1)
 		goto out;
 
-	if (restore && !in->yes) {
-		struct cw_job_q q = { "sc3.checklist", _("Restore SC3"),
-		    _("Before restoring, make sure that:\n"
-		    "- this unit has the same IP address as the old unit;\n"
-		    "- the old unit's configuration is imported, loaded and committed here;\n"
-		    "- this unit has the same master key as the old unit;\n"
-		    "- firewalls and log collectors are onboarded and disconnected.\n\n"
-		    "Is all of this true?"), "--yes", 0, 0 };
+	if (restore && !in->yes && !in->dry_run) {
+		struct cw_job_q q = { "sc3.checklist", _("Restore SC3"), checklist,
+		    "--yes", 0, 0 };
 
+		/* The vendor's prerequisites: those certwiz checks itself once
+		 * the bundle is open, and those only the admin can confirm. */
+		snprintf(checklist, sizeof(checklist), "%s\n%s\n  - %s\n  - %s\n%s\n  - %s\n  - %s\n\n%s",
+		    _("Before restoring, make sure that:"),
+		    _("certwiz checks, after opening the bundle:"),
+		    _("this unit has the same IP address as the old unit;"),
+		    _("this unit has the same master key as the old unit;"),
+		    _("you confirm:"),
+		    _("the old unit's configuration is imported, loaded and committed here;"),
+		    _("firewalls and log collectors are onboarded and disconnected."),
+		    _("Is all of this true?"));
 		if (cw_job_confirm(ops, ctx, &q, &yes, err) == -1)
 			goto out;
 		if (!yes) {
@@ -254,6 +261,15 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 		goto out;
 	j.u.master_key = key;
 
+	if (in->dry_run && restore) {
+		/* Fetch, open, verify, compare; no swap, nothing kept. */
+		if (cw_sc3_restore_check(cfg, &j.u, err) == -1)
+			goto out;
+		cw_job_say(ops, ctx, CW_JOB_RESULT, "%s",
+		    _("Dry run: the bundle opens with this master key and fits this unit; nothing was changed."));
+		rc = 0;
+		goto out;
+	}
 	if (in->dry_run) {
 		/* Everything but the transfer: a probe at the destination. */
 		struct cw_file_stage *probe = NULL;

@@ -175,7 +175,12 @@ struct cw_job_sc3_in {
 	int log2n;			/* 0: the default work factor */
 	int no_verify;			/* backup: do not read the copy back */
 	int dry_run;			/* everything but the transfer */
-	int yes;			/* restore: checklist and restart agreed */
+	int yes;			/* restore: checklist and restart agreed,
+					 * and a bundle from a unit with other
+					 * addresses restored anyway */
+	int ask_origin;			/* restore: ask (ops->confirm) about a
+					 * bundle from a unit with other
+					 * addresses instead of stopping */
 	enum cw_job_other other;
 };
 

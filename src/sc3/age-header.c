@@ -380,8 +380,9 @@ cw_age_header_check(const struct age_header *h, int max_log2n,
 				return hdr_fail(fail, err, _("bad scrypt work factor"));
 			v = atoi(wf);
 			if (v > max_log2n)
-				return hdr_fail(fail, err,
-				    _("scrypt work factor above the allowed maximum"));
+				return cw_age_failf(fail, CW_AGE_WORK_FACTOR, err,
+				    _("the age header asks for scrypt work factor %d, more than %d: refused before deriving a key"),
+				    v, max_log2n);
 			if (st->bodylen != 32)
 				return hdr_fail(fail, err, _("bad scrypt stanza body"));
 		} else if (strcmp(type, "X25519") == 0) {

@@ -74,6 +74,7 @@ static const char *const fail_names[CW_AGE__MAX] = {
 	[CW_AGE_PAYLOAD] = "payload",
 	[CW_AGE_TRUNCATED] = "truncated",
 	[CW_AGE_NOMEM] = "nomem",
+	[CW_AGE_WORK_FACTOR] = "work-factor",
 };
 
 const char *
@@ -258,6 +259,16 @@ scrypt_key(const struct cw_secret *pass, const uint8_t salt[16], int log2n,
 /* ---- encryption */
 
 int
+cw_age_log2n_min(void)
+{
+#ifdef CW_TEST_HOOKS
+	return 1;
+#else
+	return CW_AGE_LOG2N_MIN;
+#endif
+}
+
+int
 cw_age_enc_new(const struct cw_secret *pass, int log2n, cw_age_write_fn out,
     void *out_ctx, struct cw_age_enc **encp, struct cw_error *err)
 {
@@ -268,9 +279,11 @@ cw_age_enc_new(const struct cw_secret *pass, int log2n, cw_age_write_fn out,
 	int len, rc = -1;
 
 	*encp = NULL;
-	if (log2n < 1 || log2n > CW_AGE_LOG2N_MAX)
-		return cw_error_set(err, CW_E_USAGE,
+	if (log2n < cw_age_log2n_min() || log2n > CW_AGE_LOG2N_MAX) {
+		cw_error_set(err, CW_E_USAGE,
 		    _("scrypt work factor %d is out of range"), log2n);
+		return cw_error_detail(err, "%d..%d", cw_age_log2n_min(), CW_AGE_LOG2N_MAX);
+	}
 	if ((enc = calloc(1, sizeof(*enc))) == NULL ||
 	    (enc->cctx = EVP_CIPHER_CTX_new()) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));

@@ -24,11 +24,17 @@
 #include "core/error.h"
 #include "core/secret.h"
 
-/* Work factor (log2 of scrypt's N) used when encrypting, as age does. */
+/* Work factor (log2 of scrypt's N) used when encrypting, as `age -p` does. */
 #define CW_AGE_LOG2N_DEFAULT 18
-/* Highest work factor accepted when decrypting: 2^22 costs 4 GiB and
- * seconds of CPU; above, a hostile file could exhaust the appliance. */
-#define CW_AGE_LOG2N_MAX 22
+/* The lowest work factor certwiz encrypts with.  Only a build configured
+ * with --enable-test-hooks (CW_TEST_HOOKS) may go lower, to keep the test
+ * suite fast: cw_age_log2n_min() says which applies. */
+#define CW_AGE_LOG2N_MIN 18
+/* Highest work factor accepted (decrypting and encrypting): 2^20 costs
+ * 1 GiB of scrypt memory.  The header's work factor is not authenticated:
+ * a higher one is refused before anything is derived, so a hostile file
+ * cannot exhaust the appliance. */
+#define CW_AGE_LOG2N_MAX 20
 /* STREAM plaintext chunk size. */
 #define CW_AGE_CHUNK 65536
 #define CW_AGE_FILE_KEY_LEN 16
@@ -47,6 +53,8 @@ enum cw_age_fail {
 	CW_AGE_PAYLOAD,		/* a payload chunk is altered or malformed */
 	CW_AGE_TRUNCATED,	/* the file ends early */
 	CW_AGE_NOMEM,
+	CW_AGE_WORK_FACTOR,	/* scrypt work factor above the maximum: refused
+				 * before deriving (a header failure) */
 	CW_AGE__MAX
 };
 
@@ -61,8 +69,13 @@ typedef int (*cw_age_write_fn)(void *ctx, const void *buf, size_t len,
 /* ---- encryption */
 struct cw_age_enc;
 
+/* The lowest work factor cw_age_enc_new() accepts in this build:
+ * CW_AGE_LOG2N_MIN, or 1 in a CW_TEST_HOOKS build. */
+int cw_age_log2n_min(void);
+
 /* Starts an age file for one scrypt recipient with passphrase pass and work
- * factor log2n (1..CW_AGE_LOG2N_MAX) and writes its header through out.
+ * factor log2n (cw_age_log2n_min()..CW_AGE_LOG2N_MAX; else CW_E_USAGE) and
+ * writes its header through out.
  * Returns 0 and a new encryptor in *encp, or -1. */
 int cw_age_enc_new(const struct cw_secret *pass, int log2n,
     cw_age_write_fn out, void *out_ctx, struct cw_age_enc **encp,

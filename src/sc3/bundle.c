@@ -11,8 +11,11 @@
  *        failure removes the staging directory. */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +35,8 @@
 #include "core/fileio.h"
 #include "core/i18n.h"
 
-#define MANIFEST_MAGIC "certwiz-sc3-bundle 1\n"
+#define MANIFEST_MAGIC "certwiz-sc3-bundle 1\n"	/* the tree digest's, v1 */
+#define MANIFEST_MAGIC2 "certwiz-sc3-bundle 2\n"	/* with origin lines */
 #define MANIFEST_MAX (1024 * 1024)
 #define ENTRIES_MAX 10000
 #define TAR_PREFIX "sc3/"
@@ -60,6 +64,8 @@ static const char *const fail_names[CW_BUNDLE__MAX] = {
 	[CW_BUNDLE_ALTERED] = "altered",
 	[CW_BUNDLE_NOT_AGE] = "not-age",
 	[CW_BUNDLE_NOT_BUNDLE] = "not-bundle",
+	[CW_BUNDLE_WORK_FACTOR] = "work-factor",
+	[CW_BUNDLE_TOO_BIG] = "too-big",
 };
 
 const char *
@@ -442,9 +448,42 @@ out:
 	return rc;
 }
 
+/* The manifest's header: version 2 with the origin lines, or version 1
+ * (origin NULL).  Values that could break a line are left out. */
+static char *
+manifest_head(const struct cw_bundle_origin *o, size_t *len)
+{
+	const char *fields[][2] = {
+		{ "serial", o ? o->serial : "" },
+		{ "hostname", o ? o->hostname : "" },
+		{ "version", o ? o->version : "" },
+	};
+	size_t cap = 1024 + CW_BUNDLE_ORIGIN_ADDRS * (CW_BUNDLE_ADDR_MAX + 16);
+	char *h;
+	int n;
+
+	if ((h = malloc(cap)) == NULL)
+		return NULL;
+	if (o == NULL) {
+		*len = (size_t)snprintf(h, cap, "%s", MANIFEST_MAGIC);
+		return h;
+	}
+	n = snprintf(h, cap, "%s", MANIFEST_MAGIC2);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i][1][0] != '\0' && name_ok(fields[i][1]) && strlen(fields[i][1]) < 256)
+			n += snprintf(h + n, cap - (size_t)n, "o %s %s\n", fields[i][0], fields[i][1]);
+	for (size_t i = 0; i < o->naddrs && i < CW_BUNDLE_ORIGIN_ADDRS; i++)
+		if (o->addrs[i][0] != '\0' && name_ok(o->addrs[i]) && strchr(o->addrs[i], ' ') == NULL)
+			n += snprintf(h + n, cap - (size_t)n, "o address %.*s\n",
+			    CW_BUNDLE_ADDR_MAX - 1, o->addrs[i]);
+	*len = (size_t)n;
+	return h;
+}
+
 int
 cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *key,
-    int log2n, struct cw_bundle_info *info, struct cw_error *err)
+    int log2n, const struct cw_bundle_origin *origin, struct cw_bundle_info *info,
+    struct cw_error *err)
 {
 	struct manifest m = { 0 };
 	struct archive *a = NULL;
@@ -459,7 +498,24 @@ cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *
 	memset(&inf, 0, sizeof(inf));
 	if (build_manifest(sc3_dir, &m, &text, &len, err) == -1)
 		goto out;
+	/* The digest is the tree's (cw_bundle_dir_digest), without origin. */
 	sha256_hex(text, len, inf.manifest_sha256);
+	{
+		size_t hlen, tlen = len - strlen(MANIFEST_MAGIC);
+		char *head = manifest_head(origin, &hlen), *full;
+
+		if (head == NULL || (full = malloc(hlen + tlen + 1)) == NULL) {
+			free(head);
+			cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+			goto out;
+		}
+		memcpy(full, head, hlen);
+		memcpy(full + hlen, text + strlen(MANIFEST_MAGIC), tlen + 1);
+		free(head);
+		free(text);
+		text = full;
+		len = hlen + tlen;
+	}
 	if ((buf = malloc(IO_BUF)) == NULL || (sc.md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(sc.md, EVP_sha256(), NULL) != 1 ||
 	    (a = archive_write_new()) == NULL || (ae = archive_entry_new()) == NULL) {
@@ -542,7 +598,7 @@ out:
 /* ---- open */
 
 struct open_ctx {
-	struct cw_age_dec *dec;	/* NULL: the tar is plain[plain_len] */
+	struct cw_age_dec *dec;	/* NULL: the tar is plain[0..plain_len) */
 	const uint8_t *plain;
 	size_t plain_len;
 	struct cw_error aerr;	/* the age layer's error, if it failed */
@@ -601,6 +657,8 @@ classify(enum cw_age_fail f)
 	case CW_AGE_NOT_AGE:
 	case CW_AGE_ARMOR:
 		return CW_BUNDLE_NOT_AGE;
+	case CW_AGE_WORK_FACTOR:
+		return CW_BUNDLE_WORK_FACTOR;
 	default:
 		return CW_BUNDLE_IO;
 	}
@@ -623,6 +681,12 @@ age_failure(const char *bundle, enum cw_bundle_fail *bf, enum cw_age_fail af,
 	case CW_BUNDLE_ALTERED:
 		cw_error_set(err, CW_E_CRYPTO, _("the bundle '%s' was altered or damaged"), bundle);
 		break;
+	case CW_BUNDLE_WORK_FACTOR:
+		/* TRANSLATORS: %s is the file, the second %s says which work
+		 * factor it asks for and the limit. */
+		cw_error_set(err, CW_E_CRYPTO, _("the bundle '%s' is refused: %s"), bundle, aerr->msg);
+		cw_error_hint(err, _("certwiz and age seal with work factor 18. Make the bundle again with certwiz on the old appliance. Nothing was changed."));
+		return -1;
 	case CW_BUNDLE_NOT_AGE:
 		cw_error_set(err, CW_E_CRYPTO, _("'%s' is not an SC3 bundle (not an age encrypted file)"), bundle);
 		cw_error_hint(err, _("Check the file name; nothing was changed."));
@@ -647,15 +711,65 @@ not_bundle(const char *bundle, enum cw_bundle_fail *bf, struct cw_error *err,
 	return cw_error_hint(err, _("Make the bundle again with certwiz on the old appliance. Nothing was changed."));
 }
 
+/* One "o KEY VALUE" line (NUL-terminated, without its LF) into *o. */
 static int
-parse_manifest(char *text, struct manifest *m)
+parse_origin(const char *line, struct cw_bundle_origin *o)
+{
+	const char *key = line + 2, *val = strchr(key, ' ');
+	unsigned char bin[16];
+	char a[CW_BUNDLE_ADDR_MAX];
+	size_t klen;
+
+	if (val == NULL || val == key || val[1] == '\0' || !name_ok(val + 1))
+		return -1;
+	klen = (size_t)(val - key);
+	val++;
+	if (klen == 6 && strncmp(key, "serial", 6) == 0) {
+		if (strlen(val) >= sizeof(o->serial))
+			return -1;
+		snprintf(o->serial, sizeof(o->serial), "%s", val);
+	} else if (klen == 8 && strncmp(key, "hostname", 8) == 0) {
+		if (strlen(val) >= sizeof(o->hostname))
+			return -1;
+		snprintf(o->hostname, sizeof(o->hostname), "%s", val);
+	} else if (klen == 7 && strncmp(key, "version", 7) == 0) {
+		if (strlen(val) >= sizeof(o->version))
+			return -1;
+		snprintf(o->version, sizeof(o->version), "%s", val);
+	} else if (klen == 7 && strncmp(key, "address", 7) == 0) {
+		if (o->naddrs == CW_BUNDLE_ORIGIN_ADDRS)
+			return -1;
+		/* Canonical text, so that equal addresses compare equal. */
+		if (inet_pton(AF_INET, val, bin) == 1)
+			inet_ntop(AF_INET, bin, a, sizeof(a));
+		else if (inet_pton(AF_INET6, val, bin) == 1)
+			inet_ntop(AF_INET6, bin, a, sizeof(a));
+		else
+			return -1;
+		snprintf(o->addrs[o->naddrs++], CW_BUNDLE_ADDR_MAX, "%s", a);
+	}
+	/* Other keys: from a newer certwiz, ignored. */
+	return 0;
+}
+
+/* Parses text (NUL-terminated, changed in place) into m and *o; *tree is
+ * set to the offset of the first entry line (the tree's part). */
+static int
+parse_manifest(char *text, struct manifest *m, struct cw_bundle_origin *o,
+    size_t *tree)
 {
 	char *line, *next, *p, *end;
 	unsigned long mode;
 	unsigned long long size;
+	int v2;
 
-	if (strncmp(text, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) != 0)
+	memset(o, 0, sizeof(*o));
+	if (strncmp(text, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) != 0 &&
+	    strncmp(text, MANIFEST_MAGIC2, strlen(MANIFEST_MAGIC2)) != 0)
 		return -1;
+	v2 = text[strlen(MANIFEST_MAGIC) - 2] == '2';
+	o->present = v2;
+	*tree = strlen(MANIFEST_MAGIC);
 	for (line = text + strlen(MANIFEST_MAGIC); *line; line = next) {
 		struct entry e;
 
@@ -663,6 +777,13 @@ parse_manifest(char *text, struct manifest *m)
 		if ((next = strchr(line, '\n')) == NULL)
 			return -1;
 		*next++ = '\0';
+		if (line[0] == 'o' && line[1] == ' ') {
+			/* Origin lines: version 2 only, before the entries. */
+			if (!v2 || m->n > 0 || parse_origin(line, o) == -1)
+				return -1;
+			*tree = (size_t)(next - text);
+			continue;
+		}
 		if ((line[0] != 'd' && line[0] != 'f') || line[1] != ' ')
 			return -1;
 		e.type = line[0];
@@ -712,6 +833,54 @@ parse_manifest(char *text, struct manifest *m)
 		memcpy(m->e[m->n - 1].sha, e.sha, sizeof(e.sha));
 	}
 	return m->n > 0 && m->e[0].type == 'd' ? 0 : -1;
+}
+
+/* Parses a copy of text[0..len) into m and *o; digest (may be NULL) gets
+ * the tree digest: SHA-256 of the version 1 magic and the entry lines, as
+ * cw_bundle_dir_digest() computes it for a directory. */
+static int
+manifest_load(const char *text, size_t len, struct manifest *m,
+    struct cw_bundle_origin *o, char digest[65])
+{
+	EVP_MD_CTX *md;
+	uint8_t dig[32];
+	size_t tree = 0;
+	char *copy;
+	int rc = -1;
+
+	if (len == 0 || len > MANIFEST_MAX || memchr(text, '\0', len) != NULL ||
+	    (copy = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (parse_manifest(copy, m, o, &tree) == 0) {
+		rc = 0;
+		if (digest != NULL) {
+			if ((md = EVP_MD_CTX_new()) == NULL ||
+			    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+			    EVP_DigestUpdate(md, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) != 1 ||
+			    EVP_DigestUpdate(md, text + tree, len - tree) != 1 ||
+			    EVP_DigestFinal_ex(md, dig, NULL) != 1)
+				rc = -1;
+			else
+				hex(dig, sizeof(dig), digest);
+			EVP_MD_CTX_free(md);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int
+cw_bundle_manifest_check(const char *text, size_t len, struct cw_bundle_origin *origin)
+{
+	struct manifest m = { 0 };
+	struct cw_bundle_origin o;
+	int rc;
+
+	rc = manifest_load(text, len, &m, origin != NULL ? origin : &o, NULL);
+	manifest_release(&m);
+	return rc;
 }
 
 static struct entry *
@@ -777,8 +946,9 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 	char sha[65];
 	uint64_t total = 0;
 	const void *blk;
-	size_t n;
+	size_t bn;
 	la_int64_t off;
+	la_ssize_t n;
 	int fd = -1, rc = -1, r;
 
 	if ((md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
@@ -792,16 +962,10 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 		cw_error_detail(err, "%s", strerror(errno));
 		goto out;
 	}
-	/* Block by block: a block that does not start where the last one
-	 * ended is a hole libarchive would fill with zeros, i.e. a sparse
-	 * member however its headers spell it (the fuzzer found a pax map
-	 * that archive_entry_sparse_count() does not show).  Refused, so
-	 * what is hashed or written is what the bundle holds. */
-	while ((r = archive_read_data_block(a, &blk, &n, &off)) != ARCHIVE_EOF) {
-		if (r == ARCHIVE_OK && off != (la_int64_t)total) {
-			not_bundle(bundle, bf, err, _("an unexpected member"));
-			goto out;
-		}
+	/* Blocks as stored, never libarchive's zero-filled holes: a block
+	 * that does not start where the last ended is a sparse member, and
+	 * no byte beyond the manifest's size is ever written. */
+	while ((r = archive_read_data_block(a, &blk, &bn, &off)) != ARCHIVE_EOF) {
 		if (r != ARCHIVE_OK) {
 			if (oc->age_failed)
 				age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
@@ -810,9 +974,18 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 				    archive_error_string(a) : "tar");
 			goto out;
 		}
-		total += n;
-		EVP_DigestUpdate(md, blk, n);
-		if (fd != -1 && cw_file_write_all(fd, blk, n) == -1) {
+		if (off < 0 || (uint64_t)off != total) {
+			not_bundle(bundle, bf, err, _("a member is sparse"));
+			goto out;
+		}
+		if (bn > e->size - total) {
+			not_bundle(bundle, bf, err, _("a file is larger than the manifest says"));
+			goto out;
+		}
+		n = (la_ssize_t)bn;
+		total += (uint64_t)n;
+		EVP_DigestUpdate(md, blk, (size_t)n);
+		if (fd != -1 && cw_file_write_all(fd, blk, (size_t)n) == -1) {
 			*bf = CW_BUNDLE_IO;
 			cw_error_set(err, CW_E_IO, _("cannot write '%s'"), path);
 			cw_error_detail(err, "%s", strerror(errno));
@@ -843,8 +1016,8 @@ out:
 
 static int
 read_manifest(struct archive *a, struct open_ctx *oc, struct manifest *m,
-    char digest[65], const char *bundle, enum cw_bundle_fail *bf,
-    struct cw_error *err)
+    char digest[65], struct cw_bundle_origin *origin, const char *bundle,
+    enum cw_bundle_fail *bf, struct cw_error *err)
 {
 	struct archive_entry *ae;
 	char *text = NULL;
@@ -877,8 +1050,7 @@ read_manifest(struct archive *a, struct open_ctx *oc, struct manifest *m,
 		goto out;
 	}
 	text[len] = '\0';
-	sha256_hex(text, len, digest);
-	if (strlen(text) != len || parse_manifest(text, m) == -1) {
+	if (manifest_load(text, len, m, origin, digest) == -1) {
 		not_bundle(bundle, bf, err, _("the manifest is malformed"));
 		goto out;
 	}
@@ -915,9 +1087,66 @@ make_staging(const char *sc3_dir, char **stagep, struct cw_error *err)
 	return 0;
 }
 
+/* The manifest's claims against the caps and, when extracting, against
+ * the free space of the file system the staging directory goes on. */
+static int
+check_sizes(const struct manifest *m, const char *bundle, const char *sc3_dir,
+    int extract, uint64_t max_bytes, enum cw_bundle_fail *bf, struct cw_error *err)
+{
+	char parent[PATH_MAX];
+	struct statvfs vfs;
+	uint64_t total = 0, need, avail;
+	const char *slash;
+
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->e[i].size > max_bytes) {
+			*bf = CW_BUNDLE_TOO_BIG;
+			cw_error_set(err, CW_E_CRYPTO,
+			    _("'%s' in the bundle '%s' has %llu bytes, more than the %llu allowed ([sc3] max_restore_bytes)"),
+			    m->e[i].path, bundle, (unsigned long long)m->e[i].size,
+			    (unsigned long long)max_bytes);
+			return cw_error_hint(err, _("Raise [sc3] max_restore_bytes only if the bundle is genuine. Nothing was changed."));
+		}
+		if (m->e[i].size > max_bytes - total) {
+			*bf = CW_BUNDLE_TOO_BIG;
+			cw_error_set(err, CW_E_CRYPTO,
+			    _("the bundle '%s' holds more than the %llu bytes allowed ([sc3] max_restore_bytes)"),
+			    bundle, (unsigned long long)max_bytes);
+			return cw_error_hint(err, _("Raise [sc3] max_restore_bytes only if the bundle is genuine. Nothing was changed."));
+		}
+		total += m->e[i].size;
+	}
+	if (!extract || sc3_dir == NULL)
+		return 0;
+	/* The staging directory is made beside sc3_dir: its parent's file
+	 * system.  A block per entry on top of the content. */
+	slash = strrchr(sc3_dir, '/');
+	if (slash == NULL)
+		snprintf(parent, sizeof(parent), ".");
+	else
+		snprintf(parent, sizeof(parent), "%.*s", slash == sc3_dir ? 1 : (int)(slash - sc3_dir), sc3_dir);
+	if (statvfs(parent, &vfs) == -1) {
+		*bf = CW_BUNDLE_IO;
+		cw_error_set(err, CW_E_IO, _("cannot read the free space of '%s'"), parent);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	need = total + (uint64_t)m->n * 4096;
+	if (need < total)
+		need = UINT64_MAX;
+	avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+	if (need > avail) {
+		*bf = CW_BUNDLE_TOO_BIG;
+		cw_error_set(err, CW_E_IO,
+		    _("the bundle '%s' needs %llu bytes, the file system of '%s' has %llu free"),
+		    bundle, (unsigned long long)need, parent, (unsigned long long)avail);
+		return cw_error_hint(err, _("Free space there and restore again. Nothing was changed."));
+	}
+	return 0;
+}
+
 static int
 open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
-    const char *sc3_dir, char **stagep, struct manifest *m,
+    const char *sc3_dir, uint64_t max_bytes, char **stagep, struct manifest *m,
     struct cw_bundle_info *inf, enum cw_bundle_fail *bf, struct cw_error *err)
 {
 	const char *staging;
@@ -928,7 +1157,8 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 	size_t got, len;
 	int r;
 
-	if (read_manifest(a, oc, m, inf->manifest_sha256, bundle, bf, err) == -1)
+	if (read_manifest(a, oc, m, inf->manifest_sha256, &inf->origin, bundle, bf, err) == -1 ||
+	    check_sizes(m, bundle, sc3_dir, stagep != NULL || sc3_dir != NULL, max_bytes, bf, err) == -1)
 		return -1;
 	/* Only now, with the first chunk authentic, is anything written. */
 	if (stagep != NULL && make_staging(sc3_dir, stagep, err) == -1)
@@ -942,12 +1172,16 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 			    archive_error_string(a) : "tar");
 		}
 		name = archive_entry_pathname(ae);
-		/* Sparse: libarchive fills the holes, so a 10 KB bundle could
-		 * make (or hash) a file of any size; seal never writes one. */
-		if (name == NULL || strncmp(name, TAR_PREFIX, strlen(TAR_PREFIX)) != 0 ||
-		    archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL ||
-		    archive_entry_sparse_count(ae) > 0)
+		if (name == NULL || strncmp(name, TAR_PREFIX, strlen(TAR_PREFIX)) != 0)
 			return not_bundle(bundle, bf, err, _("an unexpected member"));
+		/* Regular files and directories only, nothing sparse: checked
+		 * on the header, before a byte is written. */
+		if (archive_entry_hardlink(ae) != NULL || archive_entry_symlink(ae) != NULL ||
+		    (archive_entry_filetype(ae) != AE_IFREG && archive_entry_filetype(ae) != AE_IFDIR))
+			return not_bundle(bundle, bf, err,
+			    _("a member is a link, device or FIFO: only regular files and directories are restored"));
+		if (archive_entry_sparse_count(ae) > 0)
+			return not_bundle(bundle, bf, err, _("a member is sparse"));
 		snprintf(rel, sizeof(rel), "%s", name + strlen(TAR_PREFIX));
 		len = strlen(rel);
 		if (len > 0 && rel[len - 1] == '/')
@@ -957,6 +1191,9 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 		    (e->type == 'd') != (archive_entry_filetype(ae) == AE_IFDIR) ||
 		    (e->type == 'f') != (archive_entry_filetype(ae) == AE_IFREG))
 			return not_bundle(bundle, bf, err, _("a member the manifest does not list"));
+		if (e->type == 'f' && (!archive_entry_size_is_set(ae) ||
+		    archive_entry_size(ae) < 0 || (uint64_t)archive_entry_size(ae) != e->size))
+			return not_bundle(bundle, bf, err, _("a member's size differs from the manifest"));
 		e->seen = 1;
 		if (staging != NULL)
 			snprintf(path, sizeof(path), "%s/%s", staging, rel);
@@ -978,11 +1215,11 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 		if (!m->e[i].seen)
 			return not_bundle(bundle, bf, err, _("a file of the manifest is missing"));
 	/* The tar ended: read the age stream to its authenticated end. */
-	while (oc->dec != NULL) {
-		if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
-			return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
-		if (got == 0)
-			break;
+	if (oc->dec != NULL) {
+		do {
+			if (cw_age_dec_read(oc->dec, oc->buf, sizeof(oc->buf), &got, &oc->aerr) == -1)
+				return age_failure(bundle, bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
+		} while (got > 0);
 	}
 	return 0;
 }
@@ -990,7 +1227,7 @@ open_tar(struct archive *a, struct open_ctx *oc, const char *bundle,
 /* The tar read through oc (decrypted, or plain) and walked by open_tar(). */
 static int
 read_tar(struct open_ctx *oc, const char *bundle, const char *sc3_dir,
-    char **stagep, struct manifest *m, struct cw_bundle_info *inf,
+    uint64_t max_bytes, char **stagep, struct manifest *m, struct cw_bundle_info *inf,
     enum cw_bundle_fail *bf, struct cw_error *err)
 {
 	struct archive *a;
@@ -1005,7 +1242,8 @@ read_tar(struct open_ctx *oc, const char *bundle, const char *sc3_dir,
 		else
 			not_bundle(bundle, bf, err, _("no tar archive inside"));
 	} else
-		rc = open_tar(a, oc, bundle, sc3_dir, stagep, m, inf, bf, err);
+		rc = open_tar(a, oc, bundle, sc3_dir,
+		    max_bytes > 0 ? max_bytes : CW_BUNDLE_MAX_RESTORE_DEFAULT, stagep, m, inf, bf, err);
 	archive_read_free(a);
 	return rc;
 }
@@ -1038,8 +1276,8 @@ finish_staging(const char *staging, const struct manifest *m, enum cw_bundle_fai
 
 int
 cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *key,
-    char **staging, struct cw_bundle_info *info, enum cw_bundle_fail *fail,
-    struct cw_error *err)
+    uint64_t max_bytes, char **staging, struct cw_bundle_info *info,
+    enum cw_bundle_fail *fail, struct cw_error *err)
 {
 	struct open_ctx *oc = NULL;
 	struct manifest m = { 0 };
@@ -1065,7 +1303,7 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		age_failure(bundle, &bf, cw_age_dec_fail(oc->dec), &oc->aerr, err);
 		goto out;
 	}
-	if (read_tar(oc, bundle, sc3_dir, staging ? &stage : NULL, &m, &inf,
+	if (read_tar(oc, bundle, sc3_dir, max_bytes, staging ? &stage : NULL, &m, &inf,
 	    &bf, err) == -1)
 		goto out;
 	if (stage != NULL && finish_staging(stage, &m, &bf, err) == -1)
@@ -1111,7 +1349,7 @@ cw_bundle_check_tar(const void *tar, size_t len, struct cw_bundle_info *info,
 	}
 	oc->plain = tar;
 	oc->plain_len = len;
-	if (read_tar(oc, "tar", NULL, NULL, &m, &inf, &bf, err) == -1)
+	if (read_tar(oc, "tar", NULL, 0, NULL, &m, &inf, &bf, err) == -1)
 		goto out;
 	bf = CW_BUNDLE_OK;
 	if (info != NULL)

@@ -130,12 +130,15 @@ backup_seal(struct cw_flow *run, struct cw_error *err)
 {
 	struct cw_sc3_user *u = user_of(run);
 	struct cw_bundle_info info;
+	struct cw_bundle_origin self;
 	char path[4096], n[32];
 
-	if (need_user(run, err) == -1 || remember(run, err) == -1)
+	if (need_user(run, err) == -1 || remember(run, err) == -1 ||
+	    cw_sc3_origin_self(cw_flow_cfg(run), &self, err) == -1)
 		return -1;
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
-	if (cw_bundle_seal(cw_flow_cfg(run)->sc3_dir, path, u->master_key, u->log2n, &info, err) == -1)
+	if (cw_bundle_seal(cw_flow_cfg(run)->sc3_dir, path, u->master_key, u->log2n,
+	    &self, &info, err) == -1)
 		return -1;
 	snprintf(n, sizeof(n), "%zu", info.files);
 	if (cw_flow_set_fact(run, "files", n, err) == -1 ||
@@ -158,7 +161,7 @@ backup_prove(struct cw_flow *run, struct cw_error *err)
 	if (need_user(run, err) == -1)
 		return -1;
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
-	if (cw_bundle_open(path, NULL, u->master_key, NULL, &info, NULL, err) == -1)
+	if (cw_bundle_open(path, NULL, u->master_key, UINT64_MAX, NULL, &info, NULL, err) == -1)
 		return -1;
 	if (want == NULL || strcmp(want, info.manifest_sha256) != 0) {
 		cw_error_set(err, CW_E_CRYPTO, _("the sealed bundle does not carry the manifest it was sealed with"));
@@ -270,6 +273,84 @@ discard_stale(const char *sc3_dir)
 	globfree(&g);
 }
 
+/* The bundle's origin against this unit (issue 14): the vendor requires
+ * the same IP address on both appliances.  No management address in
+ * common, or an old bundle that does not say where it comes from: stop,
+ * unless --yes (then a logged warning). */
+static int
+check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
+    const struct cw_bundle_origin *from, struct cw_log *log, struct cw_error *err)
+{
+	struct cw_bundle_origin self;
+	char theirs[CW_BUNDLE_ORIGIN_ADDRS * CW_BUNDLE_ADDR_MAX], ours[sizeof(theirs)];
+	int yes = u != NULL && u->assume_yes, match;
+
+	if (cw_sc3_origin_self(cfg, &self, err) == -1)
+		return -1;
+	match = from->present && cw_sc3_origin_match(from, &self);
+	cw_sc3_origin_addrs(from, theirs, sizeof(theirs));
+	cw_sc3_origin_addrs(&self, ours, sizeof(ours));
+	if (u != NULL && u->say != NULL && from->present) {
+		char line[1024];
+
+		/* TRANSLATORS: serial, host name, certwiz version, addresses. */
+		snprintf(line, sizeof(line), _("Bundle made on: serial %s, host %s, certwiz %s, management addresses %s"),
+		    from->serial[0] ? from->serial : "-", from->hostname[0] ? from->hostname : "-",
+		    from->version[0] ? from->version : "-", theirs);
+		u->say(u->ui_ctx, line);
+		/* TRANSLATORS: serial, host name, addresses. */
+		snprintf(line, sizeof(line), _("This unit: serial %s, host %s, management addresses %s"),
+		    self.serial[0] ? self.serial : "-", self.hostname[0] ? self.hostname : "-", ours);
+		u->say(u->ui_ctx, line);
+	}
+	if (!match && !yes && u != NULL && u->ask_origin && u->confirm != NULL) {
+		char q[1024];
+
+		/* TRANSLATORS: the wizard's question; %s are address lists. */
+		snprintf(q, sizeof(q), _("The bundle's management addresses (%s) are not this unit's (%s): both appliances must have the same IP address. Restore anyway?"),
+		    theirs, ours);
+		if (u->confirm(u->ui_ctx, q, &yes, err) == -1)
+			return -1;
+	}
+	if (!from->present) {
+		if (yes) {
+			cw_log_msg(log, CW_LOG_WARNING, "confirmed (--yes): restoring a bundle without origin (made by an older certwiz); this unit has %s", ours);
+			if (u->say != NULL)
+				u->say(u->ui_ctx, _("Warning: the bundle does not say which unit made it (an older certwiz); restoring as confirmed."));
+			return 0;
+		}
+		cw_error_set(err, CW_E_STATE, _("the bundle does not say which unit made it (an older certwiz made it)"));
+		cw_error_detail(err, _("this unit's management addresses: %s"), ours);
+		cw_error_fix(err, "sc3.origin");
+		return cw_error_hint(err, _("Make the bundle again with this certwiz on the old unit, or check that it is the old unit's and run again with --yes. Nothing was changed."));
+	}
+	if (match) {
+		if (u != NULL && u->say != NULL) {
+			char line[1024];
+
+			/* TRANSLATORS: %s is the address both units have. */
+			snprintf(line, sizeof(line), _("Checked: the master key opens the bundle, and this unit has the old unit's management address %s."),
+			    cw_sc3_origin_common(from, &self));
+			u->say(u->ui_ctx, line);
+		}
+		cw_log_msg(log, CW_LOG_INFO, "bundle from serial %s host %s certwiz %s, addresses %s; this unit %s: an address in common",
+		    from->serial, from->hostname, from->version, theirs, ours);
+		return 0;
+	}
+	if (yes) {
+		cw_log_msg(log, CW_LOG_WARNING, "confirmed (--yes): restoring although no management address is in common: bundle %s, this unit %s",
+		    theirs, ours);
+		if (u->say != NULL)
+			u->say(u->ui_ctx, _("Warning: no management address in common with the old unit; restoring as confirmed."));
+		return 0;
+	}
+	cw_error_set(err, CW_E_STATE,
+	    _("this unit has no management address of the old unit: the bundle's are %s, this unit's are %s"),
+	    theirs, ours);
+	cw_error_fix(err, "sc3.origin");
+	return cw_error_hint(err, _("Both appliances must have the same IP address: give this unit the old unit's management address (or set [device] mgmt_addresses), or run again with --yes to restore anyway. Nothing was changed."));
+}
+
 static int
 restore_open(struct cw_flow *run, struct cw_error *err)
 {
@@ -284,10 +365,15 @@ restore_open(struct cw_flow *run, struct cw_error *err)
 		return -1;
 	discard_stale(cw_flow_cfg(run)->sc3_dir);
 	bundle_path(run, CW_BUNDLE_NAME, path, sizeof(path));
-	if (cw_bundle_open(path, cw_flow_cfg(run)->sc3_dir, u->master_key, &staging,
-	    &info, &fail, err) == -1) {
+	if (cw_bundle_open(path, cw_flow_cfg(run)->sc3_dir, u->master_key,
+	    cw_flow_cfg(run)->max_restore_bytes, &staging, &info, &fail, err) == -1) {
 		cw_log_msg(cw_flow_log(run), CW_LOG_ERROR, "bundle refused (%s)",
 		    cw_bundle_fail_name(fail));
+		return -1;
+	}
+	if (check_origin(cw_flow_cfg(run), u, &info.origin, cw_flow_log(run), err) == -1) {
+		cw_bundle_discard(staging, NULL);
+		free(staging);
 		return -1;
 	}
 	if (old != NULL)
@@ -376,6 +462,46 @@ const struct cw_flow_def cw_sc3_restore_flow = {
 	.steps = restore_steps,
 	.nsteps = sizeof(restore_steps) / sizeof(restore_steps[0]),
 };
+
+int
+cw_sc3_restore_check(const struct cw_cfg *cfg, struct cw_sc3_user *u, struct cw_error *err)
+{
+	struct cw_bundle_info info;
+	enum cw_bundle_fail fail;
+	char dir[4096], path[4200];
+	int rc = -1;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/.sc3-check.XXXXXX", cfg->state_dir) >= sizeof(dir))
+		return cw_error_set(err, CW_E_USAGE, _("path too long: '%s'"), cfg->state_dir);
+	if (cw_file_mkdirs(cfg->state_dir, 0700, err) == -1)
+		return -1;
+	if (mkdtemp(dir) == NULL) {
+		cw_error_set(err, CW_E_IO, _("cannot create a staging directory beside '%s'"), cfg->state_dir);
+		return cw_error_detail(err, "%s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, CW_BUNDLE_NAME);
+	if (u->tp.get(u->tp.ctx, NULL, path, err) == -1)
+		goto out;
+	/* Opened and verified to its authenticated end, nothing extracted;
+	 * the sizes are checked against the cap as a restore would. */
+	if (cw_bundle_open(path, cfg->sc3_dir, u->master_key, cfg->max_restore_bytes, NULL,
+	    &info, &fail, err) == -1)
+		goto out;
+	if (check_origin(cfg, u, &info.origin, NULL, err) == -1)
+		goto out;
+	if (u->say != NULL) {
+		char line[512];
+
+		snprintf(line, sizeof(line), ngettext("The bundle opens with this master key: %zu file, %llu bytes.",
+		    "The bundle opens with this master key: %zu files, %llu bytes.", info.files),
+		    info.files, (unsigned long long)info.bytes);
+		u->say(u->ui_ctx, line);
+	}
+	rc = 0;
+out:
+	cw_bundle_discard(dir, NULL);
+	return rc;
+}
 
 /* ---- the local-file transport */
 

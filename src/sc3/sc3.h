@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/flow.h"
 #include "core/secret.h"
+#include "sc3/bundle.h"
 #include "sc3/scp.h"
 
 #define CW_SC3_LOG "sc3migration"
@@ -79,7 +80,11 @@ struct cw_sc3_user {
 	const struct cw_secret *master_key;
 	int log2n;			/* scrypt work factor for sealing */
 	int no_verify;			/* backup: skip reading the copy back */
-	int assume_yes;			/* restore: restart without asking */
+	int assume_yes;			/* restore: restart without asking;
+					 * restore from another unit (--yes) */
+	int ask_origin;			/* restore: ask through confirm whether
+					 * to go on when the origin does not
+					 * match (the wizard; the CLI stops) */
 	struct cw_sc3_transport tp;
 	/* Non-secret transport options (port, identity path...) the first
 	 * step records as facts, for `certwiz journal resume`.  Not inputs:
@@ -92,6 +97,33 @@ struct cw_sc3_user {
 	int (*confirm)(void *ctx, const char *question, int *yes, struct cw_error *err);
 	void *ui_ctx;
 };
+
+/* ---- sc3-origin.c: which unit a bundle comes from */
+
+/* This unit as a bundle origin: [device] serial, host name, management
+ * addresses ([device] mgmt_addresses, else the addresses of
+ * [device] mgmt_interface, else of the interfaces with a default route;
+ * no loopback, no IPv6 link-local) and the certwiz version. */
+int cw_sc3_origin_self(const struct cw_cfg *cfg, struct cw_bundle_origin *o,
+    struct cw_error *err);
+
+/* 1 when the two have a management address in common, else 0. */
+int cw_sc3_origin_match(const struct cw_bundle_origin *bundle,
+    const struct cw_bundle_origin *self);
+
+/* The first address the two have in common (in bundle), or NULL. */
+const char *cw_sc3_origin_common(const struct cw_bundle_origin *bundle,
+    const struct cw_bundle_origin *self);
+
+/* "a, b, c" (or a translated "none") into buf. */
+void cw_sc3_origin_addrs(const struct cw_bundle_origin *o, char *buf, size_t len);
+
+/* Restore --dry-run: fetches the bundle into a temporary directory under
+ * [paths] state_dir, opens and verifies it (nothing extracted), compares
+ * its origin with this unit as the restore would (u->assume_yes is --yes)
+ * and removes the copy.  Nothing else changes.  Returns 0 or -1. */
+int cw_sc3_restore_check(const struct cw_cfg *cfg, struct cw_sc3_user *u,
+    struct cw_error *err);
 
 extern const struct cw_flow_def cw_sc3_backup_flow;
 extern const struct cw_flow_def cw_sc3_restore_flow;

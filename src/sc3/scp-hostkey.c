@@ -7,11 +7,17 @@
  * failing the whole file, except @revoked lines, which we check ourselves:
  * a revoked key is refused.
  *
+ * Before the handshake the key types known_hosts holds for the host are
+ * asked for first (libssh2_session_method_pref), as OpenSSH does.  A host
+ * with any key in known_hosts has no "unknown" key: a key of another type
+ * than the known ones is a changed key.
+ *
  *   match ──► ok
- *   unknown ──► --accept-host-key equal to it, or confirm_hostkey says yes
+ *   unknown (no key at all for host/port) ──► --accept-host-key equal to it, or confirm_hostkey says yes
  *                 ──► appended to known_hosts (atomic) ──► ok
  *           └─► else CW_E_HOSTKEY, fingerprint in the message
- *   changed / revoked ──► CW_E_HOSTKEY, both fingerprints, never accepted
+ *   changed (other key, or other type) / revoked ──► CW_E_HOSTKEY, both
+ *           fingerprints, never accepted (--accept-host-key or not)
  */
 #include "config.h"
 
@@ -35,16 +41,22 @@
 static const struct {
 	int hostkey_type;	/* LIBSSH2_HOSTKEY_TYPE_* */
 	int knownhost_bit;	/* LIBSSH2_KNOWNHOST_KEY_* */
-	const char *name;
+	const char *name;	/* the key's type in known_hosts */
+	const char *methods;	/* the host key algorithms that sign with it */
 } key_types[] = {
 	/* OpenSSH's order of preference. */
-	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521" },
-	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
-	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
+	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519", "ssh-ed25519" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521" },
+	/* An RSA key signs with SHA-2 for OpenSSH >= 8.8 (ssh-rsa is SHA-1);
+	 * only the names this libssh2 supports are asked for (1.10 has only
+	 * ssh-rsa). */
+	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa", "rsa-sha2-512,rsa-sha2-256,ssh-rsa" },
+	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss", "ssh-dss" },
 };
+#define N_KEY_TYPES (sizeof(key_types) / sizeof(key_types[0]))
+_Static_assert(N_KEY_TYPES == CW_SCP_KNOWN_TYPES, "CW_SCP_KNOWN_TYPES");
 
 int
 cw_scp_fingerprint_format(const unsigned char *blob, size_t len, char *out,
@@ -137,7 +149,7 @@ cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
 		if (ll == 0 || line[0] == '#')
 			continue;
 		if (ll > 9 && strncmp(line, "@revoked", 8) == 0) {
-			if (revoked_line(line, ll, key_b64))
+			if (key_b64 != NULL && revoked_line(line, ll, key_b64))
 				revoked = 1;
 			continue;
 		}
@@ -145,7 +157,7 @@ cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
 		 * len and drops the key's last character when it is '\n'.
 		 * Unparseable lines are skipped: one key type libssh2 lacks
 		 * must not hide every other entry. */
-		if (ll >= LINE_MAX_KH)
+		if (ll >= LINE_MAX_KH || memchr(line, '\0', ll) != NULL)
 			continue;
 		memcpy(copy, line, ll);
 		copy[ll] = '\0';
@@ -176,6 +188,35 @@ load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
 	*text = buf;
 	*textlen = len;
 	return 0;
+}
+
+int
+cw_scp_known_types(LIBSSH2_KNOWNHOSTS *kh, const char *host, int port,
+    struct cw_scp_known known[CW_SCP_KNOWN_TYPES])
+{
+	struct libssh2_knownhost *entry;
+	size_t i;
+	int r, n = 0;
+
+	for (i = 0; i < N_KEY_TYPES; i++) {
+		/* A made-up key of this type: MISMATCH means known_hosts has
+		 * a key of that type for this host (hashed names included),
+		 * and entry is the first one. */
+		entry = NULL;
+		r = libssh2_knownhost_checkp(kh, host, port, "x", 1,
+		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+		    key_types[i].knownhost_bit, &entry);
+		known[i].name = key_types[i].name;
+		known[i].known = r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
+		snprintf(known[i].fp, sizeof(known[i].fp), "?");
+		if (known[i].known) {
+			n++;
+			if (entry != NULL && entry->key != NULL)
+				b64_fingerprint(entry->key, strlen(entry->key),
+				    known[i].fp, sizeof(known[i].fp));
+		}
+	}
+	return n;
 }
 
 /* Appends "NAME TYPE BASE64" to known_hosts atomically. */
@@ -216,38 +257,72 @@ out:
 	return rc;
 }
 
+/* Appends to pref the names of methods (comma-separated) this libssh2
+ * supports: libssh2 1.10 strips unknown names itself, but with an
+ * overlapping memcpy (undefined behaviour, ASan stops on it). */
+static void
+add_supported(struct cw_scp *s, const char *methods, char *pref, size_t cap)
+{
+	const char **algs = NULL;
+	const char *p = methods, *comma;
+	size_t len;
+	int n, i;
+
+	if ((n = libssh2_session_supported_algs(s->session, LIBSSH2_METHOD_HOSTKEY, &algs)) <= 0)
+		return;
+	for (; *p != '\0'; p = comma ? comma + 1 : p + len) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		for (i = 0; i < n; i++)
+			if (strlen(algs[i]) == len && strncmp(algs[i], p, len) == 0)
+				snprintf(pref + strlen(pref), cap - strlen(pref), "%s%.*s",
+				    pref[0] != '\0' ? "," : "", (int)len, p);
+	}
+	libssh2_free(s->session, algs);
+}
+
 void
 cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o)
 {
 	LIBSSH2_KNOWNHOSTS *kh;
+	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
 	struct cw_error ignored;
-	char *text = NULL, known[256] = "", rest[256] = "", *dst;
+	char *text = NULL, pref[512] = "";
 	size_t textlen = 0, i;
-	int revoked, r;
+	int revoked, pass;
 
 	if ((kh = libssh2_knownhost_init(s->session)) == NULL)
 		return;
-	if (load_known_hosts(kh, o->known_hosts, "", &revoked, &text, &textlen,
-	    &ignored) == 0) {
-		/* A made-up key of each type: MISMATCH means known_hosts has
-		 * a key of that type for this host (hashed names included). */
-		for (i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++) {
-			r = libssh2_knownhost_checkp(kh, s->host, s->port, "x", 1,
-			    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-			    key_types[i].knownhost_bit, NULL);
-			dst = r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH ? known : rest;
-			snprintf(dst + strlen(dst), 256 - strlen(dst), "%s%s",
-			    dst[0] != '\0' ? "," : "", key_types[i].name);
-		}
-		if (known[0] != '\0') {
-			snprintf(known + strlen(known), sizeof(known) - strlen(known),
-			    ",%s", rest);
-			(void)libssh2_session_method_pref(s->session,
-			    LIBSSH2_METHOD_HOSTKEY, known);
-		}
+	if (load_known_hosts(kh, o->known_hosts, NULL, &revoked, &text, &textlen,
+	    &ignored) == 0 && cw_scp_known_types(kh, s->host, s->port, known) > 0) {
+		/* The known types first (in OpenSSH's order), then the rest:
+		 * a server without them still completes the handshake, and
+		 * its key is then reported as changed, not unknown. */
+		for (pass = 1; pass >= 0; pass--)
+			for (i = 0; i < N_KEY_TYPES; i++)
+				if (known[i].known == pass)
+					add_supported(s, key_types[i].methods, pref, sizeof(pref));
+		if (pref[0] != '\0')
+			(void)libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY, pref);
 	}
 	libssh2_knownhost_free(kh);
 	free(text);
+}
+
+/* "TYPE FP" of every key known_hosts has for the host, ", " between. */
+static void
+known_list(const struct cw_scp_known known[CW_SCP_KNOWN_TYPES], char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	snprintf(out, outlen, "?");
+	for (i = 0; i < N_KEY_TYPES; i++) {
+		if (!known[i].known)
+			continue;
+		snprintf(out + (n > 0 ? strlen(out) : 0), outlen - (n > 0 ? strlen(out) : 0),
+		    "%s%s %s", n > 0 ? ", " : "", known[i].name, known[i].fp);
+		n++;
+	}
 }
 
 int
@@ -257,7 +332,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 	LIBSSH2_KNOWNHOSTS *kh = NULL;
 	struct libssh2_knownhost *entry = NULL;
 	const char *key;
-	char *b64 = NULL, *text = NULL, oldfp[CW_SCP_FP_MAX];
+	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
+	char *b64 = NULL, *text = NULL, oldfp[CW_SCP_KNOWN_TYPES * (CW_SCP_FP_MAX + 24)];
 	char khname[CW_SCP_HOST_MAX + 16];
 	size_t keylen = 0, textlen = 0, i;
 	int type = 0, bit = 0, revoked, r, yes = 1, rc = -1;
@@ -296,6 +372,11 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 	}
 	r = libssh2_knownhost_checkp(kh, s->host, s->port, key, keylen,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | bit, &entry);
+	/* As OpenSSH: a host with any key in known_hosts has no unknown key.
+	 * A key of another type than the known ones is a changed key too. */
+	if (r == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND &&
+	    cw_scp_known_types(kh, s->host, s->port, known) > 0)
+		r = LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
 	switch (r) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
 		rc = 0;
@@ -305,10 +386,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 			snprintf(khname, sizeof(khname), "%s", s->host);
 		else
 			snprintf(khname, sizeof(khname), "[%s]:%d", s->host, s->port);
-		if (entry != NULL && entry->key != NULL)
-			b64_fingerprint(entry->key, strlen(entry->key), oldfp, sizeof(oldfp));
-		else
-			snprintf(oldfp, sizeof(oldfp), "?");
+		(void)cw_scp_known_types(kh, s->host, s->port, known);
+		known_list(known, oldfp, sizeof(oldfp));
 		cw_error_set(err, CW_E_HOSTKEY,
 		    _("the host key of '%s' port %d has CHANGED: known_hosts has %s, the server sent %s %s"),
 		    s->host, s->port, oldfp, s->key_type, s->fp);

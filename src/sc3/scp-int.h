@@ -28,6 +28,20 @@ void *cw_scp_alloc(size_t count);
 /* Copies libssh2's last error into err's detail.  Returns -1. */
 int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
 
+/* scp-hostkey.c: the key types known_hosts holds for a host. */
+#define CW_SCP_KNOWN_TYPES 6
+struct cw_scp_known {
+	const char *name;		/* "ssh-ed25519"... (static) */
+	int known;			/* known_hosts has a key of this type */
+	char fp[CW_SCP_FP_MAX];		/* the first such key's fingerprint */
+};
+
+/* Fills known[i] for each key type certwiz knows (OpenSSH's order):
+ * whether kh holds a key of that type for host and port (the [host]:port
+ * form and hashed names included).  Returns how many types are known. */
+int cw_scp_known_types(LIBSSH2_KNOWNHOSTS *kh, const char *host, int port,
+    struct cw_scp_known known[CW_SCP_KNOWN_TYPES]);
+
 /* scp-hostkey.c: checks the session's host key against known_hosts,
  * accepting (and saving) an unknown one only as the options allow. */
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
@@ -35,7 +49,8 @@ int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 
 /* Hands each known_hosts line of buf (len bytes, capped by the caller) to
  * kh, skipping comments and lines libssh2 cannot parse.  Pure (the fuzz
- * harness calls it).  Returns 1 when an @revoked line names key_b64. */
+ * harness calls it).  Returns 1 when an @revoked line names key_b64 (may
+ * be NULL: none is looked for). */
 int cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf,
     size_t len, const char *key_b64);
 

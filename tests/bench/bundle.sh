@@ -28,7 +28,7 @@ t0=$(now); "$CERTWIZ" --config "$T/certwiz.conf" sc3 seal --to "$T/b" --master-k
 cw_seal=$(secs "$t0" "$t1")
 t0=$(now); "$CERTWIZ" --config "$T/new.conf" sc3 open --from "$T/b" --master-key-file "$T/mk" >/dev/null; t1=$(now)
 cw_open=$(secs "$t0" "$t1")
-t0=$(now); "$CERTWIZ" --config "$T/certwiz.conf" sc3 seal --to "$T/b1" --master-key-file "$T/mk" --work-factor 1 >/dev/null; t1=$(now)
+t0=$(now); "$CERTWIZ" --config "$T/certwiz.conf" sc3 seal --to "$T/b1" --master-key-file "$T/mk" $(wf 1) >/dev/null; t1=$(now)
 cw_seal_bulk=$(secs "$t0" "$t1")
 t0=$(now); "$CERTWIZ" --config "$T/certwiz.conf" sc3 open --from "$T/b1" --master-key-file "$T/mk" --verify-only >/dev/null; t1=$(now)
 cw_open_bulk=$(secs "$t0" "$t1")

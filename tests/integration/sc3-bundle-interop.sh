@@ -69,7 +69,7 @@ diff "$T/orig.list" "$T/new.list" || fail "restored tree differs (content or mod
 pass "certwiz restores bundles Debian age encrypted (binary, armored): same files, same modes"
 
 if [ "$have_node" = yes ]; then
-	expect_rc 0 cw sc3 seal --to "$T/b10" --master-key-file "$T/mk" --work-factor 10
+	expect_rc 0 cw sc3 seal --to "$T/b10" --master-key-file "$T/mk" $(wf 10)
 	expect_rc 0 node "$NODE_JS" decrypt "$T/mk" "$T/b10" "$T/node.tar"
 	mkdir "$T/y" && tar xf "$T/node.tar" -C "$T/y"
 	diff -r "$T/x" "$T/y" || fail "age-encryption decrypted other content"

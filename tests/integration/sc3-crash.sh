@@ -34,7 +34,7 @@ printf 'new CA\n' > "$T/src/sc3/ca/ca.pem"
 printf 'new key\n' > "$T/src/sc3/keys/k1"; chmod 600 "$T/src/sc3/keys/k1"
 head -c 150000 /dev/urandom > "$T/src/sc3/keys/k2"
 "$CERTWIZ" --config "$T/src/certwiz.conf" sc3 backup --to "$T/bundle" \
-	--master-key-file "$T/mk" --work-factor 4 >"$T/out" 2>&1 || { cat "$T/out"; fail "backup"; }
+	--master-key-file "$T/mk" $(wf 4) >"$T/out" 2>&1 || { cat "$T/out"; fail "backup"; }
 new=$(tree "$T/src/sc3")
 
 # olddir DIR: the new unit's SC3 dir before the restore.
@@ -75,7 +75,7 @@ while :; do
 	d="$T/b$n"; conf "$d"; cp -a "$T/src/sc3" "$d/sc3"
 	set +e
 	(CERTWIZ_FAULT="after:$n"; export CERTWIZ_FAULT; "$CERTWIZ" --config "$d/certwiz.conf" sc3 backup \
-		--to "$d/out.bundle" --master-key-file "$T/mk" --work-factor 4) >"$d/run1" 2>&1
+		--to "$d/out.bundle" --master-key-file "$T/mk" $(wf 4)) >"$d/run1" 2>&1
 	rc=$?
 	set -e
 	[ "$rc" = 0 ] && break
@@ -84,7 +84,7 @@ while :; do
 	sealed_before=$(grep -c "step 'seal' done" "$d/log/sc3migration.log" 2>/dev/null || true)
 	grep -q 'run sc3-backup-.*: finished' "$d/log/sc3migration.log" 2>/dev/null ||
 	"$CERTWIZ" --config "$d/certwiz.conf" sc3 backup --to "$d/out.bundle" \
-		--master-key-file "$T/mk" --work-factor 4 >"$d/run2" 2>&1 || { cat "$d/run2"; fail "backup N=$n: resume failed"; }
+		--master-key-file "$T/mk" $(wf 4) >"$d/run2" 2>&1 || { cat "$d/run2"; fail "backup N=$n: resume failed"; }
 	seals=$(grep -c '^.* INFO sealed ' "$d/log/sc3migration.log")
 	[ "$sealed_before" = 0 ] || [ "$seals" = 1 ] || fail "backup N=$n: sealed again after 'seal' was done"
 	grep -q 'SC3 Backup success' "$d/log/sc3migration.log" || fail "backup N=$n: no success line"

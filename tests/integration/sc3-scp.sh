@@ -41,18 +41,18 @@ REMOTE="$ME@127.0.0.1:$T/remote/sc3migration"
 ssh_opts="--port $PORT --identity $S/id_ed25519"
 cw_old() { "$CERTWIZ" --config "$T/old/certwiz.conf" sc3 "$@" --master-key-file "$T/mk" $ssh_opts </dev/null; }
 
-expect_rc 13 cw_old backup --to "$REMOTE" --work-factor 10
+expect_rc 13 cw_old backup --to "$REMOTE" $(wf 10)
 expect_fixed "$(host_fp)"
 [ ! -e "$T/remote/sc3migration" ] || fail "uploaded despite an unknown host key"
 [ ! -s "$KH" ] || fail "an unaccepted key was saved"
 pass "unknown host key refused in batch mode, its fingerprint shown"
 
-expect_rc 0 cw_old backup --to "$REMOTE" --work-factor 10 --dry-run --accept-host-key "$(host_fp)"
+expect_rc 0 cw_old backup --to "$REMOTE" $(wf 10) --dry-run --accept-host-key "$(host_fp)"
 [ -z "$(ls -A "$T/remote")" ] || fail "the dry run left files remotely"
 [ ! -s "$KH" ] || fail "the dry run saved the host key"
 pass "dry run: connects, probes the remote dir, leaves nothing"
 
-expect_rc 0 cw_old backup --to "$REMOTE" --work-factor 10 --accept-host-key "$(host_fp)"
+expect_rc 0 cw_old backup --to "$REMOTE" $(wf 10) --accept-host-key "$(host_fp)"
 expect_out 'Bundle SHA-256: [0-9a-f]{64}'
 expect_out 'The copy was read back'
 expect_out 'SC3 Backup success'

@@ -91,3 +91,37 @@ echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/host_ecdsa.pub")" > "$KH"
 expect_ok sti connect "$T_"
 expect_out "^ecdsa-sha2-nistp256 "
 pass "the host key type known_hosts has is negotiated"
+
+# issue 18: known_hosts holds the ECDSA key, the server keeps its ECDSA key
+# among others: accepted, the negotiation picked ECDSA.
+ECFP=$(ssh-keygen -lf "$S/host_ecdsa.pub" | awk '{print $2}')
+EDFP=$(host_fp)
+echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$S/host_ecdsa.pub")" > "$KH"
+expect_ok sti connect "$T_"
+expect_out "^ecdsa-sha2-nistp256 "
+expect_fixed "$ECFP"
+pass "known ECDSA key still offered among others: accepted, ECDSA negotiated"
+
+# The server's ECDSA key is replaced by an Ed25519 one (it offers only
+# that): CHANGED, not unknown, both fingerprints, refused even with
+# --accept-host-key of the new key; known_hosts untouched, nothing copied.
+stop_sshd
+sed -i "\\#^HostKey $S/host_ecdsa\$#d" "$S/sshd_config"
+start_sshd "$PORT"
+cp "$KH" "$KH.before"
+expect_code hostkey sti connect "$T_"
+expect_out "CHANGED"
+expect_fixed "ecdsa-sha2-nistp256 $ECFP"
+expect_fixed "ssh-ed25519 $EDFP"
+expect_code hostkey sti --accept-host-key "$EDFP" connect "$T_"
+expect_out "CHANGED"
+expect_code hostkey sti --confirm yes connect "$T_"
+if grep -q "^confirm:" "$T/out"; then fail "a changed key was offered for confirmation"; fi
+expect_code hostkey sti --accept-host-key "$EDFP" upload "$S/host_key.pub" "$ME@127.0.0.1:$T/never2"
+[ ! -e "$T/never2" ] && [ ! -e "$T/never2.part" ] || fail "copied despite a key of another type"
+cmp "$KH" "$KH.before" || fail "a key of another type touched known_hosts"
+# Hashed entries and the certwiz command line, the same.
+ssh-keygen -q -H -f "$KH" 2>/dev/null
+expect_code hostkey sti --accept-host-key "$EDFP" connect "$T_"
+expect_fixed "ecdsa-sha2-nistp256 $ECFP"
+pass "known ECDSA key replaced by an Ed25519 one: refused as CHANGED with both fingerprints, whatever --accept-host-key says"

@@ -244,13 +244,10 @@ screens() {
 	tui_text "layout-key"
 	keys Enter Enter Enter
 	check "SC3 restore checklist" --title "$(tr_known 'Restore SC3')" \
-		--text "$(tr_ 'Before restoring, make sure that:
-- this unit has the same IP address as the old unit;
-- the old unit'"'"'s configuration is imported, loaded and committed here;
-- this unit has the same master key as the old unit;
-- firewalls and log collectors are onboarded and disconnected.
-
-Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
+		--text "$(tr_ 'Before restoring, make sure that:')" \
+		--text "$(tr_ 'certwiz checks, after opening the bundle:')" \
+		--text "$(tr_ 'you confirm:')" \
+		--text "$(tr_ 'Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	keys Enter
 	check "SC3 restore cancelled" --text "$(tr_ 'restore cancelled')" \
 		--button "$(tr_ OK)"

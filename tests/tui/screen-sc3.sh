@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/tui/tmux.sh"
 
 MK=tui-sc3-master-key-0042
-conf() { sc3_conf "$1" "known_hosts = $1/known_hosts"; }
+conf() { sc3_conf "$1" "known_hosts = $1/known_hosts" "[device]" "mgmt_addresses = ${2:-192.0.2.1}"; }
 conf "$T/a"
 mkdir -p "$T/a/sc3/ca" "$T/a/sc3/keys"
 printf 'the CA\n' > "$T/a/sc3/ca/ca.pem"
@@ -46,21 +46,44 @@ pass "the master key never reaches the terminal"
 conf "$T/b"
 mkdir -p "$T/b/sc3"
 printf 'old\n' > "$T/b/sc3/old.pem"
-tui_start "'$CERTWIZ' --config '$T/b/certwiz.conf'"
-tui_wait "Main menu"
-tui_keys r
-tui_wait "Source"
-tui_text "$T/bundle.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Enter Enter Enter
-tui_wait "same master key as the old unit"
-tui_keys y
+# restore_wizard UNIT: the wizard's restore up to the start of the flow:
+# the form, then the job's checklist.
+restore_wizard() {
+	tui_start "'$CERTWIZ' --config '$T/$1/certwiz.conf'"
+	tui_wait "Main menu"
+	tui_keys r
+	tui_wait "Source"
+	tui_text "$T/bundle.age"
+	tui_keys Tab
+	tui_text "$MK"
+	tui_keys Enter Enter Enter
+	tui_wait "same master key as the old unit"
+	tui_keys y
+}
+restore_wizard b
 tui_wait "Confirm" 120
 tui_keys y
 tui_wait "Restored SC3 CA" 60
 diff -r "$T/a/sc3" "$T/b/sc3" || fail "restored directory differs"
 pass "restore: checklist, then the bundle restored"
+tui_keys Escape
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"
+
+# A unit with other management addresses (issue 14): after the bundle is
+# opened the wizard names both and asks; "No" leaves the SC3 dir alone.
+conf "$T/c" 192.0.2.77
+mkdir -p "$T/c/sc3"
+printf 'old\n' > "$T/c/sc3/old.pem"
+restore_wizard c
+tui_wait "anyway" 120
+tui_screen | grep -qF "192.0.2.77" || fail "this unit's address not shown"
+tui_screen | grep -qF "192.0.2.1)" || fail "the bundle's address not shown"
+tui_keys n
+tui_wait "mgmt_addresses" 30
+[ "$(ls "$T/c/sc3")" = old.pem ] && [ ! -e "$T/c/sc3.prev" ] || fail "the SC3 dir changed"
+pass "restore from a unit with other addresses: both shown, declined, nothing changed"
 tui_keys Escape
 tui_wait "Main menu"
 tui_keys q

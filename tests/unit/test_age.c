@@ -194,7 +194,7 @@ class_ok(const char *expect, enum cw_age_fail got)
 	/* A file that ends early fails in the header or in the payload,
 	 * whichever it was cut in. */
 	if (strcmp(expect, "header failure") == 0)
-		return got == CW_AGE_HEADER || got == CW_AGE_TRUNCATED ||
+		return got == CW_AGE_HEADER || got == CW_AGE_WORK_FACTOR || got == CW_AGE_TRUNCATED ||
 		    got == CW_AGE_NOT_AGE;
 	if (strcmp(expect, "payload failure") == 0)
 		return got == CW_AGE_PAYLOAD || got == CW_AGE_TRUNCATED;
@@ -300,7 +300,9 @@ seal(struct mem *out, const struct cw_secret *pass, const uint8_t *pt,
 	struct cw_age_enc *enc = NULL;
 	struct cw_error err;
 
-	assert_int_equal(cw_age_enc_new(pass, 4, mem_write, out, &enc, &err), 0);
+	/* 4 where the build allows it (--enable-test-hooks), else 18. */
+	assert_int_equal(cw_age_enc_new(pass, cw_age_log2n_min() > 4 ? cw_age_log2n_min() : 4,
+	    mem_write, out, &enc, &err), 0);
 	for (size_t off = 0; off < len; off += step)
 		assert_int_equal(cw_age_enc_write(enc, pt + off,
 		    len - off < step ? len - off : step, &err), 0);
@@ -396,6 +398,9 @@ test_age_truncations_and_flips_refused(void **state)
 	size_t full;
 
 	(void)state;
+#ifndef CW_TEST_HOOKS
+	skip();		/* about 1500 opens at scrypt 2^18 */
+#endif
 	memset(pt, 'x', sizeof(pt));
 	seal(&ct, pass, pt, sizeof(pt), sizeof(pt));
 	full = ct.len;
@@ -446,6 +451,58 @@ test_age_not_age_and_work_factor_cap(void **state)
 	assert_int_equal(cw_age_enc_new(pass, CW_AGE_LOG2N_MAX + 1, mem_write, &m, &enc, &err), -1);
 	assert_int_equal(err.code, CW_E_USAGE);
 	assert_int_equal(cw_age_enc_new(pass, 0, mem_write, &m, &enc, &err), -1);
+	assert_int_equal(cw_age_enc_new(pass, cw_age_log2n_min() - 1, mem_write, &m, &enc, &err), -1);
+	assert_int_equal(err.code, CW_E_USAGE);
+#ifndef CW_TEST_HOOKS
+	/* A release build never seals below 18 (age -p's factor). */
+	assert_int_equal(cw_age_log2n_min(), 18);
+	assert_int_equal(cw_age_enc_new(pass, 17, mem_write, &m, &enc, &err), -1);
+#endif
+	cw_secret_free(pass);
+}
+
+/* The header's work factor is not authenticated: 21 and 22 are refused
+ * before scrypt runs (at 2^22 it would take 4 GiB), the kind says why and
+ * the message names the factor; 20 is accepted as far as the key. */
+static void
+test_age_work_factor_refused_before_deriving(void **state)
+{
+	static const char *const wf[] = { "21", "22", "31", "99" };
+	struct cw_secret *pass = secret("k");
+	struct mem m = { 0 };
+	struct cw_age_dec *dec;
+	struct cw_error err;
+	char hdr[512];
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(wf) / sizeof(wf[0]); i++) {
+		n = snprintf(hdr, sizeof(hdr), "age-encryption.org/v1\n"
+		    "-> scrypt rF0/NwblUHHTpgQgRpe5CQ %s\n"
+		    "gUjEymFKMVXQEKdMMHL24oYexjE3TIC0O0zGSqJ2aUY\n"
+		    "--- 2Fs+jLtUUQ5ZAKLVlr1hhtnc5zSF7R1e7x1KA1nSJOw\n", wf[i]);
+		m.len = 0;
+		mem_write(&m, hdr, (size_t)n, NULL);
+		m.pos = 0;
+		assert_non_null(dec = cw_age_dec_new(mem_read, &m, CW_AGE_ARMOR_AUTO));
+		assert_int_equal(cw_age_dec_open_passphrase(dec, pass, CW_AGE_LOG2N_MAX, &err), -1);
+		assert_int_equal(cw_age_dec_fail(dec), CW_AGE_WORK_FACTOR);
+		assert_non_null(strstr(err.msg, wf[i]));
+		cw_age_dec_free(dec);
+	}
+	/* A caller's lower cap is honoured the same way. */
+	m.len = 0;
+	n = snprintf(hdr, sizeof(hdr), "age-encryption.org/v1\n"
+	    "-> scrypt rF0/NwblUHHTpgQgRpe5CQ 12\n"
+	    "gUjEymFKMVXQEKdMMHL24oYexjE3TIC0O0zGSqJ2aUY\n"
+	    "--- 2Fs+jLtUUQ5ZAKLVlr1hhtnc5zSF7R1e7x1KA1nSJOw\n");
+	mem_write(&m, hdr, (size_t)n, NULL);
+	m.pos = 0;
+	assert_non_null(dec = cw_age_dec_new(mem_read, &m, CW_AGE_ARMOR_AUTO));
+	assert_int_equal(cw_age_dec_open_passphrase(dec, pass, 11, &err), -1);
+	assert_int_equal(cw_age_dec_fail(dec), CW_AGE_WORK_FACTOR);
+	cw_age_dec_free(dec);
+	free(m.p);
 	cw_secret_free(pass);
 }
 
@@ -459,6 +516,7 @@ main(void)
 		cmocka_unit_test(test_age_one_scrypt_for_seal_and_open),
 		cmocka_unit_test(test_age_truncations_and_flips_refused),
 		cmocka_unit_test(test_age_not_age_and_work_factor_cap),
+		cmocka_unit_test(test_age_work_factor_refused_before_deriving),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,14 @@ test_cfg_bad_values(void **state)
 		{ "[network]\nendpoints = bad host:443\n", "endpoints" },
 		{ "[device]\nserial = has space\n", "serial" },
 		{ "[log]\nsyslog = maybe\n", "syslog" },
+		{ "[sc3]\nmax_restore_bytes = 0\n", "max_restore_bytes" },
+		{ "[sc3]\nmax_restore_bytes = 1023\n", "max_restore_bytes" },
+		{ "[sc3]\nmax_restore_bytes = 12X\n", "max_restore_bytes" },
+		{ "[sc3]\nmax_restore_bytes = -1G\n", "max_restore_bytes" },
+		{ "[sc3]\nmax_restore_bytes = 99999999999999999999G\n", "max_restore_bytes" },
+		{ "[device]\nmgmt_addresses = 192.0.2.300\n", "mgmt_addresses" },
+		{ "[device]\nmgmt_addresses = 192.0.2.1,,::1\n", "mgmt_addresses" },
+		{ "[device]\nmgmt_addresses = host.example\n", "mgmt_addresses" },
 	};
 	const char *dir = *state;
 	const char *path = tu_path(dir, "bad.conf");
@@ -141,6 +150,34 @@ test_cfg_bad_values(void **state)
 		assert_true(err.hint[0] != '\0');
 		/* Released on failure: nothing left to free. */
 		assert_null(cfg.state_dir);
+	}
+}
+
+/* [sc3] max_restore_bytes: bytes with K/M/G (1024-based), 1 GiB by
+ * default; [device] mgmt_addresses: IPv4 and IPv6, blanks allowed. */
+static void
+test_cfg_sizes_and_addresses(void **state)
+{
+	static const struct { const char *v; uint64_t want; } sizes[] = {
+		{ "1024", 1024 }, { "64K", 65536 }, { "3M", 3u << 20 },
+		{ "2GiB", UINT64_C(2) << 30 }, { "1k", 1024 },
+	};
+	const char *path = tu_path(*state, "s.conf");
+	struct cw_cfg cfg;
+	struct cw_error err;
+	char text[256];
+
+	assert_int_equal(cw_cfg_defaults(&cfg, &err), 0);
+	assert_true(cfg.max_restore_bytes == UINT64_C(1) << 30);
+	assert_string_equal(cfg.mgmt_addresses, "");
+	cw_cfg_release(&cfg);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(text, sizeof(text), "[sc3]\nmax_restore_bytes = %s\n"
+		    "[device]\nmgmt_addresses = 192.0.2.1, 2001:db8::1 ,::1\n", sizes[i].v);
+		tu_write(path, text, 0644);
+		assert_int_equal(cw_cfg_load(&cfg, path, NULL, NULL, &err), 0);
+		assert_true(cfg.max_restore_bytes == sizes[i].want);
+		cw_cfg_release(&cfg);
 	}
 }
 
@@ -233,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_cfg_defaults),
 		cmocka_unit_test(test_cfg_good_file),
 		cmocka_unit_test(test_cfg_bad_values),
+		cmocka_unit_test(test_cfg_sizes_and_addresses),
 		cmocka_unit_test(test_cfg_syntax_error_names_line),
 		cmocka_unit_test(test_cfg_unknown_key_warns),
 		cmocka_unit_test(test_cfg_missing_file),
