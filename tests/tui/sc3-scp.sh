@@ -79,18 +79,7 @@ head -c 200000 /dev/urandom > "$T/a/sc3/keys/blob"
 : > "$T/hold"
 tui_start "sh -c 'echo \$\$ > \"$T/pid\"; exec \"$CERTWIZ\" --config \"$T/a/certwiz.conf\"'"
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "127.0.0.1:$H/sc3.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$PORT"
-tui_keys Tab
-tui_text "$U"
-tui_keys Enter
+tui_sc3_backup_form "127.0.0.1:$H/sc3.age" "$MK" "$PORT" "$U"
 tui_wait "How should certwiz log in"
 tui_wait "Password"
 tui_keys p
@@ -209,16 +198,7 @@ cat "$T/id_pass.pub" > "$H/.authorized_keys"
 chown "$U" "$H/.authorized_keys"
 tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "$U@127.0.0.1:$H/sc3-key.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$PORT"
-tui_keys Enter Enter
+tui_sc3_backup_form "$U@127.0.0.1:$H/sc3-key.age" "$MK" "$PORT"
 tui_wait "How should certwiz log in"
 tui_keys i
 tui_wait "private key file"
@@ -245,16 +225,7 @@ FP2=$(ssh-keygen -lf "$S/host_key.pub" | awk '{print $2}')
 cp "$T/a/known_hosts" "$T/kh.before"
 tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "$U@127.0.0.1:$H/sc3-2.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$PORT"
-tui_keys Enter Enter
+tui_sc3_backup_form "$U@127.0.0.1:$H/sc3-2.age" "$MK" "$PORT"
 tui_wait "How should certwiz log in"
 tui_keys p
 tui_wait "has CHANGED" 120

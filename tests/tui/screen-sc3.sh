@@ -93,26 +93,12 @@ tui_wait "EXIT=0"
 # to resume it or to abandon it and start the new one.
 tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "$T/missing-dir/b.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Enter Enter Enter
+tui_sc3_backup_form "$T/missing-dir/b.age" "$MK"
 tui_wait "Unfinished work. at the next start" 120
 tui_gone "journal resume"
 tui_keys Enter
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "$T/bundle2.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Enter Enter Enter
+tui_sc3_backup_form "$T/bundle2.age" "$MK"
 tui_wait "with other inputs exists"
 tui_wait "Resume the unfinished run"
 tui_wait "Abandon it and start this one"
@@ -126,34 +112,14 @@ pass "a failed run is kept (the hint names Unfinished work); a new backup elsewh
 
 # The hints name the wizard's fields: a target without a user, a
 # refused connection (not "--port").
-tui_keys b
-tui_wait "Destination"
-tui_text "127.0.0.1:/tmp/x.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "1"
-tui_keys Enter Enter
+tui_sc3_backup_form "127.0.0.1:/tmp/x.age" "$MK" 1
 tui_wait "How should certwiz log in"
 tui_keys a
 tui_wait "no user name in"
 tui_wait "Give the user name as .SSH user."
 tui_keys Enter
 tui_wait "Main menu"
-tui_keys b
-tui_wait "Destination"
-tui_text "127.0.0.1:/tmp/x.age"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "$MK"
-tui_keys Tab
-tui_text "1"
-tui_keys Tab
-tui_text "nobody"
-tui_keys Enter
+tui_sc3_backup_form "127.0.0.1:/tmp/x.age" "$MK" 1 nobody
 tui_wait "How should certwiz log in"
 tui_keys a
 tui_wait "port 1" 60
