@@ -71,6 +71,38 @@ expect_out() {
 	grep -Eq -- "$1" "$T/out" || { cat "$T/out" >&2; fail "output lacks /$1/"; }
 }
 
+# sc3_conf DIR [LINE...]: DIR/certwiz.conf for an SC3 unit whose state,
+# SC3 dir and logs are under DIR and whose restart command is an echo;
+# each LINE is appended as it is (in [sc3], or after a section line).
+sc3_conf() {
+	d=$1
+	shift
+	mkdir -p "$d"
+	{
+		printf '[paths]\nstate_dir = %s/state\nsc3_dir = %s/sc3\nlog_dir = %s/log\n' "$d" "$d" "$d"
+		printf '[log]\nsyslog = no\n[sc3]\nrestart_command = echo restarted\n'
+		for l; do printf '%s\n' "$l"; done
+	} > "$d/certwiz.conf"
+}
+
+# journal_facts FILE [KEY_REGEX]: a journal's records without what differs
+# between two runs of the same inputs (sequence numbers, times, the run
+# id, checksums); the values of the keys matching KEY_REGEX become "*".
+journal_facts() {
+	awk -v vary="${2:-^$}" '{
+		out = $3
+		for (i = 4; i <= NF; i++) {
+			k = $i; sub(/=.*/, "", k); v = substr($i, length(k) + 2)
+			if (k == "id" || k == "crc")
+				continue
+			if (k ~ vary)
+				v = "*"
+			out = out " " k "=" v
+		}
+		print out
+	}' "$1"
+}
+
 # A config whose every path is under $T.
 write_conf() {
 	cat > "$T/certwiz.conf" <<EOC

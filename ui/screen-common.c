@@ -24,29 +24,6 @@ ui_not_available(const char *title, const char *subcommand)
 }
 
 int
-ui_run_with_gauge(const char *title, ui_work_fn *work, void *arg)
-{
-	struct uw_gauge *g = uw_gauge_open(title);
-	struct cw_error err;
-	int rc, cancelled;
-
-	if (g == NULL)
-		return UW_BACK;
-	cw_error_clear(&err);
-	rc = work(arg, uw_gauge_update, g, &err);
-	cancelled = uw_gauge_cancelled(g);
-	uw_gauge_close(g);
-	if (uw_quit_signal())
-		return UW_QUIT;
-	if (rc == 0)
-		return UW_OK;
-	if (cancelled || err.code == CW_E_CANCELLED)
-		return uw_msgbox(title, _("Stopped. The journal keeps the run: the next start of certwiz offers to resume it.")) ==
-		    UW_QUIT ? UW_QUIT : UW_BACK;
-	return ui_error(title, &err) == UW_QUIT ? UW_QUIT : UW_BACK;
-}
-
-int
 ui_error(const char *title, const struct cw_error *err)
 {
 	char text[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + CW_ERR_HINT_MAX + 8];

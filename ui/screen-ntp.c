@@ -12,7 +12,7 @@
 #include "core/cfg.h"
 #include "core/error.h"
 #include "core/i18n.h"
-#include "core/lock.h"
+#include "job/job.h"
 #include "ntp/ntp-flow.h"
 #include "ntp/ntp.h"
 #include "core/secret.h"
@@ -202,31 +202,26 @@ show_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 }
 
 static int
-apply(const struct cw_cfg *cfg, const struct cw_ntp_config *c)
+apply(const struct cw_cfg *cfg, struct cw_ntp_config *c)
 {
-	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_job_ntp_out out;
 	struct cw_error err;
-	struct cw_lock *lock = NULL;
-	struct uw_gauge *g = NULL;
-	int applied = 0, rc;
+	struct ui_job j = { .title = _("Applying the NTP settings") };
+	int rc;
 
 	cw_error_clear(&err);
-	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1)
-		return ui_error(_("Configure NTP"), &err);
-	if ((g = uw_gauge_open(_("Applying the NTP settings"))) == NULL) {
-		cw_lock_release(lock);
+	if ((j.gauge = uw_gauge_open(j.title)) == NULL)
 		return UW_ERROR;
-	}
 	uw_busy(1);
-	rc = cw_ntp_set_run(cfg, c, uw_gauge_update, g, res, &applied, &err);
+	rc = cw_job_ntp_set(cfg, c, &ui_job_ops, &j, &out, &err);
 	uw_busy(0);
-	uw_gauge_close(g);
-	cw_lock_release(lock);
+	uw_gauge_close(j.gauge);
+	ui_text_release(&j.said);
 	if (uw_quit_signal())
 		return UW_QUIT;
-	if (!applied)
+	if (!out.applied)
 		return ui_error(_("Configure NTP"), &err);
-	return show_results(cfg, c, res, rc == 0, &err);
+	return show_results(cfg, c, out.res, rc == 0, &err);
 }
 
 int
@@ -272,31 +267,21 @@ ui_ntp_run(const struct cw_cfg *cfg)
 
 			if (s->host[0] == '\0')
 				continue;
-			/* Same host as before: start from its settings. */
-			if (strcmp(old->host, s->host) == 0) {
+			/* Same role as before: start from its settings. */
+			if (old->host[0] != '\0') {
 				s->auth = old->auth;
 				s->key_id = old->key_id;
 				s->alg = old->alg;
 			}
-			r = ask_auth(i, s, strcmp(old->host, s->host) == 0 ? old : NULL);
-			if (r == UW_OK && s->auth == CW_NTP_AUTH_SYMKEY && s->key == NULL &&
-			    old->key != NULL && old->key_id == s->key_id) {
-				/* Kept key: a copy, owned by c. */
-				s->key = cw_secret_new(CW_NTP_KEY_BYTES_MAX);
-				if (s->key == NULL || cw_secret_append(s->key,
-				    cw_secret_data(old->key), cw_secret_len(old->key), NULL) == -1)
-					r = UW_ERROR;
-			}
+			/* An empty key keeps the current one: the job finds
+			 * it by its key ID, also for a new server address. */
+			r = ask_auth(i, s, old->auth == CW_NTP_AUTH_SYMKEY ? old : NULL);
 		}
 		if (r == UW_QUIT || r == UW_ERROR)
 			break;
 		if (r != UW_OK)
 			continue;	/* back: the server form again */
-		if (cw_ntp_config_validate(&c, &err) == -1) {
-			if ((r = ui_error(_("Configure NTP"), &err)) == UW_QUIT)
-				break;
-			continue;
-		}
+		/* The job validates (and finds kept keys). */
 		r = apply(cfg, &c);
 		break;
 	}

@@ -1,7 +1,8 @@
 /* screen-resume.c - at start, the unfinished journaled runs are offered
  * first: Resume, Abandon, Show journal (or decide later).  The backend
- * lists them (journal.h) and acts on them (runs.h); nothing here reads the
- * journal itself. */
+ * lists them (journal.h) and acts on them (job.h: a resumed run asks
+ * what it needs - the master key, an OTP - in the wizard's dialogs);
+ * nothing here reads the journal itself. */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,10 +12,10 @@
 
 #include "core/cfg.h"
 #include "core/error.h"
-#include "core/flows.h"
+#include "job/flows.h"
 #include "core/i18n.h"
 #include "core/journal.h"
-#include "core/runs.h"
+#include "job/job.h"
 #include "screens.h"
 #include "widgets.h"
 
@@ -41,18 +42,21 @@ step_label(const char *flow, const char *step)
 	return step;
 }
 
-/* The journal's run state ("running" for a run that stopped without a
- * record of why) in words. */
+/* The run state in words (RUNNING: a run that stopped without a record
+ * of why). */
 static const char *
-state_label(const char *state)
+state_label(enum cw_run_state state)
 {
-	if (strcmp(state, "running") == 0)
+	switch (state) {
+	case CW_RUN_RUNNING:
 		/* TRANSLATORS: "run state": how an unfinished run ended:
 		 * stopped (crash, power loss, Ctrl-C) or a step failed. */
 		return C_("run state", "interrupted");
-	if (strcmp(state, "failed") == 0)
+	case CW_RUN_FAILED:
 		return C_("run state", "failed");
-	return state;
+	default:
+		return cw_run_state_name(state);
+	}
 }
 
 static void
@@ -75,12 +79,12 @@ struct resume_arg {
 };
 
 static int
-resume_work(void *arg, cw_flow_progress_fn *progress, void *ctx,
+resume_work(void *arg, const struct cw_job_ops *ops, void *ctx,
     struct cw_error *err)
 {
 	const struct resume_arg *a = arg;
 
-	return cw_runs_resume(a->cfg, a->id, progress, ctx, err);
+	return cw_job_resume(a->cfg, a->id, ops, ctx, err);
 }
 
 /* One run: Resume, Abandon, Show journal, Later.  Returns UW_QUIT, 1 when
@@ -138,19 +142,24 @@ offer(const struct cw_cfg *cfg, const struct cw_journal_run_info *r)
 				return UW_QUIT;
 			if (rc != UW_OK)
 				continue;
-			if (cw_runs_abandon(cfg, r->id, &err) == -1)
+			if (cw_job_abandon(cfg, r->id, &err) == -1)
 				return ui_error(_("Abandon"), &err) == UW_QUIT ? UW_QUIT : 0;
 			return uw_msgbox(_("Abandon"), _("The run was abandoned.")) == UW_QUIT ?
 			    UW_QUIT : 1;
 		}
-		/* Resume, with a gauge the flow drives. */
+		/* Resume, with a gauge the flow drives; then what it said. */
 		struct resume_arg a = { cfg, r->id };
+		struct ui_job j = { .title = flow_label(r->flow) };
 
-		rc = ui_run_with_gauge(flow_label(r->flow), resume_work, &a);
-		if (rc != UW_OK)
-			return rc == UW_QUIT ? UW_QUIT : 0;
-		return uw_msgbox(_("Resume"), _("The run finished.")) == UW_QUIT ?
-		    UW_QUIT : 1;
+		rc = ui_run_job(&j, resume_work, &a);
+		if (rc == UW_OK) {
+			ui_text_add(&j.said, "%s", _("The run finished."));
+			rc = uw_msgbox(_("Resume"), ui_text_str(&j.said));
+		}
+		ui_text_release(&j.said);
+		if (rc == UW_QUIT)
+			return UW_QUIT;
+		return rc == UW_OK ? 1 : 0;
 	}
 }
 

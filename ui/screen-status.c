@@ -11,19 +11,12 @@
 #include "core/cfg.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "job/job.h"
 #include "ntp/ntp.h"
+#include "pki/renew.h"
+#include "pki/timer.h"
 #include "screens.h"
 #include "widgets.h"
-
-static const char *const state_words[CW_CERT_STATE__MAX] = {
-	/* TRANSLATORS: certificate states on the status screen. */
-	[CW_CERT_STATE_MISSING] = N_("not installed"),
-	[CW_CERT_STATE_VALID] = N_("valid"),
-	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
-	[CW_CERT_STATE_RENEWAL_FAILING] = N_("renewal failing"),
-	[CW_CERT_STATE_EXPIRED] = N_("expired"),
-	[CW_CERT_STATE_BROKEN] = N_("broken"),
-};
 
 /* "Mo 23 Nov 2026 18:00:00 CET / 2026-11-23T17:00:00Z": the locale's
  * date and time, then UTC. */
@@ -133,12 +126,54 @@ struct row {
 	const char *value;
 };
 
+struct renew_arg {
+	const struct cw_cfg *cfg;
+	struct cw_job_renew_in in;
+	struct cw_renew_result res;
+};
+
+static int
+renew_work(void *arg, const struct cw_job_ops *ops, void *ctx,
+    struct cw_error *err)
+{
+	struct renew_arg *a = arg;
+
+	return cw_job_renew(a->cfg, &a->in, ops, ctx, &a->res, err);
+}
+
+/* "Renew now": the renewal job as a dry run first (nothing installed),
+ * then, when the admin agrees, for real. */
+static int
+renew_now(const struct cw_cfg *cfg)
+{
+	const char *title = _("Renew now");
+	struct renew_arg a = { cfg, { 1, 1 }, { 0 } };
+	char text[512], when[160];
+	int rc;
+
+	rc = ui_run_with_gauge(title, renew_work, &a);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	rc = uw_yesno(title, _("Dry run: the renewal works; nothing was installed.\n\nRenew the device certificate now? The current certificate is kept as device.crt.prev."), 0);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	a.in.dry_run = 0;
+	rc = ui_run_with_gauge(title, renew_work, &a);
+	if (rc != UW_OK)
+		return rc == UW_QUIT ? UW_QUIT : 0;
+	/* TRANSLATORS: %s is a time (local / UTC). */
+	snprintf(text, sizeof(text), _("The device certificate was renewed. The new one is valid until %s."),
+	    both_times(a.res.not_after, when, sizeof(when)));
+	return uw_msgbox(title, text) == UW_QUIT ? UW_QUIT : 0;
+}
+
 int
 ui_status_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
 	char nb[160], na[160], ra[160], days[96], state[128], ntp[600];
 	char fp[80], afp[80], anchor[1200], last[CW_ERR_MSG_MAX + 64], next[160], t[32];
+	char timer[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + 8];
 	struct ui_text text = { 0 };
 	struct cw_error err;
 	struct row rows[20];
@@ -147,15 +182,15 @@ ui_status_run(const struct cw_cfg *cfg)
 	int rc;
 
 	cw_error_clear(&err);
-	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == -1)
+	if (cw_job_status(cfg, &st, &err) == -1)
 		return ui_error(_("Certificate status"), &err);
 
-	if (strcmp(_(state_words[st.state]), cw_cert_state_name(st.state)) != 0)
+	if (strcmp(cw_cert_state_words(st.state), cw_cert_state_name(st.state)) != 0)
 		/* TRANSLATORS: state in words, then its name in `status --json`. */
-		snprintf(state, sizeof(state), _("%s (%s)"), _(state_words[st.state]),
+		snprintf(state, sizeof(state), _("%s (%s)"), cw_cert_state_words(st.state),
 		    cw_cert_state_name(st.state));
 	else
-		snprintf(state, sizeof(state), "%s", _(state_words[st.state]));
+		snprintf(state, sizeof(state), "%s", cw_cert_state_words(st.state));
 	rows[n++] = (struct row){ _("State:"), state };
 	if (st.have_cert) {
 		if (st.days_left >= 0)
@@ -197,6 +232,8 @@ ui_status_run(const struct cw_cfg *cfg)
 			rows[n++] = (struct row){ _("Next renewal attempt:"),
 			    both_times(st.next_renewal_attempt, next, sizeof(next)) };
 	}
+	if (cw_timer_describe(timer, sizeof(timer), both_times) != NULL)
+		rows[n++] = (struct row){ _("Next timer run:"), timer };
 	if (st.problem_text[0])
 		rows[n++] = (struct row){ _("Problem:"), st.problem_text };
 	ntp_line(cfg, ntp, sizeof(ntp));
@@ -219,7 +256,7 @@ ui_status_run(const struct cw_cfg *cfg)
 		advice = _("The installed certificate cannot be used. \"Install device certificate (OTP)\" with a new one-time password restores it; the previous files are kept as .prev.");
 		break;
 	case CW_CERT_STATE_RENEWAL_FAILING:
-		advice = _("Automatic renewal is failing; the timer retries it. Run 'certwiz renew' to try now.");
+		advice = _("Automatic renewal is failing; the timer retries it. \"Renew now\" below tries it at once.");
 		break;
 	case CW_CERT_STATE_RENEWAL_DUE:
 		advice = _("The certificate renews itself with the next run of the renewal timer ('certwiz renew').");
@@ -229,7 +266,15 @@ ui_status_run(const struct cw_cfg *cfg)
 	}
 	if (advice != NULL)
 		ui_text_add(&text, "\n%s\n", advice);
-	rc = uw_textview(_("Certificate status"), ui_text_str(&text));
+	if (st.state == CW_CERT_STATE_VALID || st.state == CW_CERT_STATE_RENEWAL_DUE ||
+	    st.state == CW_CERT_STATE_RENEWAL_FAILING)
+		/* TRANSLATORS: a button under the status: renew the certificate
+		 * now (a dry run first). */
+		rc = uw_textview_action(_("Certificate status"), ui_text_str(&text), _("Renew now"));
+	else
+		rc = uw_textview(_("Certificate status"), ui_text_str(&text));
 	ui_text_release(&text);
+	if (rc == UW_OK)
+		rc = renew_now(cfg);
 	return rc == UW_QUIT ? UW_QUIT : 0;
 }

@@ -16,8 +16,6 @@ struct cw_cfg;
 int ui_check_run(const struct cw_cfg *cfg);
 int ui_ntp_run(const struct cw_cfg *cfg);
 int ui_cert_run(const struct cw_cfg *cfg);
-/* Makes a resumed enrollment run ask through the wizard's dialogs. */
-void ui_cert_install_resume_ops(void);
 int ui_status_run(const struct cw_cfg *cfg);
 int ui_sc3_backup_run(const struct cw_cfg *cfg);
 int ui_sc3_restore_run(const struct cw_cfg *cfg);
@@ -36,11 +34,11 @@ int ui_not_available(const char *title, const char *subcommand);
 struct cw_error;
 int ui_error(const char *title, const struct cw_error *err);
 
-/* Backend work that reports progress (a flow run, a resume): called with
- * the gauge's callback, which has the type cw_flow_progress_fn (flow.h). */
-typedef int ui_work_fn(void *arg,
-    int (*progress)(void *ctx, size_t step, size_t nsteps, double fraction,
-    const char *label), void *ctx, struct cw_error *err);
+/* Backend work, a job (job.h): called with the wizard's job operations
+ * (ops.c) and their ctx, a struct ui_job. */
+struct cw_job_ops;
+typedef int ui_work_fn(void *arg, const struct cw_job_ops *ops, void *ctx,
+    struct cw_error *err);
 
 /* Runs work under a progress gauge titled title (Cancel and Ctrl-C ask,
  * then stop it between steps); a failure other than a cancel is shown.
@@ -68,5 +66,24 @@ void ui_text_row(struct ui_text *t, const char *label, size_t width,
     const char *value);
 const char *ui_text_str(const struct ui_text *t);
 void ui_text_release(struct ui_text *t);
+
+/* One job run by the wizard (ops.c): its title, the gauge while it runs
+ * and what it said (shown by the screen at the end; release said). */
+struct uw_gauge;
+struct ui_job {
+	const char *title;
+	struct uw_gauge *gauge;
+	struct ui_text said;
+	/* The last progress, to draw the gauge again after a question. */
+	size_t step, nsteps;
+	double fraction;
+	char label[256];
+};
+
+/* The wizard's job operations; ctx is a struct ui_job. */
+extern const struct cw_job_ops ui_job_ops;
+
+/* ui_run_with_gauge with the job's lines kept in j->said. */
+int ui_run_job(struct ui_job *j, ui_work_fn *work, void *arg);
 
 #endif

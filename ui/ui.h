@@ -9,4 +9,8 @@ struct cw_cfg;
  * process exit code. */
 int ui_wizard_run(const struct cw_cfg *cfg);
 
+/* Puts the terminal back to normal if the wizard has it (before a fatal
+ * message on stderr).  Safe to call at any time. */
+void ui_terminal_restore(void);
+
 #endif

@@ -7,14 +7,30 @@
 #include "core/i18n.h"
 #include "uw-int.h"
 
+static int view(const char *title, const char *text, const char *action);
+
 int
 uw_textview(const char *title, const char *text)
+{
+	return view(title, text, NULL);
+}
+
+int
+uw_textview_action(const char *title, const char *text, const char *action)
+{
+	return view(title, text, action);
+}
+
+static int
+view(const char *title, const char *text, const char *action)
 {
 	/* TRANSLATORS: buttons.  A button's shortcut is its first letter, or
 	 * the ASCII letter in trailing parentheses ("はい(Y)"); the buttons of
 	 * one box need different shortcuts (po.sh checks Yes/No, OK/Cancel,
 	 * OK/Back). */
-	const char *labels[1] = { _("Close") };
+	const char *labels[2] = { action, _("Close") };
+	const char **lab = action != NULL ? labels : labels + 1;
+	int nlab = action != NULL ? 2 : 1, focus = nlab - 1;
 	struct uw_frame f = { 0 };
 	size_t *lines = NULL, nlines = 0, top = 0;
 	int rc = UW_ERROR, width = -1;
@@ -58,7 +74,7 @@ uw_textview(const char *title, const char *text)
 			    last > nlines ? nlines : last, nlines);
 			mvwaddstr(f.win, f.h - 3, f.w - 2 - (int)strlen(pos), pos);
 		}
-		int cx = uw__buttons(&f, f.h - 2, labels, 1, 0);
+		int cx = uw__buttons(&f, f.h - 2, lab, nlab, focus);
 		wmove(f.win, f.h - 2, cx);
 		uw__flush();
 
@@ -79,7 +95,8 @@ uw_textview(const char *title, const char *text)
 			case KEY_NPAGE: top += page; break;
 			case KEY_HOME: top = 0; break;
 			case KEY_END: top = nlines; break;
-			case KEY_ENTER: rc = UW_BACK; goto out;
+			case KEY_ENTER: rc = focus == nlab - 1 ? UW_BACK : UW_OK; goto out;
+			case KEY_BTAB: case KEY_LEFT: case KEY_RIGHT: focus = nlab - 1 - focus; break;
 			default: break;
 			}
 			continue;
@@ -91,12 +108,22 @@ uw_textview(const char *title, const char *text)
 		case L' ': top += page; break;
 		case L'g': top = 0; break;
 		case L'G': top = nlines; break;
-		case L'\r': case L'\n': case 27: case L'q':
+		case L'\r': case L'\n':
+			rc = focus == nlab - 1 ? UW_BACK : UW_OK;
+			goto out;
+		case 27: case L'q':
 			rc = UW_BACK;
 			goto out;
+		case L'\t':
+			focus = nlab - 1 - focus;
+			break;
 		default:
-			if (uw__lower(k.ch) == uw__hotkey(labels[0])) {
+			if (uw__lower(k.ch) == uw__hotkey(lab[nlab - 1])) {
 				rc = UW_BACK;
+				goto out;
+			}
+			if (action != NULL && uw__lower(k.ch) == uw__hotkey(action)) {
+				rc = UW_OK;
 				goto out;
 			}
 			break;

@@ -113,6 +113,10 @@ int uw_checklist(const char *title, const char *text,
 /* A scrollable text (logs, journals, help).  UW_BACK or UW_QUIT. */
 int uw_textview(const char *title, const char *text);
 
+/* The same with a button for an action before Close: UW_OK when it was
+ * chosen (its shortcut, or Tab to it and Enter), else as uw_textview. */
+int uw_textview_action(const char *title, const char *text, const char *action);
+
 /* ---- progress ---- */
 
 struct uw_gauge;

@@ -87,8 +87,6 @@ ui_wizard_run(const struct cw_cfg *cfg)
 	    "is in progress).\n\n"
 	    "Every job can also be run from the command line: see 'certwiz --help'."));
 
-	/* A resumed enrollment asks its questions in dialogs, not on the tty. */
-	ui_cert_install_resume_ops();
 	rc = ui_resume_offer(cfg);
 	while (rc != UW_QUIT) {
 		int r = uw_menu(_("Main menu"), _("What do you want to do?"),
@@ -102,4 +100,10 @@ ui_wizard_run(const struct cw_cfg *cfg)
 	}
 	uw_end();
 	return exit_code();
+}
+
+void
+ui_terminal_restore(void)
+{
+	uw_end();
 }

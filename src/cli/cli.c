@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../ui/ui.h"
 #include "core/cfg.h"
 #include "cli/cli.h"
 #include "core/error.h"
@@ -17,16 +16,28 @@
 static const struct cw_cli_cmd commands[] = {
 	{ "check", N_("check connectivity prerequisites"), "check [--json]", cw_cmd_check },
 	{ "ntp", N_("show, set or test the NTP configuration"),
-	  "ntp show [--json] | set --primary HOST [...] | test [--json]", cw_cmd_ntp },
+	  "ntp show [--json]\n"
+	  "       certwiz ntp set --primary HOST [--primary-key ID:ALG:KEYFILE] [--secondary HOST]\n"
+	  "                       [--secondary-key ID:ALG:KEYFILE] [--keep-keys] [--json]\n"
+	  "       certwiz ntp test [--json]", cw_cmd_ntp },
 	{ "cert", N_("enroll for a device certificate with a one-time password"),
-	  "cert fetch [--otp-file FILE|-] | show [--json]", cw_cmd_cert },
+	  "cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256]\n"
+	  "       certwiz cert show [--json]", cw_cmd_cert },
 	{ "status", N_("show the certificate status"), "status [--json]", cw_cmd_status },
 	{ "renew", N_("renew the device certificate if it is due"),
 	  "renew [--force] [--dry-run]", cw_cmd_renew },
 	{ "sc3", N_("back up or restore the SC3 trust material over SCP"),
-	  "sc3 backup --to USER@HOST:PATH | restore --from USER@HOST:PATH", cw_cmd_sc3 },
+	  "sc3 backup --to [USER@]HOST:PATH|FILE [SSH options] [--master-key-file FILE]\n"
+	  "                  [--no-verify] [--dry-run] [--work-factor N] [--replace]\n"
+	  "       certwiz sc3 restore --from [USER@]HOST:PATH|FILE [SSH options] [--master-key-file FILE]\n"
+	  "                  [--yes] [--dry-run] [--replace]\n"
+	  "SSH options: [--user USER] [--port N] [--auth agent|identity|password]\n"
+	  "             [--identity FILE] [--password-file FILE]\n"
+	  "             [--known-hosts FILE] [--accept-host-key SHA256:...] [--batch]", cw_cmd_sc3 },
 	{ "journal", N_("list, show, resume or abandon journaled runs"),
-	  "journal [list | show RUN | resume RUN | abandon RUN]", cw_cmd_journal },
+	  "journal [list [--json] | show RUN | abandon RUN]\n"
+	  "       certwiz journal resume RUN [--master-key-file FILE] [--password-file FILE] [--otp-file FILE|-]",
+	  cw_cmd_journal },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -76,7 +87,19 @@ warn_cb(void *ctx, const char *message)
 }
 
 int
-cw_cli_main(int argc, char **argv)
+cw_cli_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf(_("Usage: certwiz %s\n"), usage);
+			printf("%s\n", _("See certwiz(1) for every option."));
+			return 1;
+		}
+	return 0;
+}
+
+int
+cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -131,9 +154,12 @@ cw_cli_main(int argc, char **argv)
 		return cw_cli_report(&err);
 	if (cmd != NULL) {
 		optind = 0;	/* reset getopt for the subcommand */
-		rc = cmd->run(&cfg, argc, argv);
+		if (cw_cli_help(argc, argv, cmd->usage))
+			rc = 0;
+		else
+			rc = cmd->run(&cfg, argc, argv);
 	} else
-		rc = ui_wizard_run(&cfg);
+		rc = wizard(&cfg);
 	cw_cfg_release(&cfg);
 	return rc;
 }

@@ -4,9 +4,31 @@
 #define CW_CLI_H
 
 #include "core/cfg.h"
+#include "job/job.h"
 
-/* Runs certwiz with argv; returns the process exit code (certwiz.1). */
-int cw_cli_main(int argc, char **argv);
+/* Runs certwiz with argv; returns the process exit code (certwiz.1).
+ * Without a subcommand it starts wizard (the curses front end, ui.h). */
+int cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg));
+
+/* The job operations of the command line (cli-ops.c), with their ctx. */
+struct cw_cli_ctx {
+	size_t last_step;	/* the step whose line was printed */
+	int quiet;		/* only notices (--json) */
+	/* Secrets answered from files (--master-key-file...), by question
+	 * key ("sc3.master_key"; job.h), instead of asking. */
+	struct { const char *key, *file; } answers[4];
+	size_t nanswers;
+};
+
+/* Answers the secret question key from file. */
+void cw_cli_answer_file(struct cw_cli_ctx *c, const char *key, const char *file);
+
+extern const struct cw_job_ops cw_cli_ops;
+void cw_cli_ctx_init(struct cw_cli_ctx *c);
+
+/* 1 (and usage printed on stdout) when argv holds -h or --help before a
+ * "--": every subcommand answers --help. */
+int cw_cli_help(int argc, char **argv, const char *usage);
 
 /* One subcommand: argc/argv start at the subcommand's name. */
 struct cw_cli_cmd {

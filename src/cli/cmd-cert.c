@@ -10,23 +10,9 @@
 
 #include "pki/cert.h"
 #include "cli/cli.h"
-#include "pki/enroll.h"
 #include "core/i18n.h"
-#include "core/lock.h"
 
 #define USAGE N_("Usage: certwiz cert fetch [--otp-file FILE|-] [--yes] [--accept-ca SHA256] [--allow-unproven-time] | show [--json]\n")
-
-static int
-progress_cb(void *ctx, size_t step, size_t nsteps, double fraction,
-    const char *label)
-{
-	(void)ctx;
-	if (fraction == 0.0 && step < nsteps) {
-		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
-		fflush(stdout);
-	}
-	return 0;
-}
 
 static int
 cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
@@ -38,11 +24,9 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 		{ "allow-unproven-time", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cw_enroll_cli cli = { NULL, NULL, 0 };
-	struct cw_enroll_ops ops;
-	struct cw_enroll e = { .ops = &ops };
+	struct cw_job_enroll_in in = { 0 };
+	struct cw_cli_ctx ctx;
 	struct cw_cert_status st;
-	struct cw_lock *lock = NULL;
 	struct cw_error err;
 	char when[32];
 	int c;
@@ -50,16 +34,16 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:ya:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			cli.otp_file = optarg;
+			in.otp_file = optarg;
 			break;
 		case 'y':
-			cli.yes = 1;
+			in.yes = 1;
 			break;
 		case 'a':
-			cli.accept_ca = optarg;
+			in.accept_ca = optarg;
 			break;
 		case 'T':
-			e.allow_unproven_time = 1;
+			in.allow_unproven_time = 1;
 			break;
 		default:
 			fputs(_(USAGE), stderr);
@@ -71,15 +55,10 @@ cmd_fetch(const struct cw_cfg *cfg, int argc, char **argv)
 		return 2;
 	}
 	cw_error_clear(&err);
-	cw_enroll_cli_ops(&cli, &ops);
-	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1)
+	cw_cli_ctx_init(&ctx);
+	if (cw_job_enroll(cfg, &in, &cw_cli_ops, &ctx, &err) == -1)
 		return cw_cli_report(&err);
-	if (cw_enroll_run(cfg, &e, progress_cb, NULL, &err) == -1) {
-		cw_lock_release(lock);
-		return cw_cli_report(&err);
-	}
-	cw_lock_release(lock);
-	if (cw_cert_status_read(cfg, time(NULL), &st, &err) == 0 && st.have_cert) {
+	if (cw_job_status(cfg, &st, &err) == 0 && st.have_cert) {
 		printf(_("Device certificate installed: %s\n"), st.subject);
 		printf(_("  SHA-256 %s, valid until %s\n"), st.fingerprint_sha256,
 		    cw_cert_time_rfc3339(st.not_after, when, sizeof(when)));

@@ -13,7 +13,6 @@
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "pki/netcheck.h"
-#include "core/textwidth.h"
 
 static int
 print_json(const struct cw_netcheck_report *rep)
@@ -50,60 +49,6 @@ out:
 	return rc;
 }
 
-static void
-print_human(const struct cw_netcheck_report *rep)
-{
-	/* TRANSLATORS: column headings of the connectivity check table. */
-	const char *h_end = _("ENDPOINT"), *h_res = _("RESULT"),
-	    *h_time = _("TIME"), *h_why = _("REASON");
-	/* TRANSLATORS: result of one endpoint in the check table. */
-	const char *s_ok = _("ok"), *s_fail = _("FAILED");
-	int w_end = cw_textwidth(h_end), w_res = cw_textwidth(h_res);
-	int w_time = cw_textwidth(h_time);
-	char t[32];
-
-	if (cw_textwidth(s_ok) > w_res)
-		w_res = cw_textwidth(s_ok);
-	if (cw_textwidth(s_fail) > w_res)
-		w_res = cw_textwidth(s_fail);
-	for (size_t i = 0; i < rep->n; i++) {
-		int w = cw_textwidth(rep->results[i].endpoint);
-		if (w > w_end)
-			w_end = w;
-		/* TRANSLATORS: a duration in milliseconds. */
-		snprintf(t, sizeof(t), _("%ld ms"), rep->results[i].time_ms);
-		if (cw_textwidth(t) > w_time)
-			w_time = cw_textwidth(t);
-	}
-	w_end += 2;
-	w_res += 2;
-	w_time += 2;
-
-	printf(ngettext("Connectivity check of %zu endpoint in %.2f s\n",
-	    "Connectivity check of %zu endpoints in %.2f s\n", rep->n),
-	    rep->n, rep->elapsed_ms / 1000.0);
-	cw_textwidth_pad(stdout, h_end, w_end);
-	cw_textwidth_pad(stdout, h_res, w_res);
-	cw_textwidth_pad(stdout, h_time, w_time);
-	printf("%s\n", h_why);
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct cw_netcheck_result *r = &rep->results[i];
-
-		cw_textwidth_pad(stdout, r->endpoint, w_end);
-		cw_textwidth_pad(stdout, r->ok ? s_ok : s_fail, w_res);
-		snprintf(t, sizeof(t), _("%ld ms"), r->time_ms);
-		if (r->ok)
-			printf("%s\n", t);
-		else {
-			cw_textwidth_pad(stdout, t, w_time);
-			printf("%s\n", r->reason);
-		}
-		if (strchr(r->endpoint, '*') != NULL)
-			/* TRANSLATORS: under a wildcard entry such as *.example.com:443. */
-			printf(_("  (checked through %s)\n"), r->host);
-	}
-}
-
 int
 cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 {
@@ -112,7 +57,9 @@ cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_netcheck_report *rep = NULL;
+	struct cw_cli_ctx ctx;
 	struct cw_error err;
+	char *table = NULL;
 	int c, json = 0, rc;
 
 	cw_error_clear(&err);
@@ -127,8 +74,11 @@ cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 		fprintf(stderr, _("Usage: certwiz check [--json]\n"));
 		return 2;
 	}
-	if (cw_netcheck_run(cfg, NULL, NULL, &rep, &err) == -1)
+	cw_cli_ctx_init(&ctx);
+	if (cw_job_check(cfg, &cw_cli_ops, &ctx, &rep, &table, &err) == -1) {
+		cw_netcheck_report_free(rep);
 		return cw_cli_report(&err);
+	}
 	if (json) {
 		if (print_json(rep) == -1) {
 			cw_error_set(&err, CW_E_NOMEM, _("cannot write the JSON output"));
@@ -136,7 +86,7 @@ cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 			goto out;
 		}
 	} else
-		print_human(rep);
+		fputs(table, stdout);
 	rc = 0;
 	if (rep->failed > 0) {
 		cw_error_set(&err, CW_E_NET,
@@ -147,6 +97,7 @@ cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 		rc = json ? cw_error_exit_code(err.code) : cw_cli_report(&err);
 	}
 out:
+	free(table);
 	cw_netcheck_report_free(rep);
 	return rc;
 }

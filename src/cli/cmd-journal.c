@@ -15,11 +15,8 @@
 
 #include "cli/cli.h"
 #include "core/flow.h"
-#include "core/flows.h"
 #include "core/i18n.h"
 #include "core/journal.h"
-#include "core/runs.h"
-#include "core/lock.h"
 
 static void
 stamp(time_t t, char out[21])
@@ -42,7 +39,7 @@ list_json(const struct cw_journal_run_info *v, size_t n)
 		stamp(v[i].started, a);
 		stamp(v[i].updated, b);
 		if (json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-		    "id", v[i].id, "flow", v[i].flow, "state", v[i].state,
+		    "id", v[i].id, "flow", v[i].flow, "state", cw_run_state_name(v[i].state),
 		    "last_step", v[i].last_step, "last_error", v[i].last_error,
 		    "started", a, "updated", b)) == -1)
 			rc = -1;
@@ -94,8 +91,7 @@ cmd_list(const struct cw_cfg *cfg, int argc, char **argv)
 	/* Unfinished runs first: they are what the admin has to act on. */
 	for (int pass = 0; pass < 2; pass++)
 	for (size_t i = 0; i < n; i++) {
-		int closed = strcmp(v[i].state, "finished") == 0 ||
-		    strcmp(v[i].state, "abandoned") == 0;
+		int closed = cw_run_state_closed(v[i].state);
 		if (closed != pass)
 			continue;
 		if (header != pass) {
@@ -103,7 +99,8 @@ cmd_list(const struct cw_cfg *cfg, int argc, char **argv)
 			header = pass;
 		}
 		stamp(v[i].updated, when);
-		printf("  %-40s %-10s %-10s %s  %s\n", v[i].id, v[i].flow, v[i].state, when,
+		printf("  %-40s %-10s %-10s %s  %s\n", v[i].id, v[i].flow,
+		    cw_run_state_name(v[i].state), when,
 		    v[i].last_step[0] ? v[i].last_step : "-");
 		if (v[i].last_error[0])
 			/* TRANSLATORS: indented under a run in `certwiz journal list`. */
@@ -128,31 +125,48 @@ cmd_show(const struct cw_cfg *cfg, const char *id)
 	return 0;
 }
 
+/* resume or abandon: the same jobs as the wizard's resume prompt.  The
+ * secrets a resumed run asks for may come from files. */
 static int
-progress_cb(void *ctx, size_t step, size_t nsteps, double fraction,
-    const char *label)
+cmd_act(const struct cw_cfg *cfg, int argc, char **argv, int abandon)
 {
-	(void)ctx;
-	if (fraction == 0.0 && step < nsteps) {
-		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
-		fflush(stdout);
-	}
-	return 0;
-}
-
-/* resume or abandon: the same code as the wizard's resume prompt. */
-static int
-cmd_act(const struct cw_cfg *cfg, const char *id, int abandon)
-{
+	static const struct option opts[] = {
+		{ "master-key-file", required_argument, NULL, 'k' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "otp-file", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct cw_error err;
+	struct cw_cli_ctx ctx;
+	const char *id;
+	int c;
 
 	cw_error_clear(&err);
+	cw_cli_ctx_init(&ctx);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (abandon)
+			c = '?';
+		switch (c) {
+		case 'k': cw_cli_answer_file(&ctx, "sc3.master_key", optarg); break;
+		case 'p': cw_cli_answer_file(&ctx, "ssh.password", optarg); break;
+		case 'o': cw_cli_answer_file(&ctx, "enroll.otp", optarg); break;
+		default:
+			fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
+		return 2;
+	}
+	id = argv[optind];
 	if (abandon) {
-		if (cw_runs_abandon(cfg, id, &err) == -1)
+		if (cw_job_abandon(cfg, id, &err) == -1)
 			return cw_cli_report(&err);
 		printf(_("Run %s abandoned; its staged files were removed.\n"), id);
 	} else {
-		if (cw_runs_resume(cfg, id, progress_cb, NULL, &err) == -1)
+		if (cw_job_resume(cfg, id, &cw_cli_ops, &ctx, &err) == -1)
 			return cw_cli_report(&err);
 		printf(_("Run %s finished.\n"), id);
 	}
@@ -167,16 +181,16 @@ cw_cmd_journal(const struct cw_cfg *cfg, int argc, char **argv)
 	if (argc <= 1 || strcmp(sub, "list") == 0 || sub[0] == '-')
 		return cmd_list(cfg, argc > 1 && sub[0] != '-' ? argc - 1 : argc,
 		    argc > 1 && sub[0] != '-' ? argv + 1 : argv);
+	if (strcmp(sub, "resume") == 0)
+		return cmd_act(cfg, argc - 1, argv + 1, 0);
+	if (strcmp(sub, "abandon") == 0)
+		return cmd_act(cfg, argc - 1, argv + 1, 1);
 	if (argc != 3) {
 		fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
 		return 2;
 	}
 	if (strcmp(sub, "show") == 0)
 		return cmd_show(cfg, argv[2]);
-	if (strcmp(sub, "resume") == 0)
-		return cmd_act(cfg, argv[2], 0);
-	if (strcmp(sub, "abandon") == 0)
-		return cmd_act(cfg, argv[2], 1);
 	fprintf(stderr, _("certwiz: unknown journal command '%s'\n"), sub);
 	fprintf(stderr, _("Usage: certwiz journal [list [--json] | show RUN | resume RUN | abandon RUN]\n"));
 	return 2;

@@ -12,7 +12,6 @@
 
 #include "cli/cli.h"
 #include "core/i18n.h"
-#include "core/lock.h"
 #include "core/log.h"
 #include "ntp/ntp.h"
 #include "core/textwidth.h"
@@ -280,28 +279,17 @@ report_results(const struct cw_cfg *cfg, const struct cw_ntp_config *c,
 static int
 cmd_test(const struct cw_cfg *cfg, int json)
 {
-	struct cw_ntp_files f;
 	struct cw_ntp_config c;
-	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_job_ntp_out out;
+	struct cw_cli_ctx ctx;
 	struct cw_error err;
-	int configured, rc;
+	int rc;
 
 	cw_error_clear(&err);
-	if (cw_ntp_files_resolve(cfg, &f, &err) == -1 ||
-	    cw_ntp_conf_read(cfg, 1, &c, &configured, &err) == -1)
-		return cw_cli_report(&err);
-	if (!configured) {
-		cw_error_set(&err, CW_E_STATE, _("certwiz has not configured NTP yet ('%s' does not exist)"),
-		    f.conf_file);
-		cw_error_hint(&err, _("Set it first with 'certwiz ntp set --primary HOST'."));
-		cw_ntp_config_release(&c);
-		return cw_cli_report(&err);
-	}
-	rc = cw_ntp_probe(cfg, &c, res, &err);
-	/* Proven: certwiz's answer and the daemon reaching a server. */
-	if (rc == 0)
-		rc = cw_ntp_daemon_verify(cfg, &f, &c, 0, NULL, NULL, &err);
-	report_results(cfg, &c, res, rc == 0, json);
+	cw_cli_ctx_init(&ctx);
+	rc = cw_job_ntp_test(cfg, &c, &cw_cli_ops, &ctx, &out, &err);
+	if (out.applied)
+		report_results(cfg, &c, out.res, rc == 0, json);
 	cw_ntp_config_release(&c);
 	return rc == 0 ? 0 : cw_cli_report(&err);
 }
@@ -341,6 +329,31 @@ out:
 	return rc;
 }
 
+/* The authentication (not the key: the job keeps it) of the current
+ * settings for each role given without a key option. */
+static int
+keep_current(const struct cw_cfg *cfg, struct cw_ntp_config *c,
+    const char *pkey, const char *skey, unsigned keep_id[], struct cw_error *err)
+{
+	struct cw_ntp_config cur;
+	int configured = 0;
+
+	if (cw_ntp_conf_read(cfg, 0, &cur, &configured, err) == -1)
+		return -1;
+	for (int i = 0; i < CW_NTP_ROLE__MAX; i++) {
+		struct cw_ntp_server *s = &c->server[i];
+
+		if ((i == CW_NTP_PRIMARY ? pkey : skey) != NULL || s->host[0] == '\0' ||
+		    cur.server[i].auth != CW_NTP_AUTH_SYMKEY)
+			continue;
+		s->auth = CW_NTP_AUTH_SYMKEY;
+		s->key_id = keep_id[i] = cur.server[i].key_id;
+		s->alg = cur.server[i].alg;
+	}
+	cw_ntp_config_release(&cur);
+	return 0;
+}
+
 static int
 cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 {
@@ -350,14 +363,16 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 		{ "secondary", required_argument, NULL, 's' },
 		{ "secondary-key", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "keep-keys", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_ntp_config c;
-	struct cw_ntp_result res[CW_NTP_ROLE__MAX];
+	struct cw_job_ntp_out out;
+	struct cw_cli_ctx ctx;
 	struct cw_error err;
-	struct cw_lock *lock = NULL;
 	const char *pkey = NULL, *skey = NULL;
-	int opt, json = 0, applied = 0, rc;
+	unsigned keep_id[CW_NTP_ROLE__MAX] = { 0, 0 };
+	int opt, json = 0, keep = 0, rc;
 
 	cw_error_clear(&err);
 	cw_ntp_config_init(&c);
@@ -384,6 +399,9 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'k':
+			keep = 1;
+			break;
 		default:
 			rc = usage_error(_("bad option for 'ntp set'"), NULL);
 			goto out;
@@ -406,15 +424,17 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 		rc = cw_cli_report(&err);
 		goto out;
 	}
-	/* Validate before taking the lock: a typo needs no lock. */
-	if (cw_ntp_config_validate(&c, &err) == -1 ||
-	    cw_lock_acquire(cfg->state_dir, &lock, &err) == -1) {
+	/* --keep-keys: a server given without a key keeps the authentication
+	 * certwiz has for that role (the job finds the key by its ID). */
+	if (keep && keep_current(cfg, &c, pkey, skey, keep_id, &err) == -1) {
 		rc = cw_cli_report(&err);
 		goto out;
 	}
+	cw_cli_ctx_init(&ctx);
+	ctx.quiet = json;
 	/* The journaled flow: validate, write, reload, probe (ntp-flow.c). */
-	rc = cw_ntp_set_run(cfg, &c, NULL, NULL, res, &applied, &err);
-	if (applied) {
+	rc = cw_job_ntp_set(cfg, &c, &cw_cli_ops, &ctx, &out, &err);
+	if (out.applied) {
 		struct cw_ntp_files f;
 		struct cw_error ferr;
 
@@ -427,11 +447,10 @@ cmd_set(const struct cw_cfg *cfg, int argc, char **argv)
 				printf(_("Wrote '%s' and '%s'; the time daemon (%s) uses the servers.\n"),
 				    f.conf_file, f.keys_file, cw_ntp_daemon_name(f.daemon));
 		}
-		report_results(cfg, &c, res, rc == 0, json);
+		report_results(cfg, &c, out.res, rc == 0, json);
 	}
 	rc = rc == 0 ? 0 : cw_cli_report(&err);
 out:
-	cw_lock_release(lock);
 	cw_ntp_config_release(&c);
 	return rc;
 }

@@ -12,7 +12,6 @@
 #include "pki/cert.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
-#include "core/lock.h"
 #include "pki/renew.h"
 
 int
@@ -24,7 +23,8 @@ cw_cmd_renew(const struct cw_cfg *cfg, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_renew_result res;
-	struct cw_lock *lock = NULL;
+	struct cw_job_renew_in in = { 0, 0 };
+	struct cw_cli_ctx ctx;
 	struct cw_error err;
 	char when[32];
 	int c, force = 0, dry = 0, rc;
@@ -47,12 +47,14 @@ cw_cmd_renew(const struct cw_cfg *cfg, int argc, char **argv)
 		return 2;
 	}
 	cw_error_clear(&err);
-	if (cw_lock_acquire(cfg->state_dir, &lock, &err) == -1) {
+	cw_cli_ctx_init(&ctx);
+	in.force = force;
+	in.dry_run = dry;
+	rc = cw_job_renew(cfg, &in, &cw_cli_ops, &ctx, &res, &err);
+	if (rc == -1 && err.code == CW_E_LOCKED) {
 		fprintf(stderr, _("certwiz renew: %s\n"), err.msg);
 		return cw_error_exit_code(err.code);
 	}
-	rc = cw_renew_run(cfg, force, dry, &res, &err);
-	cw_lock_release(lock);
 	if (rc == 0) {
 		if (dry && res.would_renew)
 			printf(_("Dry run: the renewal works; a real run would install the new certificate now. Nothing was installed.\n"));

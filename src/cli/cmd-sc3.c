@@ -21,13 +21,24 @@
 #include "sc3/age.h"
 #include "sc3/bundle.h"
 #include "cli/cli.h"
-#include "core/flow.h"
-#include "core/lock.h"
 #include "sc3/sc3.h"
 #include "core/i18n.h"
 #include "core/fileio.h"
 #include "cli/prompt.h"
 #include "core/secret.h"
+
+/* The test hooks' master key: from a file, else asked on the terminal. */
+static int
+hook_key(const struct cw_cfg *cfg, const char *file, int twice,
+    struct cw_secret **key, struct cw_error *err)
+{
+	if (file == NULL)
+		file = cfg->master_key_file;
+	if (file != NULL && *file != '\0')
+		return cw_secret_read_file(file, 1024, 0, key, err);
+	return cw_prompt_secret(_("Master key: "), twice ? _("Master key (again): ") : NULL,
+	    1024, "--master-key-file", key, err);
+}
 
 static int
 sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
@@ -62,7 +73,7 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 		return cw_cli_report(&err);
 	}
 	if (cw_sc3_origin_self(cfg, &self, &err) == -1 ||
-	    cw_sc3_master_key(cfg, keyfile, 1, &key, &err) == -1)
+	    hook_key(cfg, keyfile, 1, &key, &err) == -1)
 		return cw_cli_report(&err);
 	rc = cw_bundle_seal(cfg->sc3_dir, to, key, log2n, &self, &info, &err);
 	cw_secret_free(key);
@@ -106,7 +117,7 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 		cw_error_set(&err, CW_E_USAGE, _("usage: certwiz sc3 open --from FILE"));
 		return cw_cli_report(&err);
 	}
-	if (cw_sc3_master_key(cfg, keyfile, 0, &key, &err) == -1)
+	if (hook_key(cfg, keyfile, 0, &key, &err) == -1)
 		return cw_cli_report(&err);
 	rc = cw_bundle_open(from, cfg->sc3_dir, key, cfg->max_restore_bytes,
 	    verify ? NULL : &staging, &info, &fail, &err);
@@ -134,60 +145,7 @@ sc3_open(const struct cw_cfg *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* ---- backup and restore */
-
-static int
-progress_cb(void *ctx, size_t step, size_t nsteps, double fraction, const char *label)
-{
-	static size_t last = (size_t)-1;
-
-	(void)ctx;
-	(void)fraction;
-	if (step != last)
-		printf("[%zu/%zu] %s\n", step + 1, nsteps, label);
-	last = step;
-	fflush(stdout);
-	return 0;
-}
-
-static int
-run_flow(const struct cw_cfg *cfg, const struct cw_flow_def *def,
-    const struct cw_fact *inputs, size_t ninputs, struct cw_sc3_user *u,
-    struct cw_error *err)
-{
-	struct cw_lock *lock = NULL;
-	struct cw_flow *run = NULL;
-	int rc = -1;
-
-	if (cw_lock_acquire(cfg->state_dir, &lock, err) == -1)
-		return -1;
-	if (cw_flow_open(cfg, def, inputs, ninputs, u, &run, err) == -1)
-		goto out;
-	if (cw_flow_resumed(run))
-		printf(_("Resuming run %s.\n"), cw_flow_id(run));
-	rc = cw_flow_run(run, progress_cb, NULL, err);
-	if (rc == -1)
-		cw_error_hint(err, _("Run the same command again, or 'certwiz journal resume %s', to continue."),
-		    cw_flow_id(run));
-out:
-	cw_flow_free(run);
-	cw_lock_release(lock);
-	return rc;
-}
-
-/* The vendor's prerequisites: those certwiz checks itself once the bundle
- * is open, and those only the admin can confirm. */
-static void
-restore_checklist(void)
-{
-	printf("%s\n", _("Before restoring, make sure that:"));
-	printf("%s\n", _("certwiz checks, after opening the bundle:"));
-	printf("  - %s\n", _("this unit has the same IP address as the old unit;"));
-	printf("  - %s\n", _("this unit has the same master key as the old unit;"));
-	printf("%s\n", _("you confirm:"));
-	printf("  - %s\n", _("the old unit's configuration is imported, loaded and committed here;"));
-	printf("  - %s\n", _("firewalls and log collectors are onboarded and disconnected."));
-}
+/* ---- backup and restore: the jobs (job.h) */
 
 static int
 sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
@@ -206,110 +164,57 @@ sc3_flow_cmd(const struct cw_cfg *cfg, int argc, char **argv, int restore)
 		{ "identity", required_argument, NULL, 'i' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "port", required_argument, NULL, 'P' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ "accept-host-key", required_argument, NULL, 'A' },
 		{ "batch", no_argument, NULL, 'b' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "auth", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cw_sc3_ssh ssh = { 0 };
-	char portbuf[16];
-	struct cw_sc3_user u = { .log2n = CW_AGE_LOG2N_DEFAULT, .say = cw_sc3_say_tty, .confirm = cw_sc3_confirm_tty };
-	struct cw_secret *key = NULL;
+	struct cw_job_sc3_in in;
+	struct cw_job_ops ops = cw_cli_ops;
+	struct cw_cli_ctx ctx;
 	struct cw_error err;
-	const char *target = NULL, *keyfile = NULL;
-	char digest[65];
-	int c, dry = 0, rc = -1, yes = 0;
+	int c, rc;
 
+	memset(&in, 0, sizeof(in));
+	cw_cli_ctx_init(&ctx);
 	cw_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 't': if (!restore) target = optarg; else goto usage; break;
-		case 'f': if (restore) target = optarg; else goto usage; break;
-		case 'k': keyfile = optarg; break;
-		case 'n': u.no_verify = 1; break;
-		case 'd': dry = 1; break;
-		case 'y': u.assume_yes = 1; break;
-		case 'w': u.log2n = atoi(optarg); break;
-		case 'i': ssh.identity = optarg; break;
-		case 'p': ssh.password_file = optarg; break;
-		case 'P': ssh.port = atoi(optarg); break;
-		case 'K': ssh.known_hosts = optarg; break;
-		case 'A': ssh.accept_host_key = optarg; break;
-		case 'b': ssh.batch = 1; break;
+		case 't': if (!restore) in.target = optarg; else goto usage; break;
+		case 'f': if (restore) in.target = optarg; else goto usage; break;
+		case 'k': in.master_key_file = optarg; break;
+		case 'n': in.no_verify = 1; break;
+		case 'd': in.dry_run = 1; break;
+		case 'y': in.yes = 1; break;
+		case 'w': in.log2n = atoi(optarg); break;
+		case 'i': in.identity = optarg; break;
+		case 'p': in.password_file = optarg; break;
+		case 'P': in.port = atoi(optarg); break;
+		case 'u': in.user = optarg; break;
+		case 'K': in.known_hosts = optarg; break;
+		case 'A': in.accept_host_key = optarg; break;
+		case 'b': ops.confirm = NULL; ops.ask_secret = NULL; ops.ask_text = NULL; ops.choose = NULL; break;
+		case 'R': in.other = CW_JOB_OTHER_REPLACE; break;
+		case 'a':
+			if (strcmp(optarg, "agent") == 0)
+				in.auth = CW_JOB_AUTH_AGENT;
+			else if (strcmp(optarg, "identity") == 0)
+				in.auth = CW_JOB_AUTH_IDENTITY;
+			else if (strcmp(optarg, "password") == 0)
+				in.auth = CW_JOB_AUTH_PASSWORD;
+			else
+				goto usage;
+			break;
 		default: goto usage;
 		}
 	}
-	if (target == NULL || optind != argc)
+	if (in.target == NULL || optind != argc)
 		goto usage;
-	ssh.no_save = dry;
-	if (cw_sc3_transport_for(target, cfg, &ssh, &u.tp, &err) == -1)
-		goto out;
-	if (restore) {
-		restore_checklist();
-		if (!u.assume_yes && !dry) {
-			if (cw_prompt_yesno(_("Is all of this true?"), &yes, &err) == -1) {
-				cw_error_hint(&err, _("Give --yes once the prerequisites are met."));
-				goto out;
-			}
-			if (!yes) {
-				cw_error_set(&err, CW_E_CANCELLED, _("restore cancelled"));
-				cw_error_hint(&err, _("Nothing was changed."));
-				goto out;
-			}
-		}
-	} else
-		printf("%s\n", _("In an HA pair, back up the active unit first."));
-	if (!restore && cw_bundle_dir_digest(cfg->sc3_dir, digest, &err) == -1)
-		goto out;
-	if (cw_sc3_master_key(cfg, keyfile, !restore, &key, &err) == -1)
-		goto out;
-	u.master_key = key;
-	if (dry && restore) {
-		/* Fetch, open, verify, compare; no swap, nothing kept. */
-		if (cw_sc3_restore_check(cfg, &u, &err) == -1)
-			goto out;
-		printf("%s\n", _("Dry run: the bundle opens with this master key and fits this unit; nothing was changed."));
-		rc = 0;
-		goto out;
-	}
-	if (dry) {
-		/* Everything but the transfer: a probe at the destination. */
-		struct cw_file_stage *probe = NULL;
-
-		if (cw_sc3_is_remote(target)) {
-			if (cw_sc3_scp_probe(&u.tp, &err) == -1)
-				goto out;
-		} else if (!restore) {
-			if (cw_file_stage_open(target, 0600, &probe, &err) == -1)
-				goto out;
-			cw_file_stage_abort(probe);
-		}
-		printf("%s\n", _("Dry run: the SC3 directory, the master key and the destination are usable."));
-		rc = 0;
-		goto out;
-	}
-	snprintf(portbuf, sizeof(portbuf), "%d", ssh.port);
-	{
-		const struct cw_fact inputs[] = {
-			{ "target", target },
-			{ "sc3_dir", cfg->sc3_dir },
-		};
-		const struct cw_fact remember[] = {
-			{ "port", ssh.port ? portbuf : NULL },
-			{ "identity", ssh.identity },
-			{ "password_file", ssh.password_file },
-			{ "known_hosts", ssh.known_hosts },
-		};
-
-		u.remember = remember;
-		u.nremember = sizeof(remember) / sizeof(remember[0]);
-		rc = run_flow(cfg, restore ? &cw_sc3_restore_flow : &cw_sc3_backup_flow,
-		    inputs, sizeof(inputs) / sizeof(inputs[0]), &u, &err);
-	}
-out:
-	if (u.tp.free != NULL)
-		u.tp.free(u.tp.ctx);
-	cw_secret_free(key);
+	rc = restore ? cw_job_sc3_restore(cfg, &in, &ops, &ctx, &err) :
+	    cw_job_sc3_backup(cfg, &in, &ops, &ctx, &err);
 	return rc == 0 ? 0 : cw_cli_report(&err);
 usage:
 	cw_error_set(&err, CW_E_USAGE, restore ?

@@ -18,16 +18,6 @@
 #include "pki/timer.h"
 
 /* The human words for each state. */
-static const char *const state_words[CW_CERT_STATE__MAX] = {
-	/* TRANSLATORS: certificate states in `certwiz status`. */
-	[CW_CERT_STATE_MISSING] = N_("not installed"),
-	[CW_CERT_STATE_VALID] = N_("valid"),
-	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
-	[CW_CERT_STATE_RENEWAL_FAILING] = N_("renewal failing"),
-	[CW_CERT_STATE_EXPIRED] = N_("expired"),
-	[CW_CERT_STATE_BROKEN] = N_("broken"),
-};
-
 static json_t *
 time_or_null(int have, time_t t)
 {
@@ -88,29 +78,6 @@ struct row {
 	const char *value;
 };
 
-/* When the renewal timer runs next (timer.h); NULL without systemd. */
-static const char *
-timer_text(char *buf, size_t len)
-{
-	enum cw_timer_state ts;
-	struct cw_error err;
-	time_t next;
-	char t[160];
-
-	cw_error_clear(&err);
-	if (cw_timer_next_run(&ts, &next, &err) == -1)
-		snprintf(buf, len, "%s%s%s", err.msg, err.detail[0] ? ": " : "", err.detail);
-	else if (ts == CW_TIMER_SCHEDULED)
-		snprintf(buf, len, "%s", both_times(next, t, sizeof(t)));
-	else if (ts == CW_TIMER_INACTIVE)
-		/* TRANSLATORS: %s is the timer unit, certwiz-renew.timer. */
-		snprintf(buf, len, _("not scheduled ('systemctl enable --now %s' starts it)"),
-		    CW_TIMER_UNIT);
-	else
-		return NULL;
-	return buf;
-}
-
 static void
 print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 {
@@ -121,7 +88,7 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 	int w = 0;
 
 	/* TRANSLATORS: %s is a state such as "valid" or "renewal due". */
-	printf(_("Device certificate: %s\n"), _(state_words[st->state]));
+	printf(_("Device certificate: %s\n"), cw_cert_state_words(st->state));
 	if (st->have_cert) {
 		if (st->days_left >= 0)
 			snprintf(days, sizeof(days), ngettext("%ld day left", "%ld days left",
@@ -157,7 +124,7 @@ print_human(const struct cw_cfg *cfg, const struct cw_cert_status *st)
 			rows[n++] = (struct row){ _("Next renewal attempt:"),
 			    both_times(st->next_renewal_attempt, next, sizeof(next)) };
 	}
-	if (timer_text(timer, sizeof(timer)) != NULL)
+	if (cw_timer_describe(timer, sizeof(timer), both_times) != NULL)
 		rows[n++] = (struct row){ _("Next timer run:"), timer };
 	if (st->problem_text[0])
 		rows[n++] = (struct row){ _("Problem:"), st->problem_text };

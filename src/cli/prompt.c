@@ -169,3 +169,35 @@ cw_prompt_yesno(const char *question, int *yes, struct cw_error *err)
 	*yes = n > 0 && (buf[0] == y[0] || buf[0] == 'y' || buf[0] == 'Y');
 	return 0;
 }
+
+int
+cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
+    struct cw_secret **out, struct cw_error *err)
+{
+	(void)ctx;
+	return cw_prompt_secret(prompt, NULL, 1024,
+	    what == CW_SCP_ASK_PASSWORD ?
+	    _("Give the password with --password-file FILE.") :
+	    _("Load the key into ssh-agent, or run certwiz on a terminal."),
+	    out, err);
+}
+
+int
+cw_prompt_line(const char *prompt, char *buf, size_t len, struct cw_error *err)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = open_tty(NULL, err)) == -1)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		close(fd);
+		return cw_error_set(err, CW_E_USAGE, _("cannot write to the terminal"));
+	}
+	n = read_line(fd, buf, len);
+	close(fd);
+	if (n == -1)
+		return cw_error_set(err, CW_E_CANCELLED, _("no answer was given"));
+	return 0;
+}

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "sc3/scp.h"
 
 /* Prints prompt on /dev/tty and reads a secret with echo off (at most cap
  * bytes, trimmed).  With confirm set, asks twice and requires the same
@@ -20,5 +21,13 @@ int cw_prompt_secret(const char *prompt, const char *confirm_prompt,
 /* Asks a yes/no question on /dev/tty; *yes is set to 1 for an answer that
  * starts with the translated "y" (or 'y').  No terminal: CW_E_USAGE. */
 int cw_prompt_yesno(const char *question, int *yes, struct cw_error *err);
+
+/* A cw_scp_ask_fn on the terminal with echo off (scptool). */
+int cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
+    struct cw_secret **out, struct cw_error *err);
+
+/* Reads a line from the terminal after prompt (at most len-1 bytes).
+ * No terminal: CW_E_USAGE. */
+int cw_prompt_line(const char *prompt, char *buf, size_t len, struct cw_error *err);
 
 #endif

@@ -66,7 +66,7 @@ cw_error_clear(struct cw_error *err)
 	if (err == NULL)
 		return;
 	err->code = CW_E_OK;
-	err->msg[0] = err->detail[0] = err->hint[0] = '\0';
+	err->msg[0] = err->detail[0] = err->hint[0] = err->fix[0] = '\0';
 }
 
 /* A message cut to its buffer (n: the length it wanted) ends on a whole
@@ -110,6 +110,14 @@ cw_error_set(struct cw_error *err, enum cw_errcode code, const char *fmt, ...)
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	whole_chars(err->msg, n, sizeof(err->msg));
+	return -1;
+}
+
+int
+cw_error_fix(struct cw_error *err, const char *key)
+{
+	if (err != NULL)
+		snprintf(err->fix, sizeof(err->fix), "%s", key);
 	return -1;
 }
 

@@ -41,6 +41,10 @@ struct cw_error {
 	char msg[CW_ERR_MSG_MAX];	/* translated: what happened */
 	char detail[CW_ERR_DETAIL_MAX];	/* library text, may be empty */
 	char hint[CW_ERR_HINT_MAX];	/* translated: what to do next, may be empty */
+	/* What fixes it, as a question key of the job API ("ssh.port",
+	 * "ssh.auth"; job.h), so that each front end can word the hint
+	 * with its own option or field.  "" when the hint says it all. */
+	char fix[32];
 };
 
 /* Clears err (code CW_E_OK, empty strings).  err may be NULL. */
@@ -60,6 +64,9 @@ int cw_error_detail(struct cw_error *err, const char *fmt, ...)
 /* Sets the hint: what to do next (translated).  Returns -1. */
 int cw_error_hint(struct cw_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Sets err->fix (see struct cw_error).  Returns -1. */
+int cw_error_fix(struct cw_error *err, const char *key);
 
 /* Appends the OpenSSL error queue to the detail and clears the queue.
  * Returns -1. */

@@ -33,21 +33,6 @@
 #include "core/i18n.h"
 #include "core/journal.h"
 
-enum run_state {
-	RUN_RUNNING = 0,
-	RUN_FAILED,
-	RUN_FINISHED,
-	RUN_ABANDONED,
-	RUN__MAX
-};
-
-static const char *const state_names[RUN__MAX] = {
-	[RUN_RUNNING] = "running",
-	[RUN_FAILED] = "failed",
-	[RUN_FINISHED] = "finished",
-	[RUN_ABANDONED] = "abandoned",
-};
-
 struct kv {
 	char *key;
 	char *value;
@@ -76,7 +61,7 @@ struct cw_flow {
 	unsigned char *begun;
 	size_t cur;
 	int resumed;
-	enum run_state state;
+	enum cw_run_state state;
 	cw_flow_progress_fn *progress;
 	void *pctx;
 };
@@ -296,7 +281,6 @@ replay_rec(void *ctx, const struct cw_journal_rec *rec, struct cw_error *err)
 			run->begun[idx] = 1;
 			run->cur = (size_t)idx;
 		}
-		run->state = RUN_RUNNING;
 		break;
 	case CW_JREC_INTENT:
 		if (kvs_set(&run->intents, step ? step : "",
@@ -311,20 +295,11 @@ replay_rec(void *ctx, const struct cw_journal_rec *rec, struct cw_error *err)
 			    kvs_set(&run->facts, rec->fields[i].key + 2,
 			    rec->fields[i].value, 0, err) == -1)
 				return -1;
-		run->state = RUN_RUNNING;
-		break;
-	case CW_JREC_FAILED:
-		run->state = RUN_FAILED;
-		break;
-	case CW_JREC_ABANDONED:
-		run->state = RUN_ABANDONED;
-		break;
-	case CW_JREC_FINISHED:
-		run->state = RUN_FINISHED;
 		break;
 	default:
 		break;
 	}
+	run->state = cw_run_state_next(run->state, rec->type);
 	return 0;
 }
 
@@ -364,7 +339,7 @@ run_new(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 static int
 run_attach(struct cw_flow *run, struct cw_error *err)
 {
-	if (run->state == RUN_RUNNING || run->state == RUN_FAILED)
+	if (run->state == CW_RUN_RUNNING || run->state == CW_RUN_FAILED)
 		if (cw_journal_mkdir(run->stage, err) == -1)
 			return -1;
 	if (run->def != NULL && run->def->log_name != NULL &&
@@ -475,7 +450,7 @@ close_out(struct cw_flow *run, struct cw_error *err)
 	run->j = NULL;
 	if (remove_stage(run, err) == -1)
 		return -1;
-	if (run->state == RUN_ABANDONED && run->def && run->def->abandon)
+	if (run->state == CW_RUN_ABANDONED && run->def && run->def->abandon)
 		run->def->abandon(run);
 	return cw_journal_retire(run->cfg, run->id, err);
 }
@@ -484,6 +459,15 @@ int
 cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
     const struct cw_fact *inputs, size_t ninputs, void *user,
     struct cw_flow **out, struct cw_error *err)
+{
+	return cw_flow_open_other(cfg, def, inputs, ninputs, user, NULL, 0, out, err);
+}
+
+int
+cw_flow_open_other(const struct cw_cfg *cfg, const struct cw_flow_def *def,
+    const struct cw_fact *inputs, size_t ninputs, void *user,
+    char *other_id, size_t other_len, struct cw_flow **out,
+    struct cw_error *err)
 {
 	struct cw_fact *sorted = NULL;
 	char hash[65], dir[PATH_MAX], p[PATH_MAX], other[96] = "";
@@ -529,8 +513,8 @@ cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 		}
 		if (strcmp(info.flow, def->name) != 0)
 			continue;
-		if (strcmp(info.state, "abandoned") == 0 ||
-		    (strcmp(info.state, "finished") == 0 && strcmp(h, hash) != 0)) {
+		if (info.state == CW_RUN_ABANDONED ||
+		    (info.state == CW_RUN_FINISHED && strcmp(h, hash) != 0)) {
 			/* Interrupted while closing out: finish that first. */
 			struct cw_flow *old = NULL;
 			if (open_existing(cfg, def, info.id, user, &old, err) == -1)
@@ -558,6 +542,8 @@ cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 		goto out;
 	}
 	if (other[0] != '\0') {
+		if (other_id != NULL)
+			snprintf(other_id, other_len, "%s", other);
 		cw_error_set(err, CW_E_STATE,
 		    _("an unfinished '%s' run with other inputs exists: '%s'"), def->name, other);
 		cw_error_hint(err, _("Resume it with 'certwiz journal resume %s' or give it up with 'certwiz journal abandon %s'; nothing was changed."),
@@ -595,27 +581,11 @@ set_state(struct cw_flow *run, enum cw_journal_type type,
 		return cw_error_set(err, CW_E_STATE, _("the run '%s' is closed"), run->id);
 	if (cw_journal_append(run->j, type, fields, n, err) == -1)
 		return -1;
-	switch (type) {
-	case CW_JREC_BEGIN:
+	if (type == CW_JREC_BEGIN)
 		run->begun[run->cur] = 1;
-		run->state = RUN_RUNNING;
-		break;
-	case CW_JREC_DONE:
+	else if (type == CW_JREC_DONE)
 		run->done[run->cur] = 1;
-		run->state = RUN_RUNNING;
-		break;
-	case CW_JREC_FAILED:
-		run->state = RUN_FAILED;
-		break;
-	case CW_JREC_ABANDONED:
-		run->state = RUN_ABANDONED;
-		break;
-	case CW_JREC_FINISHED:
-		run->state = RUN_FINISHED;
-		break;
-	default:
-		break;
-	}
+	run->state = cw_run_state_next(run->state, type);
 	return 0;
 }
 
@@ -686,12 +656,12 @@ cw_flow_run(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
 		    _("this certwiz does not know the flow '%s' of the run '%s'"), run->name, run->id);
 		return cw_error_hint(err, _("It can only be abandoned: 'certwiz journal abandon %s'."), run->id);
 	}
-	if (run->state == RUN_ABANDONED)
+	if (run->state == CW_RUN_ABANDONED)
 		return cw_error_set(err, CW_E_STATE, _("the run '%s' was abandoned"), run->id);
 	n = def->nsteps;
 	run->progress = progress;
 	run->pctx = ctx;
-	for (i = cw_flow_next_step(run); i < n && run->state != RUN_FINISHED; i = cw_flow_next_step(run)) {
+	for (i = cw_flow_next_step(run); i < n && run->state != CW_RUN_FINISHED; i = cw_flow_next_step(run)) {
 		const struct cw_flow_step *s = &def->steps[i];
 		struct cw_fact f = { "step", s->name };
 		int r;
@@ -735,7 +705,7 @@ cw_flow_run(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
 		if (run->log)
 			cw_log_msg(run->log, CW_LOG_INFO, _("run %s: step '%s' done"), run->id, s->name);
 	}
-	if (run->state != RUN_FINISHED) {
+	if (run->state != CW_RUN_FINISHED) {
 		if (set_state(run, CW_JREC_FINISHED, NULL, 0, err) == -1)
 			return -1;
 		if (run->log)
@@ -749,9 +719,9 @@ cw_flow_run(struct cw_flow *run, cw_flow_progress_fn *progress, void *ctx,
 int
 cw_flow_abandon(struct cw_flow *run, struct cw_error *err)
 {
-	if (run->state == RUN_FINISHED)
+	if (run->state == CW_RUN_FINISHED)
 		return cw_error_set(err, CW_E_STATE, _("the run '%s' has finished; there is nothing to abandon"), run->id);
-	if (run->state != RUN_ABANDONED &&
+	if (run->state != CW_RUN_ABANDONED &&
 	    set_state(run, CW_JREC_ABANDONED, NULL, 0, err) == -1)
 		return -1;
 	if (run->log)
@@ -899,10 +869,10 @@ cw_flow_resumed(const struct cw_flow *run)
 	return run->resumed;
 }
 
-const char *
+enum cw_run_state
 cw_flow_state(const struct cw_flow *run)
 {
-	return state_names[run->state];
+	return run->state;
 }
 
 size_t

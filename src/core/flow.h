@@ -30,6 +30,30 @@
 
 struct cw_flow;		/* one run of a flow: opaque */
 
+/* The one run-state model: the engine (flow.c), replay and listings
+ * (journal.c, whose cw_run_state_next() is the one transition function) and the screens use these values, names and transitions.
+ *
+ *   START/BEGIN/DONE ─► RUNNING ◄─┐        FINISHED, ABANDONED: closed,
+ *                          │ FAILED │ BEGIN   no record changes them
+ *                          ▼        │
+ *                        FAILED ────┘
+ */
+enum cw_run_state {
+	CW_RUN_RUNNING = 0,	/* started, or stopped without a record why */
+	CW_RUN_FAILED,		/* a step failed; resumable */
+	CW_RUN_FINISHED,
+	CW_RUN_ABANDONED,
+	CW_RUN__MAX
+};
+
+/* "running" | "failed" | "finished" | "abandoned": the names in listings
+ * and JSON.  Static storage. */
+const char *cw_run_state_name(enum cw_run_state s);
+
+/* 1 for FINISHED and ABANDONED. */
+int cw_run_state_closed(enum cw_run_state s);
+
+
 /* A step's "already done?" check: 1 = took effect, 0 = not, -1 = error. */
 typedef int cw_flow_check_fn(struct cw_flow *run, struct cw_error *err);
 /* A step's work: 0 or -1 with err set. */
@@ -75,6 +99,14 @@ typedef int cw_flow_progress_fn(void *ctx, size_t step, size_t nsteps,
 int cw_flow_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
     const struct cw_fact *inputs, size_t ninputs, void *user,
     struct cw_flow **out, struct cw_error *err);
+
+/* cw_flow_open that also names the conflicting run: when an unfinished
+ * run of def with other inputs exists, other_id (other_len bytes)
+ * receives its id, and the error is CW_E_STATE as above. */
+int cw_flow_open_other(const struct cw_cfg *cfg, const struct cw_flow_def *def,
+    const struct cw_fact *inputs, size_t ninputs, void *user,
+    char *other_id, size_t other_len, struct cw_flow **out,
+    struct cw_error *err);
 
 /* Runs from the first step not done to the end or the first failure.
  * Returns 0 when the run finished. */
@@ -151,8 +183,8 @@ int cw_flow_abandon_id(const struct cw_cfg *cfg,
 /* Replaces the user pointer (a resume hook builds it after opening). */
 void cw_flow_set_user(struct cw_flow *run, void *user);
 
-/* "running" | "failed" | "finished" | "abandoned" (as in journal.h). */
-const char *cw_flow_state(const struct cw_flow *run);
+/* The run's state (names: cw_run_state_name). */
+enum cw_run_state cw_flow_state(const struct cw_flow *run);
 
 /* Index of the first step not done (nsteps when all are). */
 size_t cw_flow_next_step(const struct cw_flow *run);
@@ -160,11 +192,5 @@ size_t cw_flow_next_step(const struct cw_flow *run);
 /* The flow's name as recorded in the journal. */
 const char *cw_flow_name(const struct cw_flow *run);
 
-/* Resumes an opened run for `certwiz journal resume`: rebuilds what the
- * steps need (cw_flow_set_user, prompting for secrets with prompt.h),
- * runs it (cw_flow_run) and releases what it built.  cw_flow_run itself
- * fits this type for flows whose steps need no user pointer. */
-typedef int cw_flow_resume_fn(struct cw_flow *run,
-    cw_flow_progress_fn *progress, void *ctx, struct cw_error *err);
 
 #endif

@@ -45,6 +45,46 @@ cw_journal_type_name(enum cw_journal_type type)
 	return type_names[type];
 }
 
+static const char *const run_state_names[CW_RUN__MAX] = {
+	[CW_RUN_RUNNING] = "running",
+	[CW_RUN_FAILED] = "failed",
+	[CW_RUN_FINISHED] = "finished",
+	[CW_RUN_ABANDONED] = "abandoned",
+};
+
+const char *
+cw_run_state_name(enum cw_run_state s)
+{
+	return (unsigned)s < CW_RUN__MAX ? run_state_names[s] : "?";
+}
+
+int
+cw_run_state_closed(enum cw_run_state s)
+{
+	return s == CW_RUN_FINISHED || s == CW_RUN_ABANDONED;
+}
+
+enum cw_run_state
+cw_run_state_next(enum cw_run_state s, enum cw_journal_type t)
+{
+	if (cw_run_state_closed(s))
+		return s;
+	switch (t) {
+	case CW_JREC_START:
+	case CW_JREC_BEGIN:
+	case CW_JREC_DONE:
+		return CW_RUN_RUNNING;
+	case CW_JREC_FAILED:
+		return CW_RUN_FAILED;
+	case CW_JREC_ABANDONED:
+		return CW_RUN_ABANDONED;
+	case CW_JREC_FINISHED:
+		return CW_RUN_FINISHED;
+	default:
+		return s;
+	}
+}
+
 /* Truncating string copy. */
 static void
 copy(char *dst, size_t len, const char *src)
@@ -768,7 +808,7 @@ info_rec(void *vctx, const struct cw_journal_rec *rec, struct cw_error *err)
 	(void)err;
 	if (rec->seq == 1) {
 		copy(i->flow, sizeof(i->flow), cw_journal_rec_get(rec, "flow"));
-		copy(i->state, sizeof(i->state), "running");
+		i->state = CW_RUN_RUNNING;
 		i->started = rec->time;
 		if (c->hash)
 			copy(c->hash, 65, cw_journal_rec_get(rec, "inputs"));
@@ -776,16 +816,11 @@ info_rec(void *vctx, const struct cw_journal_rec *rec, struct cw_error *err)
 	i->updated = rec->time;
 	if (step != NULL)
 		copy(i->last_step, sizeof(i->last_step), step);
+	i->state = cw_run_state_next(i->state, rec->type);
 	switch (rec->type) {
-	case CW_JREC_BEGIN:
-	case CW_JREC_DONE:
-		if (strcmp(i->state, "failed") == 0)
-			copy(i->state, sizeof(i->state), "running");
-		break;
 	case CW_JREC_FAILED: {
 		const char *msg = cw_journal_rec_get(rec, "msg");
 		const char *det = cw_journal_rec_get(rec, "detail");
-		copy(i->state, sizeof(i->state), "failed");
 		copy(i->last_error, sizeof(i->last_error), msg);
 		if (det && *det && strlen(i->last_error) + 2 < sizeof(i->last_error)) {
 			strcat(i->last_error, ": ");
@@ -794,12 +829,6 @@ info_rec(void *vctx, const struct cw_journal_rec *rec, struct cw_error *err)
 		}
 		break;
 	}
-	case CW_JREC_ABANDONED:
-		copy(i->state, sizeof(i->state), "abandoned");
-		break;
-	case CW_JREC_FINISHED:
-		copy(i->state, sizeof(i->state), "finished");
-		break;
 	default:
 		break;
 	}
@@ -899,7 +928,7 @@ list_dir(const char *dir, struct cw_journal_run_info **v, size_t *n,
 			/* Still list it, so that it can be shown and abandoned. */
 			if (cw_journal_flow_of_id(i->id, i->flow, sizeof(i->flow)) == -1)
 				copy(i->flow, sizeof(i->flow), "?");
-			copy(i->state, sizeof(i->state), "failed");
+			i->state = CW_RUN_FAILED;
 			copy(i->last_error, sizeof(i->last_error), e2.msg);
 		}
 		(*n)++;
@@ -1021,7 +1050,8 @@ cw_journal_show(const struct cw_cfg *cfg, const char *run_id, char **text,
 		goto done;
 	}
 	/* TRANSLATORS: run id, flow name, state (running/failed/...). */
-	sb_printf(&b, _("Run %s (flow %s): %s\n"), info.id, info.flow, info.state);
+	sb_printf(&b, _("Run %s (flow %s): %s\n"), info.id, info.flow,
+	    cw_run_state_name(info.state));
 	if (info.last_error[0])
 		sb_printf(&b, _("Last error: %s\n"), info.last_error);
 	sb_printf(&b, _("Journal: %s\n"), path);

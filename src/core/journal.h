@@ -51,6 +51,11 @@ enum cw_journal_type {
 	CW_JREC__MAX
 };
 
+/* The state after a record of type t in state s: the one transition
+ * function of the run-state model (flow.h), used by the engine and by
+ * replay and listings here. */
+enum cw_run_state cw_run_state_next(enum cw_run_state s, enum cw_journal_type t);
+
 struct cw_journal_rec {
 	unsigned long seq;
 	time_t time;
@@ -150,7 +155,7 @@ struct cw_journal_run_info {
 	char id[96];          /* run id, e.g. "enroll-20261123T174000Z-1a2b" */
 	char flow[32];        /* flow name, e.g. "enroll" */
 	char last_step[64];   /* on-disk name of the last step recorded, "" if none */
-	char state[16];       /* "running" | "failed" | "finished" | "abandoned" */
+	enum cw_run_state state;
 	char last_error[256]; /* message of the last failure, "" if none */
 	time_t started, updated;
 };

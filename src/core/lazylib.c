@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,14 +12,26 @@
 #include "core/lazylib.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static cw_lazy_fatal_fn *fatal;
+
+void
+cw_lazy_on_fatal(cw_lazy_fatal_fn *fn)
+{
+	fatal = fn;
+}
 
 static void
 die(const char *what, const char *detail)
 {
-	/* Not through the UI: this is a broken installation, reported where
-	 * a package manager's user looks, and the process ends at once. */
-	fprintf(stderr, _("certwiz: cannot load %s: %s (reinstall certwiz and its dependencies)\n"),
-	    what, detail != NULL ? detail : "?");
+	/* A broken installation: the front end says so (main() restores
+	 * the terminal first) and the process ends at once.  The backend
+	 * itself never writes to the terminal: syslog without a hook. */
+	if (detail == NULL)
+		detail = "?";
+	if (fatal != NULL)
+		fatal(what, detail);
+	syslog(LOG_ERR, "cannot load %s: %s (reinstall certwiz and its dependencies)",
+	    what, detail);
 	_exit(70);
 }
 

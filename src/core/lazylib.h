@@ -8,9 +8,14 @@ struct cw_lazylib {
 	void *handle;
 };
 
+/* What the front end does when a library cannot be loaded: say so (the
+ * installation is broken); the process ends with exit 70 after it. */
+typedef void cw_lazy_fatal_fn(const char *what, const char *detail);
+void cw_lazy_on_fatal(cw_lazy_fatal_fn *fn);
+
 /* The address of sym in lib, loading lib first.  A library or symbol
- * that cannot be loaded ends the process (exit 70) with a message on
- * stderr: the installation is broken and no job can go on. */
+ * that cannot be loaded ends the process (exit 70) through the fatal hook
+ * above: the installation is broken and no job can go on. */
 void *cw_lazy_sym(struct cw_lazylib *lib, const char *sym);
 
 #define CW_LAZY(lib, sym) do { \

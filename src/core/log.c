@@ -94,7 +94,8 @@ vlog(struct cw_log *log, enum cw_log_level level, const char *fmt, va_list ap)
 	line[n++] = '\n';
 	if (cw_file_write_all(log->fd, line, (size_t)n) == -1 && !log->failed) {
 		log->failed = 1;
-		fprintf(stderr, _("certwiz: cannot write the log file '%s': %s\n"),
+		/* Never on the terminal (the wizard owns it): syslog. */
+		syslog(LOG_WARNING, "cannot write the log file '%s': %s",
 		    log->path, strerror(errno));
 	}
 	if (log->use_syslog) {

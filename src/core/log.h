@@ -24,7 +24,7 @@ int cw_log_open(const struct cw_cfg *cfg, const char *name,
 
 /* Appends one line "TIME LEVEL message" (UTC, RFC 3339) and sends it to
  * syslog when enabled.  Never fails the caller: a log that cannot be
- * written is reported once on stderr. */
+ * written is reported once to syslog (never on the terminal). */
 void cw_log_msg(struct cw_log *log, enum cw_log_level level,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

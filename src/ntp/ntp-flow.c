@@ -235,8 +235,7 @@ supersede(const struct cw_cfg *cfg, struct cw_error *err)
 		struct cw_flow *old = NULL;
 
 		if (strcmp(runs[i].flow, cw_ntp_set_flow.name) != 0 ||
-		    strcmp(runs[i].state, "finished") == 0 ||
-		    strcmp(runs[i].state, "abandoned") == 0)
+		    cw_run_state_closed(runs[i].state))
 			continue;
 		if (cw_flow_open_id(cfg, &cw_ntp_set_flow, runs[i].id, NULL, &old, err) == -1)
 			goto out;

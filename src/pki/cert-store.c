@@ -47,6 +47,23 @@ static const int state_exit[CW_CERT_STATE__MAX] = {
 	[CW_CERT_STATE_MISSING] = 24,
 };
 
+static const char *const state_words[CW_CERT_STATE__MAX] = {
+	/* TRANSLATORS: certificate states in `certwiz status` and on the
+	 * status screen. */
+	[CW_CERT_STATE_MISSING] = N_("not installed"),
+	[CW_CERT_STATE_VALID] = N_("valid"),
+	[CW_CERT_STATE_RENEWAL_DUE] = N_("renewal due"),
+	[CW_CERT_STATE_RENEWAL_FAILING] = N_("renewal failing"),
+	[CW_CERT_STATE_EXPIRED] = N_("expired"),
+	[CW_CERT_STATE_BROKEN] = N_("broken"),
+};
+
+const char *
+cw_cert_state_words(enum cw_cert_state s)
+{
+	return (unsigned)s < CW_CERT_STATE__MAX ? _(state_words[s]) : "?";
+}
+
 const char *
 cw_cert_state_name(enum cw_cert_state s)
 {

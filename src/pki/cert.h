@@ -170,6 +170,10 @@ int cw_cert_status_read(const struct cw_cfg *cfg, time_t now,
  * "broken": the JSON names (certwiz.1). */
 const char *cw_cert_state_name(enum cw_cert_state s);
 
+/* The state in words, translated ("not installed", "renewal due"...), the
+ * same in `certwiz status` and on the status screen. */
+const char *cw_cert_state_words(enum cw_cert_state s);
+
 /* The exit code of `certwiz status` for a state (certwiz.1): 0 valid,
  * 20 renewal_due, 21 renewal_failing, 22 expired, 23 broken, 24 missing. */
 int cw_cert_state_exit_code(enum cw_cert_state s);

@@ -12,8 +12,8 @@
  *
  * The OTP only lives in a struct cw_secret held by the caller's
  * struct cw_enroll (the user pointer): never in the journal, a log, a
- * fact or a file.  The flow asks for it through the ops (CLI: prompt.h or
- * --otp-file; TUI: its masked field).
+ * fact or a file.  The flow asks for it through the ops, which the job
+ * (job/job-pki.c) builds on the front end's operations.
  *
  * Who owns what: struct cw_enroll belongs to the caller; the flow keeps
  * borrowed pointers only while cw_flow_run runs. */
@@ -90,10 +90,6 @@ extern const struct cw_flow_def cw_enroll_flow;
 int cw_enroll_run(const struct cw_cfg *cfg, struct cw_enroll *e,
     cw_flow_progress_fn *progress, void *ctx, struct cw_error *err);
 
-/* `certwiz journal resume`: asks on the terminal (enroll-cli.c). */
-int cw_enroll_resume(struct cw_flow *run, cw_flow_progress_fn *progress,
-    void *ctx, struct cw_error *err);
-
 /* Trims blanks (anywhere: a pasted OTP may be wrapped or spaced) and checks
  * the format: CW_ENROLL_OTP_MIN..MAX letters and digits.  On success *out
  * is a new secret with the clean OTP; the input is left alone. */
@@ -109,20 +105,5 @@ int cw_enroll_fingerprint_equal(const char *typed, const char *hex);
  * is -1 with CW_E_STATE, the certificate stays installed. */
 int cw_enroll_post_install(const struct cw_cfg *cfg, struct cw_log *log,
     struct cw_error *err);
-
-/* ---- the CLI's ops (enroll-cli.c) */
-
-struct cw_enroll_cli {
-	const char *otp_file;	/* NULL: prompt on the terminal */
-	const char *accept_ca;	/* hex fingerprint from --accept-ca, or NULL */
-	int yes;		/* --yes: no confirmation prompt */
-};
-
-/* The ops cw_enroll_resume uses (the wizard sets its dialogs); NULL or
- * never called: the CLI's, asking on the terminal.  Borrowed. */
-void cw_enroll_set_resume_ops(const struct cw_enroll_ops *ops);
-
-/* ops that print on stdout and ask through prompt.h; cli is borrowed. */
-void cw_enroll_cli_ops(struct cw_enroll_cli *cli, struct cw_enroll_ops *ops);
 
 #endif

@@ -113,3 +113,26 @@ cw_timer_next_run(enum cw_timer_state *state, time_t *next, struct cw_error *err
 	}
 	return 0;
 }
+
+const char *
+cw_timer_describe(char *buf, size_t len,
+    const char *(*when)(time_t t, char *buf, size_t len))
+{
+	enum cw_timer_state ts;
+	struct cw_error err;
+	time_t next;
+	char t[160];
+
+	cw_error_clear(&err);
+	if (cw_timer_next_run(&ts, &next, &err) == -1)
+		snprintf(buf, len, "%s%s%s", err.msg, err.detail[0] ? ": " : "", err.detail);
+	else if (ts == CW_TIMER_SCHEDULED)
+		snprintf(buf, len, "%s", when(next, t, sizeof(t)));
+	else if (ts == CW_TIMER_INACTIVE)
+		/* TRANSLATORS: %s is the timer unit, certwiz-renew.timer. */
+		snprintf(buf, len, _("not scheduled ('systemctl enable --now %s' starts it)"),
+		    CW_TIMER_UNIT);
+	else
+		return NULL;
+	return buf;
+}

@@ -23,4 +23,11 @@ enum cw_timer_state {
 int cw_timer_next_run(enum cw_timer_state *state, time_t *next,
     struct cw_error *err);
 
+/* The "Next timer run" of a status, the same in `certwiz status` and on
+ * the status screen: the time (written by when, the front end's way), a
+ * translated "not scheduled", or what went wrong asking.  NULL (nothing
+ * to show) without systemd. */
+const char *cw_timer_describe(char *buf, size_t len,
+    const char *(*when)(time_t t, char *buf, size_t len));
+
 #endif

@@ -10,7 +10,6 @@
 
 #include "core/cfg.h"
 #include "core/i18n.h"
-#include "cli/prompt.h"
 #include "sc3/sc3.h"
 #include "sc3/scp.h"
 
@@ -33,25 +32,6 @@ progress_cb(void *ctx, uint64_t done, uint64_t total)
 	if (ctx == NULL || total == 0)
 		return 0;
 	return cw_flow_progress(ctx, (double)done / (double)total, &e) == -1;
-}
-
-/* Unknown host key: ask on the terminal; no terminal = refuse. */
-static int
-confirm_hostkey(void *ctx, const char *host, int port, const char *key_type,
-    const char *fingerprint, struct cw_error *err)
-{
-	char q[512];
-	int yes = 0;
-	struct cw_error e;
-
-	(void)ctx;
-	(void)err;
-	/* TRANSLATORS: host, port, key type, SHA256:... fingerprint. */
-	snprintf(q, sizeof(q), _("The host key of %s port %d is unknown: %s %s. Trust it?"),
-	    host, port, key_type, fingerprint);
-	if (cw_prompt_yesno(q, &yes, &e) == -1)
-		return 0;
-	return yes ? 1 : 0;
 }
 
 static int
@@ -125,16 +105,23 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 {
 	struct cw_sc3_ssh none = { 0 };
 	struct scp_tp *p;
+	char full[CW_SCP_USER_MAX + CW_SCP_HOST_MAX + CW_SCP_PATH_MAX + 8];
 
 	memset(tp, 0, sizeof(*tp));
 	if (ssh == NULL)
 		ssh = &none;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	/* HOST:PATH and a user given apart: USER@HOST:PATH. */
+	if (ssh->user != NULL && *ssh->user != '\0' && strchr(spec, '@') == NULL) {
+		snprintf(full, sizeof(full), "%s@%s", ssh->user, spec);
+		spec = full;
+	}
 	if (cw_scp_target_parse(spec, &p->t, err) == -1 ||
 	    dup_opt(ssh->known_hosts, &p->known_hosts, err) == -1 ||
+	    (!ssh->no_identity &&
 	    dup_opt(ssh->identity != NULL ? ssh->identity : cfg->sc3_identity,
-	    &p->identity, err) == -1 ||
+	    &p->identity, err) == -1) ||
 	    dup_opt(ssh->accept_host_key, &p->accept, err) == -1 ||
 	    (ssh->password_file != NULL && *ssh->password_file != '\0' &&
 	    cw_secret_read_file(ssh->password_file, PASSWORD_MAX, 0, &p->password, err) == -1)) {
@@ -148,12 +135,16 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 		p->o.known_hosts = p->known_hosts;
 	p->o.identity = p->identity;
 	p->o.accept_fingerprint = p->accept;
-	p->o.password = p->password;
+	if (ssh->password != NULL)
+		p->o.password = ssh->password;
+	else
+		p->o.password = p->password;
 	p->o.no_save = ssh->no_save;
-	if (!ssh->batch) {
-		p->o.ask = cw_scp_ask_tty;
-		p->o.confirm_hostkey = confirm_hostkey;
-	}
+	p->o.no_agent = ssh->no_agent;
+	p->o.no_password = ssh->no_password;
+	p->o.ask = ssh->ask;
+	p->o.confirm_hostkey = ssh->confirm_hostkey;
+	p->o.ctx = ssh->ctx;
 	if (p->o.known_hosts == NULL || *p->o.known_hosts == '\0') {
 		scp_free(p);
 		cw_error_set(err, CW_E_CONFIG, _("no known_hosts file is configured"));
@@ -177,4 +168,22 @@ cw_sc3_scp_probe(struct cw_sc3_transport *tp, struct cw_error *err)
 		return -1;
 	cw_scp_remote_dir(p->t.path, dir, sizeof(dir));
 	return cw_scp_probe_dir(p->conn, dir, err);
+}
+
+/* USER@HOST:PATH goes over SCP; anything else is a local file. */
+int
+cw_sc3_is_remote(const char *target)
+{
+	const char *colon = strchr(target, ':'), *slash = strchr(target, '/');
+
+	return colon != NULL && (slash == NULL || colon < slash);
+}
+
+int
+cw_sc3_transport_for(const char *target, const struct cw_cfg *cfg,
+    const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp, struct cw_error *err)
+{
+	if (cw_sc3_is_remote(target))
+		return cw_sc3_transport_scp(target, cfg, ssh, tp, err);
+	return cw_sc3_transport_file(target, tp, err);
 }

@@ -320,6 +320,7 @@ check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 		}
 		cw_error_set(err, CW_E_STATE, _("the bundle does not say which unit made it (an older certwiz made it)"));
 		cw_error_detail(err, _("this unit's management addresses: %s"), ours);
+		cw_error_fix(err, "sc3.origin");
 		return cw_error_hint(err, _("Make the bundle again with this certwiz on the old unit, or check that it is the old unit's and run again with --yes. Nothing was changed."));
 	}
 	if (match) {
@@ -345,6 +346,7 @@ check_origin(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 	cw_error_set(err, CW_E_STATE,
 	    _("this unit has no management address of the old unit: the bundle's are %s, this unit's are %s"),
 	    theirs, ours);
+	cw_error_fix(err, "sc3.origin");
 	return cw_error_hint(err, _("Both appliances must have the same IP address: give this unit the old unit's management address (or set [device] mgmt_addresses), or run again with --yes to restore anyway. Nothing was changed."));
 }
 

@@ -22,6 +22,7 @@
 #include "core/flow.h"
 #include "core/secret.h"
 #include "sc3/bundle.h"
+#include "sc3/scp.h"
 
 #define CW_SC3_LOG "sc3migration"
 
@@ -43,15 +44,24 @@ int cw_sc3_transport_file(const char *path, struct cw_sc3_transport *tp,
     struct cw_error *err);
 
 /* SSH options for the SCP transport (sc3-scp.c); NULL/0 = configuration
- * or default.  Plain values: the password is read from password_file. */
+ * or default.  The password is password (borrowed), else read from
+ * password_file, else asked through ask. */
 struct cw_sc3_ssh {
 	int port;
+	const char *user;		/* when the target has no USER@ */
 	const char *identity;
 	const char *password_file;
+	const struct cw_secret *password;
 	const char *known_hosts;
 	const char *accept_host_key;	/* "SHA256:..." */
 	int no_save;			/* dry run: do not save an accepted key */
-	int batch;			/* never ask (no terminal) */
+	int no_agent;			/* do not try ssh-agent */
+	int no_identity;		/* no key file, not even [sc3] identity */
+	int no_password;		/* do not log in with a password */
+	/* The front end's questions (job-sc3.c); NULL: batch, never asks. */
+	cw_scp_ask_fn *ask;
+	cw_scp_hostkey_fn *confirm_hostkey;
+	void *ctx;
 };
 
 struct cw_cfg;
@@ -118,13 +128,6 @@ int cw_sc3_restore_check(const struct cw_cfg *cfg, struct cw_sc3_user *u,
 extern const struct cw_flow_def cw_sc3_backup_flow;
 extern const struct cw_flow_def cw_sc3_restore_flow;
 
-/* ---- sc3-tty.c: for the CLI */
-
-/* The master key from file, else [sc3] master_key_file, else asked on the
- * terminal (twice when confirm is set).  Caller frees *key. */
-int cw_sc3_master_key(const struct cw_cfg *cfg, const char *file, int confirm,
-    struct cw_secret **key, struct cw_error *err);
-
 /* 1 when target is USER@HOST:PATH (SCP), 0 for a local path. */
 int cw_sc3_is_remote(const char *target);
 
@@ -133,14 +136,5 @@ int cw_sc3_is_remote(const char *target);
 int cw_sc3_transport_for(const char *target, const struct cw_cfg *cfg,
     const struct cw_sc3_ssh *ssh, struct cw_sc3_transport *tp,
     struct cw_error *err);
-
-/* say / confirm callbacks on stdout and /dev/tty. */
-void cw_sc3_say_tty(void *ctx, const char *line);
-int cw_sc3_confirm_tty(void *ctx, const char *question, int *yes, struct cw_error *err);
-
-/* `certwiz journal resume` of the two flows (sc3-tty.c): rebuild the
- * transport from the run's "target" input and ask for the master key. */
-cw_flow_resume_fn cw_sc3_backup_resume;
-cw_flow_resume_fn cw_sc3_restore_resume;
 
 #endif

@@ -220,7 +220,8 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 			add_tried(tried, sizeof(tried), o->identity);
 		}
 	}
-	if (offered(methods, "password") || offered(methods, "keyboard-interactive")) {
+	if (!o->no_password &&
+	    (offered(methods, "password") || offered(methods, "keyboard-interactive"))) {
 		if (pw == NULL && o->ask != NULL) {
 			snprintf(prompt, sizeof(prompt), _("Password for %s@%s: "), s->user, s->host);
 			if (o->ask(o->ctx, CW_SCP_ASK_PASSWORD, prompt, &asked, err) == -1)
@@ -256,6 +257,7 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 	    /* TRANSLATORS: after "tried:" when no login method was tried. */
 	    tried[0] != '\0' ? tried : _("nothing"));
 	cw_error_hint(err, _("Give a key file authorised for this account (--identity) or its password (--password-file); nothing was copied."));
+	cw_error_fix(err, "ssh.auth");
 out:
 	cw_secret_free(asked);
 	return rc;

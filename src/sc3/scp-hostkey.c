@@ -336,7 +336,7 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 	char *b64 = NULL, *text = NULL, oldfp[CW_SCP_KNOWN_TYPES * (CW_SCP_FP_MAX + 24)];
 	char khname[CW_SCP_HOST_MAX + 16];
 	size_t keylen = 0, textlen = 0, i;
-	int type = 0, bit = 0, revoked, r, yes, rc = -1;
+	int type = 0, bit = 0, revoked, r, yes = 1, rc = -1;
 
 	if ((key = libssh2_session_hostkey(s->session, &keylen, &type)) == NULL ||
 	    keylen == 0 || keylen > KEY_BLOB_MAX) {
@@ -434,7 +434,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		    s->fp);
 		goto out;
 	}
-	if (!o->no_save &&
+	/* 2: trusted this once, not saved. */
+	if (!o->no_save && yes != 2 &&
 	    save_key(s, o->known_hosts, text != NULL ? text : "", textlen, b64, err) == -1)
 		goto out;
 	rc = 0;

@@ -26,7 +26,6 @@
 
 #include "core/cfg.h"
 #include "core/i18n.h"
-#include "cli/prompt.h"
 #include "sc3/scp-int.h"
 
 /* ---- USER@HOST:PATH ---- */
@@ -69,6 +68,7 @@ cw_scp_target_parse(const char *spec, struct cw_scp_target *out,
 	at = strchr(spec, '@');
 	if (at == NULL || (strchr(spec, ':') != NULL && strchr(spec, ':') < at)) {
 		cw_error_set(err, CW_E_USAGE, _("no user name in '%s'"), spec);
+		cw_error_fix(err, "ssh.user");
 		return cw_error_hint(err, _("Write USER@HOST:PATH, e.g. admin@192.0.2.10:/var/backup/sc3migration."));
 	}
 	ulen = (size_t)(at - spec);
@@ -175,18 +175,6 @@ cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg)
 		o->known_hosts = cfg->known_hosts;
 		o->timeout_ms = cfg->timeout_ms;
 	}
-}
-
-int
-cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
-    struct cw_secret **out, struct cw_error *err)
-{
-	(void)ctx;
-	return cw_prompt_secret(prompt, NULL, 1024,
-	    what == CW_SCP_ASK_PASSWORD ?
-	    _("Give the password with --password-file FILE.") :
-	    _("Load the key into ssh-agent, or run certwiz on a terminal."),
-	    out, err);
 }
 
 /* ---- libssh2's memory: wiped when freed ----
@@ -336,6 +324,7 @@ tcp_connect(struct cw_scp *s, struct cw_error *err)
 			cw_error_set(err, CW_E_NET, _("cannot connect to '%s' port %d"),
 			    s->host, s->port);
 		cw_error_detail(err, "%s", strerror(e));
+		cw_error_fix(err, "ssh.port");
 		return cw_error_hint(err, _("Check that the host is up, that its SSH server listens on that port (--port) and that no firewall blocks it; nothing was copied."));
 	}
 	return 0;

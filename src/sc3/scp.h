@@ -63,7 +63,8 @@ typedef int cw_scp_ask_fn(void *ctx, enum cw_scp_ask what, const char *prompt,
     struct cw_secret **out, struct cw_error *err);
 
 /* Shows an unknown host key's fingerprint and asks whether to trust it.
- * Returns 1 = trust (it is saved), 0 = refuse, -1 = error. */
+ * Returns 2 = trust this once (not saved), 1 = trust and save it,
+ * 0 = refuse, -1 = error. */
 typedef int cw_scp_hostkey_fn(void *ctx, const char *host, int port,
     const char *key_type, const char *fingerprint, struct cw_error *err);
 
@@ -78,6 +79,7 @@ struct cw_scp_opts {
 	const char *identity;		/* private key file or NULL */
 	const struct cw_secret *password;	/* NULL: ask (if ask is set) */
 	int no_agent;			/* do not try ssh-agent */
+	int no_password;		/* do not log in with a password */
 	int no_save;			/* --dry-run: an accepted key is not
 					 * written to known_hosts */
 	cw_scp_ask_fn *ask;		/* NULL: batch mode, never asks */
@@ -91,11 +93,6 @@ struct cw_cfg;
  * ([sc3] known_hosts) and timeout_ms ([network] timeout_ms).  The strings
  * stay owned by cfg. */
 void cw_scp_opts_init(struct cw_scp_opts *o, const struct cw_cfg *cfg);
-
-/* A cw_scp_ask_fn for the CLI: asks on the terminal with echo off
- * (prompt.h); no terminal is CW_E_USAGE naming --password-file. */
-int cw_scp_ask_tty(void *ctx, enum cw_scp_ask what, const char *prompt,
-    struct cw_secret **out, struct cw_error *err);
 
 struct cw_scp;
 

@@ -38,6 +38,7 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "sc3/scp.h"
+#include "cli/prompt.h"
 #include "core/secret.h"
 
 struct tool {

@@ -60,3 +60,19 @@ mode fail
 st
 expect_out "^  Next timer run: +cannot ask systemd when 'certwiz-renew.timer' runs next: Failed to connect to bus"
 pass "systemctl failing or unreadable: said on the row, status still exits with the certificate's state"
+
+# The wizard's status screen shows the same row, from the same function.
+TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
+if [ -n "$TMUX_BIN" ]; then
+	. "$top_srcdir/tests/tui/tmux.sh"
+	mode scheduled
+	tui_start "TZ=UTC CERTWIZ_TEST_SYSTEMCTL='$T/bin/systemctl' CERTWIZ_TEST_SYSTEMD_DIR='$T/run-systemd' '$CERTWIZ' --config '$T/certwiz.conf'"
+	tui_wait "Main menu"
+	tui_keys s
+	tui_wait "Next timer run: +.*2027-01-02T03:04:05Z"
+	tui_keys Escape
+	tui_wait "Main menu"
+	tui_keys q
+	tui_wait "EXIT=0"
+	pass "the status screen shows the next timer run too"
+fi

@@ -24,7 +24,7 @@ tui_text "  $OTP "
 tui_screen | grep -qF "$(echo "$OTP" | cut -c1-8)" && fail "the OTP is drawn in clear"
 tui_keys Enter
 tui_wait 'Send the request'
-tui_screen | grep -q 'Time: ' || { tui_screen >&2; fail "the confirmation lacks the time"; }
+tui_screen | grep -qi 'time: ' || { tui_screen >&2; fail "the confirmation lacks the time"; }
 tui_keys y
 tui_wait 'certificate is installed' 30
 tui_wait "CN=$SERIAL"
@@ -63,3 +63,26 @@ cmp -s "$B/cert/trust-anchor.pem" "$T/lab/ca.pem" || fail "the anchor is not the
 lab_set --cacerts ca
 pass "the wizard shows every /cacerts certificate and installs only the root confirmed"
 otp_never_on_disk
+
+# Certificate status, "Renew now": a dry run first (nothing installed),
+# then the renewal itself; the new certificate replaces the old one.
+old=$(openssl x509 -in "$B/cert/device.crt" -noout -serial)
+tui_keys Enter
+tui_wait 'Main menu'
+tui_keys s
+tui_wait 'State: +valid'
+tui_wait 'Renew now'
+tui_keys r
+tui_wait 'Dry run: the renewal works' 60
+[ "$(openssl x509 -in "$B/cert/device.crt" -noout -serial)" = "$old" ] || fail "the dry run installed a certificate"
+tui_keys y
+tui_wait 'The device certificate was renewed' 60
+new=$(openssl x509 -in "$B/cert/device.crt" -noout -serial)
+[ "$new" != "$old" ] || fail "Renew now did not install a new certificate"
+[ -f "$B/cert/device.crt.prev" ] || fail "no device.crt.prev kept"
+valid_install "$B"
+pass "status screen: Renew now, a dry run first, then the renewal"
+tui_keys Enter
+tui_wait 'Main menu'
+tui_keys q
+tui_wait 'EXIT=0'

@@ -235,21 +235,24 @@ screens() {
 	main_menu
 
 	menu 5
-	check "SC3 restore checklist" --title "$(tr_known 'Restore SC3')" \
-		--text "$(tr_ 'certwiz checks, after opening the bundle:
-- this unit has the same IP address as the old unit;
-- this unit has the same master key as the old unit.
-You confirm:
-- the old unit'"'"'s configuration is imported, loaded and committed here;
-- firewalls and log collectors are onboarded and disconnected.
-
-Is what you confirm true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
-	keys Left Enter
 	check "SC3 restore form" --title "$(tr_known 'Restore SC3')" \
 		--text "$(tr_ 'Where is the bundle? USER@HOST:PATH (SCP) or a local path. The master key decrypts it: it must be this unit'"'"'s and the old unit'"'"'s.')" \
 		--text "$(tr_ Source)" --text "$(tr_ 'Master key')" \
+		--text "$(tr_ 'SSH port')" --text "$(tr_ 'SSH user')" \
 		--button "$(tr_ OK)" --button "$(tr_ Cancel)"
-	keys Escape
+	tui_text "$D/none.age"
+	keys Tab
+	tui_text "layout-key"
+	keys Enter Enter Enter
+	check "SC3 restore checklist" --title "$(tr_known 'Restore SC3')" \
+		--text "$(tr_ 'Before restoring, make sure that:')" \
+		--text "$(tr_ 'certwiz checks, after opening the bundle:')" \
+		--text "$(tr_ 'you confirm:')" \
+		--text "$(tr_ 'Is all of this true?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
+	keys Enter
+	check "SC3 restore cancelled" --text "$(tr_ 'restore cancelled')" \
+		--button "$(tr_ OK)"
+	keys Enter
 	main_menu
 
 	menu 6

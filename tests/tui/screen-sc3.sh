@@ -8,21 +8,7 @@
 . "$top_srcdir/tests/tui/tmux.sh"
 
 MK=tui-sc3-master-key-0042
-conf() {
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[device]
-mgmt_addresses = ${2:-192.0.2.1}
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-restart_command = echo restarted
-[log]
-syslog = no
-EOC
-}
+conf() { sc3_conf "$1" "known_hosts = $1/known_hosts" "[device]" "mgmt_addresses = ${2:-192.0.2.1}"; }
 conf "$T/a"
 mkdir -p "$T/a/sc3/ca" "$T/a/sc3/keys"
 printf 'the CA\n' > "$T/a/sc3/ca/ca.pem"
@@ -37,7 +23,7 @@ tui_keys Tab
 tui_text "$MK"
 tui_keys Tab
 tui_text "${MK}x"
-tui_keys Enter
+tui_keys Enter Enter Enter
 tui_wait "The two master keys differ"
 tui_keys Enter
 tui_wait "Destination"
@@ -45,7 +31,7 @@ tui_keys Tab
 tui_text "$MK"
 tui_keys Tab
 tui_text "$MK"
-tui_keys Enter
+tui_keys Enter Enter Enter
 tui_wait "SC3 Backup success" 120
 [ -s "$T/bundle.age" ] || fail "no bundle written"
 pass "backup: keys must match, then the bundle is sealed and copied"
@@ -60,18 +46,19 @@ pass "the master key never reaches the terminal"
 conf "$T/b"
 mkdir -p "$T/b/sc3"
 printf 'old\n' > "$T/b/sc3/old.pem"
-# restore_wizard UNIT: the wizard's restore up to the start of the flow.
+# restore_wizard UNIT: the wizard's restore up to the start of the flow:
+# the form, then the job's checklist.
 restore_wizard() {
 	tui_start "'$CERTWIZ' --config '$T/$1/certwiz.conf'"
 	tui_wait "Main menu"
 	tui_keys r
-	tui_wait "same master key as the old unit"
-	tui_keys y
 	tui_wait "Source"
 	tui_text "$T/bundle.age"
 	tui_keys Tab
 	tui_text "$MK"
-	tui_keys Enter
+	tui_keys Enter Enter Enter
+	tui_wait "same master key as the old unit"
+	tui_keys y
 }
 restore_wizard b
 tui_wait "Confirm" 120
@@ -101,3 +88,45 @@ tui_keys Escape
 tui_wait "Main menu"
 tui_keys q
 tui_wait "EXIT=0"
+
+# A failed backup keeps its run; a backup with another destination offers
+# to resume it or to abandon it and start the new one.
+tui_start "'$CERTWIZ' --config '$T/a/certwiz.conf'"
+tui_wait "Main menu"
+tui_sc3_backup_form "$T/missing-dir/b.age" "$MK"
+tui_wait "Unfinished work. at the next start" 120
+tui_gone "journal resume"
+tui_keys Enter
+tui_wait "Main menu"
+tui_sc3_backup_form "$T/bundle2.age" "$MK"
+tui_wait "with other inputs exists"
+tui_wait "Resume the unfinished run"
+tui_wait "Abandon it and start this one"
+tui_keys 2
+tui_wait "SC3 Backup success" 120
+[ -s "$T/bundle2.age" ] || fail "the new backup did not write its bundle"
+ls "$T/a/state/journal/"*.journal >/dev/null 2>&1 && fail "the abandoned run is still unfinished"
+tui_keys Escape
+tui_wait "Main menu"
+pass "a failed run is kept (the hint names Unfinished work); a new backup elsewhere offers resume or abandon, abandon starts it"
+
+# The hints name the wizard's fields: a target without a user, a
+# refused connection (not "--port").
+tui_sc3_backup_form "127.0.0.1:/tmp/x.age" "$MK" 1
+tui_wait "How should certwiz log in"
+tui_keys a
+tui_wait "no user name in"
+tui_wait "Give the user name as .SSH user."
+tui_keys Enter
+tui_wait "Main menu"
+tui_sc3_backup_form "127.0.0.1:/tmp/x.age" "$MK" 1 nobody
+tui_wait "How should certwiz log in"
+tui_keys a
+tui_wait "port 1" 60
+tui_wait "SSH port"
+tui_gone "--port"
+tui_keys Enter
+tui_wait "Main menu"
+tui_keys q
+tui_wait "EXIT=0"
+pass "the hints name the SSH user and SSH port fields"

@@ -93,3 +93,21 @@ tui_wait_col() {
 tui_stop() {
 	kill "$TUI_PID" 2>/dev/null || true
 }
+
+# tui_sc3_backup_form DEST KEY [PORT [USER]]: from the main menu, the
+# wizard's Back up SC3 form filled (the master key twice) and sent; for an
+# SCP destination the login question follows.
+tui_sc3_backup_form() {
+	tui_keys b
+	tui_wait "Destination"
+	tui_text "$1"
+	tui_keys Tab
+	tui_text "$2"
+	tui_keys Tab
+	tui_text "$2"
+	tui_keys Tab
+	[ -z "${3:-}" ] || tui_text "$3"
+	tui_keys Tab
+	[ -z "${4:-}" ] || tui_text "$4"
+	tui_keys Enter
+}

@@ -17,7 +17,7 @@
 #include "core/cfg.h"
 #include "core/fileio.h"
 #include "core/flow.h"
-#include "core/flows.h"
+#include "job/flows.h"
 #include "core/journal.h"
 #include "testutil.h"
 
@@ -181,7 +181,7 @@ test_flow_runs_all_steps_in_order(void **state)
 	snprintf(id, sizeof(id), "%s", cw_flow_id(run));
 	assert_int_equal(strncmp(id, "utest-", 6), 0);
 	assert_int_equal(cw_flow_run(run, NULL, NULL, &err), 0);
-	assert_string_equal(cw_flow_state(run), "finished");
+	assert_string_equal(cw_run_state_name(cw_flow_state(run)), "finished");
 	assert_int_equal(access(cw_flow_stage_dir(run), F_OK), -1);
 	cw_flow_free(run);
 	for (int i = 0; i < 3; i++)
@@ -211,13 +211,13 @@ test_flow_failure_then_resume_reruns_failed_step(void **state)
 	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs, 2, &f->c, &run, &err), 0);
 	assert_int_equal(cw_flow_run(run, NULL, NULL, &err), -1);
 	assert_int_equal(err.code, CW_E_NET);
-	assert_string_equal(cw_flow_state(run), "failed");
+	assert_string_equal(cw_run_state_name(cw_flow_state(run)), "failed");
 	assert_int_equal(cw_flow_next_step(run), 1);
 	cw_flow_free(run);
 
 	assert_int_equal(cw_journal_list(&f->cfg, 0, &v, &n, &err), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(v[0].state, "failed");
+	assert_string_equal(cw_run_state_name(v[0].state), "failed");
 	assert_string_equal(v[0].last_step, "send");
 	assert_string_equal(v[0].last_error, "cannot reach 'est.example'");
 	free(v);
@@ -314,14 +314,14 @@ test_flow_abandon(void **state)
 
 	assert_int_equal(cw_flow_open_id(&f->cfg, &def, id, &f->c, &run, &err), 0);
 	assert_int_equal(cw_flow_abandon(run, &err), 0);
-	assert_string_equal(cw_flow_state(run), "abandoned");
+	assert_string_equal(cw_run_state_name(cw_flow_state(run)), "abandoned");
 	cw_flow_free(run);
 	assert_int_equal(f->c.abandoned, 1);
 	assert_int_equal(access(stage, F_OK), -1);
 	assert_int_equal(count_runs(f, 0), 0);
 	assert_int_equal(cw_journal_list(&f->cfg, 1, &v, &n, &err), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(v[0].state, "abandoned");
+	assert_string_equal(cw_run_state_name(v[0].state), "abandoned");
 	free(v);
 	/* Gone from the unfinished ones: other inputs may start now. */
 	assert_int_equal(cw_flow_open(&f->cfg, &def, inputs2, 2, &f->c, &run, &err), 0);

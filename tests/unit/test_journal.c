@@ -329,11 +329,11 @@ test_journal_list_and_show(void **state)
 		assert_string_equal(v[i].flow, "demo");
 		assert_string_equal(v[i].last_step, "fetch");
 		if (strcmp(v[i].id, "demo-20261123T170000Z-0001") == 0) {
-			assert_string_equal(v[i].state, "running");
+			assert_string_equal(cw_run_state_name(v[i].state), "running");
 			assert_string_equal(v[i].last_error, "");
 		} else {
 			assert_string_equal(v[i].id, "demo-20261123T170000Z-0002");
-			assert_string_equal(v[i].state, "failed");
+			assert_string_equal(cw_run_state_name(v[i].state), "failed");
 			assert_string_equal(v[i].last_error, "cannot connect to 'est.example': timeout");
 		}
 		assert_true(v[i].started > 0 && v[i].updated >= v[i].started);
@@ -344,7 +344,7 @@ test_journal_list_and_show(void **state)
 	int seen = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i].id, "demo-20261123T170000Z-0003") == 0) {
-			assert_string_equal(v[i].state, "finished");
+			assert_string_equal(cw_run_state_name(v[i].state), "finished");
 			seen = 1;
 		}
 	assert_true(seen);
@@ -404,15 +404,54 @@ test_journal_corrupt_run_is_listed(void **state)
 	assert_int_equal(cw_journal_list(&f->cfg, 0, &v, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].flow, "demo");
-	assert_string_equal(v[0].state, "failed");
+	assert_string_equal(cw_run_state_name(v[0].state), "failed");
 	assert_non_null(strstr(v[0].last_error, "line 1"));
 	free(v);
+}
+
+/* The one run-state model: every record type from every state. */
+static void
+test_run_state_transitions(void **state)
+{
+	static const struct {
+		enum cw_run_state from;
+		enum cw_journal_type rec;
+		enum cw_run_state to;
+	} t[] = {
+		{ CW_RUN_RUNNING, CW_JREC_START, CW_RUN_RUNNING },
+		{ CW_RUN_RUNNING, CW_JREC_BEGIN, CW_RUN_RUNNING },
+		{ CW_RUN_RUNNING, CW_JREC_INTENT, CW_RUN_RUNNING },
+		{ CW_RUN_RUNNING, CW_JREC_DONE, CW_RUN_RUNNING },
+		{ CW_RUN_RUNNING, CW_JREC_FAILED, CW_RUN_FAILED },
+		{ CW_RUN_RUNNING, CW_JREC_FINISHED, CW_RUN_FINISHED },
+		{ CW_RUN_RUNNING, CW_JREC_ABANDONED, CW_RUN_ABANDONED },
+		{ CW_RUN_FAILED, CW_JREC_INTENT, CW_RUN_FAILED },
+		{ CW_RUN_FAILED, CW_JREC_BEGIN, CW_RUN_RUNNING },
+		{ CW_RUN_FAILED, CW_JREC_DONE, CW_RUN_RUNNING },
+		{ CW_RUN_FAILED, CW_JREC_ABANDONED, CW_RUN_ABANDONED },
+		{ CW_RUN_FINISHED, CW_JREC_BEGIN, CW_RUN_FINISHED },
+		{ CW_RUN_FINISHED, CW_JREC_FAILED, CW_RUN_FINISHED },
+		{ CW_RUN_ABANDONED, CW_JREC_DONE, CW_RUN_ABANDONED },
+		{ CW_RUN_ABANDONED, CW_JREC_FINISHED, CW_RUN_ABANDONED },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(cw_run_state_next(t[i].from, t[i].rec), t[i].to);
+	assert_string_equal(cw_run_state_name(CW_RUN_RUNNING), "running");
+	assert_string_equal(cw_run_state_name(CW_RUN_FAILED), "failed");
+	assert_string_equal(cw_run_state_name(CW_RUN_FINISHED), "finished");
+	assert_string_equal(cw_run_state_name(CW_RUN_ABANDONED), "abandoned");
+	assert_true(cw_run_state_closed(CW_RUN_FINISHED));
+	assert_true(cw_run_state_closed(CW_RUN_ABANDONED));
+	assert_false(cw_run_state_closed(CW_RUN_FAILED));
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_state_transitions),
 		cmocka_unit_test(test_journal_format_roundtrip),
 		cmocka_unit_test(test_journal_format_rejects_bad_keys),
 		cmocka_unit_test(test_journal_checksum_detects_every_flipped_byte),

@@ -3,25 +3,21 @@
 
 #include <string.h>
 
-#include "core/flows.h"
+#include "job/flows.h"
 
 /* One line per flow: FLOW(definition, resume function), where definition
- * is the module's exported `const struct cw_flow_def` and resume a
- * cw_flow_resume_fn (cw_flow_run when the steps need no user pointer).
- * Example:
- *	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
- */
+ * is the module's exported `const struct cw_flow_def` and resume the
+ * job's cw_job_resume_fn (flows.h). */
 #define CW_FLOWS(FLOW) \
-	FLOW(cw_ntp_set_flow, cw_ntp_set_resume) \
-	FLOW(cw_enroll_flow, cw_enroll_resume) \
-	FLOW(cw_renew_flow, cw_renew_resume) \
-	FLOW(cw_sc3_backup_flow, cw_sc3_backup_resume) \
-	FLOW(cw_sc3_restore_flow, cw_sc3_restore_resume) \
+	FLOW(cw_ntp_set_flow, cw_job_ntp_resume) \
+	FLOW(cw_enroll_flow, cw_job_enroll_resume) \
+	FLOW(cw_renew_flow, cw_job_renew_resume) \
+	FLOW(cw_sc3_backup_flow, cw_job_sc3_resume) \
+	FLOW(cw_sc3_restore_flow, cw_job_sc3_resume) \
 	/* end of the list */
 
 #define DECLARE(def, resume) \
-	extern const struct cw_flow_def def; \
-	cw_flow_resume_fn resume;
+	extern const struct cw_flow_def def;
 CW_FLOWS(DECLARE)
 #undef DECLARE
 
