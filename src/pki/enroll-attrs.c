@@ -196,7 +196,8 @@ cw_enroll_profile(struct cw_flow *run, struct cw_enroll *e,
 		 * /csrattrs; both %s are key types such as ec-p384. */
 		snprintf(note, sizeof(note), _("[enroll] key_type = %s is set: certwiz makes that key, although the EST server asks for %s."),
 		    cw_cfg_key_type_name(use), cw_cfg_key_type_name(want));
-		e->ops->notice(e->ops->ctx, note);
+		if (e != NULL)	/* a renewal has no one to tell: the log says it */
+			e->ops->notice(e->ops->ctx, note);
 		cw_log_msg(cw_flow_log(run), CW_LOG_WARNING,
 		    "[enroll] key_type = %s overrides the server's request for %s",
 		    cw_cfg_key_type_name(use), cw_cfg_key_type_name(want));

@@ -24,6 +24,35 @@ dry_run(struct cw_flow *run)
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
+/* What the service asks for in the request (/csrattrs), over the same
+ * anchor-only mutual TLS as the request itself: a device enrolled with the
+ * key, hash and attributes the service asked for renews with them too. */
+static int
+step_attrs(struct cw_flow *run, struct cw_error *err)
+{
+	const struct cw_cfg *cfg = cw_flow_cfg(run);
+	struct cw_est_opts o;
+	struct cw_est *est = NULL;
+	struct cw_est_csrattrs attrs = { 0 };
+	char crt[4096], key[4096];
+	int rc = -1;
+
+	snprintf(crt, sizeof(crt), "%s/%s", cfg->cert_dir, CW_CERT_CRT_FILE);
+	snprintf(key, sizeof(key), "%s/%s", cfg->cert_dir, CW_CERT_KEY_FILE);
+	cw_est_opts_init(&o, cfg);
+	o.client_cert = crt;
+	o.client_key = key;
+	if (cw_est_new(&o, &est, err) == -1 ||
+	    cw_est_csrattrs(est, &attrs, err) == -1 ||
+	    cw_enroll_profile(run, NULL, &attrs, cw_est_tls_version(est), err) == -1)
+		goto out;
+	rc = 0;
+out:
+	cw_est_csrattrs_release(&attrs);
+	cw_est_free(est);
+	return rc;
+}
+
 static int
 step_reenroll(struct cw_flow *run, struct cw_error *err)
 {
@@ -87,6 +116,7 @@ step_post_install(struct cw_flow *run, struct cw_error *err)
 
 static const struct cw_flow_step steps[] = {
 	/* TRANSLATORS: renewal steps. */
+	{ "csrattrs", N_("Read what the service asks for in the request"), step_attrs, NULL },
 	{ "key", N_("Create the new device key"), cw_enroll_step_key, cw_enroll_check_key },
 	{ "csr", N_("Create the certificate request"), cw_enroll_step_csr, cw_enroll_check_csr },
 	{ "simplereenroll", N_("Request the new certificate with the current one"), step_reenroll, cw_enroll_check_staged },

@@ -57,6 +57,17 @@ grep -A1 '1.3.6.1.1.1.1.22' "$T/text" | grep -q "$MAC" || { cat "$T/text"; fail 
 journal_text "$D" | grep -q "macAddress=$MAC" || fail "the journal does not record the CSR attributes used"
 pass "csrattrs enforced: P-384 key, SHA-384, serialNumber, macAddress, emailAddress in the certificate; shown and journaled"
 
+# ---- the renewal asks /csrattrs too: the new key is P-384 again, and the
+# strict server (which checks a renewal's request as well) accepts it.
+old_fp=$(openssl x509 -in "$c" -noout -fingerprint -sha256)
+cw_rc 0 "$D" renew --force
+new_fp=$(openssl x509 -in "$c" -noout -fingerprint -sha256)
+[ "$old_fp" != "$new_fp" ] || fail "renew --force installed no new certificate"
+openssl x509 -in "$c" -noout -text | grep -q 'NIST CURVE: P-384' || fail "the renewed key is not P-384"
+openssl x509 -in "$c" -noout -subject -nameopt RFC2253 | grep -q "emailAddress=ops@example.com" ||
+	fail "no emailAddress in the renewed certificate"
+pass "renewal under enforced csrattrs: P-384 again, attributes kept, accepted"
+
 # ---- no contact e-mail: stopped before the OTP prompt
 D=$T/noemail
 cw_conf "$D"

@@ -731,7 +731,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         csr, pub, cn = self.parse_csr(body)
         if cn != serial:
             raise HTTPError(400, "CSR subject CN must match the client certificate")
-        cert = issue(self.server.ca_key, ca, serial, pub, self.ctl)
+        if self.ctl["csrattrs"] == "enforced":   # a renewal too
+            self.check_strict(csr, pub)
+        cert = issue(self.server.ca_key, ca, serial, pub, self.ctl, csr)
         return serial, [cert]
 
 
