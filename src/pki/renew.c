@@ -24,25 +24,34 @@ dry_run(struct cw_flow *run)
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
-/* What the service asks for in the request (/csrattrs), over the same
- * anchor-only mutual TLS as the request itself: a device enrolled with the
- * key, hash and attributes the service asked for renews with them too. */
+/* An EST client authenticated with the installed certificate: mutual TLS,
+ * verified against the installed anchor alone (est.c). */
 static int
-step_attrs(struct cw_flow *run, struct cw_error *err)
+open_mtls(const struct cw_cfg *cfg, struct cw_est **est, struct cw_error *err)
 {
-	const struct cw_cfg *cfg = cw_flow_cfg(run);
 	struct cw_est_opts o;
-	struct cw_est *est = NULL;
-	struct cw_est_csrattrs attrs = { 0 };
 	char crt[4096], key[4096];
-	int rc = -1;
 
 	snprintf(crt, sizeof(crt), "%s/%s", cfg->cert_dir, CW_CERT_CRT_FILE);
 	snprintf(key, sizeof(key), "%s/%s", cfg->cert_dir, CW_CERT_KEY_FILE);
 	cw_est_opts_init(&o, cfg);
 	o.client_cert = crt;
 	o.client_key = key;
-	if (cw_est_new(&o, &est, err) == -1 ||
+	o.max_tls12 = strcmp(cfg->pop_linking, "required") == 0;
+	return cw_est_new(&o, est, err);
+}
+
+/* What the service asks for in the request (/csrattrs), over the same
+ * anchor-only mutual TLS as the request itself: a device enrolled with the
+ * key, hash and attributes the service asked for renews with them too. */
+static int
+step_attrs(struct cw_flow *run, struct cw_error *err)
+{
+	struct cw_est *est = NULL;
+	struct cw_est_csrattrs attrs = { 0 };
+	int rc = -1;
+
+	if (open_mtls(cw_flow_cfg(run), &est, err) == -1 ||
 	    cw_est_csrattrs(est, &attrs, err) == -1 ||
 	    cw_enroll_profile(run, NULL, &attrs, cw_est_tls_version(est), err) == -1)
 		goto out;
@@ -57,21 +66,15 @@ static int
 step_reenroll(struct cw_flow *run, struct cw_error *err)
 {
 	const struct cw_cfg *cfg = cw_flow_cfg(run);
-	struct cw_est_opts o;
 	struct cw_est *est = NULL;
 	struct cw_est_certs certs = { 0 };
-	char crt[4096], key[4096], *csr = NULL;
+	char crt[4096], *csr = NULL;
 	size_t csrlen = 0;
 	int rc = -1;
 
 	snprintf(crt, sizeof(crt), "%s/%s", cfg->cert_dir, CW_CERT_CRT_FILE);
-	snprintf(key, sizeof(key), "%s/%s", cfg->cert_dir, CW_CERT_KEY_FILE);
-	if (cw_enroll_read_csr(run, &csr, &csrlen, err) == -1)
-		goto out;
-	cw_est_opts_init(&o, cfg);
-	o.client_cert = crt;
-	o.client_key = key;
-	if (cw_est_new(&o, &est, err) == -1)
+	if (cw_enroll_read_csr(run, &csr, &csrlen, err) == -1 ||
+	    open_mtls(cfg, &est, err) == -1)
 		goto out;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "sending the renewal request to '%s', authenticated with '%s'",
