@@ -718,6 +718,8 @@ cw_job_apply(const struct cw_cfg *cfg, const struct cw_job_apply_in *in,
 			result(s, CW_APPLY_SKIPPED, _("not run: the section [%s] failed"), stopped);
 			continue;
 		}
+		/* A line per section: the jobs' progress lines follow it. */
+		cw_job_say(ops, ctx, CW_JOB_INFO, "[%s]", s->name);
 		order[i].run(&ap, in->check, s);
 		if (s->result == CW_APPLY_CHANGED)
 			out->changed = 1;
