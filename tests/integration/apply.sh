@@ -14,6 +14,7 @@
 #    exit code, sc3 is skipped;
 #  - an unknown key, a placeholder, two OTP sources: exit 2, nothing changed;
 #  - the OTP from an environment variable;
+#  - a certificate due for renewal is renewed without the OTP;
 #  - another key in a key file (same ID and algorithm) is a change;
 #  - no OTP, NTP key or master key in the output, a journal or a log.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/apply-lib.sh"
@@ -142,6 +143,25 @@ set -e
 [ "$(jres enroll)" = changed ] || fail "otp_env: enroll $(jres enroll)"
 valid_install "$E"
 pass "the OTP from the environment variable named by otp_env"
+
+# ---- a certificate due for renewal is renewed with its key, no OTP read
+R=$T/r; appliance "$R"; answers "$R" "ntp enroll"
+lab_set --lifetime-days 10	# due at once: renew_before_days is 15
+apply_rc 0 "$R" --json
+[ "$(jres enroll)" = changed ] || { cat "$T/out"; fail "due: first enroll"; }
+cw_rc 20 "$R" status
+lab_set --lifetime-days 90
+rm "$R/otp"
+e0=$(simpleenrolls) r0=$(grep -c simplereenroll "$T/lab/estd.log" || true)
+apply_rc 0 "$R" --json
+[ "$(jres enroll)" = changed ] || { cat "$T/out"; fail "due: enroll $(jres enroll), want changed (renewed)"; }
+jq -r '.sections[1].message' "$T/out" | grep -q "renewed" || { cat "$T/out"; fail "due: not renewed"; }
+[ "$(simpleenrolls)" = "$e0" ] || fail "due: enrolled with an OTP instead of renewing"
+[ "$(grep -c simplereenroll "$T/lab/estd.log")" = $((r0 + 1)) ] || fail "due: no simplereenroll"
+valid_install "$R"
+apply_rc 0 "$R" --json
+[ "$(jres enroll)" = unchanged ] || { cat "$T/out"; fail "after the renewal: enroll $(jres enroll)"; }
+pass "a certificate due for renewal: renewed over mTLS without the OTP, then unchanged"
 
 # ---- another key in a key file (same ID and algorithm): the key
 # material is compared, not only the IDs.  The secondary's SHA1 key still
