@@ -331,7 +331,8 @@ read_dict(struct cw_answers *a, dictionary *d, const char *dir,
 			v = iniparser_getstring(d, names[i], NULL);
 			if (v == NULL || v[0] == '\0')
 				continue;	/* empty: not given */
-			if (strncmp(v, "<FILL", 5) == 0) {
+			/* Anywhere: --record writes ID:ALG:<FILL IN: ...> too. */
+			if (strstr(v, "<FILL") != NULL) {
 				cw_error_set(err, CW_E_USAGE,
 				    _("%s: [%s] %s still holds a placeholder: %s"),
 				    a->path, sec, name, v);

@@ -4,7 +4,8 @@
  *
  * Validation is strict, because a typo must never silently skip a step:
  * an unknown section or key, a value that still holds a placeholder
- * written by the wizard's --record ("<FILL IN: ...>"), a bad key spec
+ * written by the wizard's --record ("<FILL IN: ...>", also as the
+ * KEYFILE of an NTP key spec), a bad key spec
  * (ID:ALG:KEYFILE with the NTP validators), [enroll] without exactly one
  * of otp_file / otp_env, are CW_E_USAGE naming the file and the key.
  * Secrets are never in the file: only the paths of files holding them

@@ -121,6 +121,7 @@ bad_file() {	# bad_file SED WHAT: the full file edited by SED is refused
 }
 bad_file 's/^otp_file = otp$/otpfile = otp/' "otpfile"
 bad_file 's/^master_key_file = .*/master_key_file = <FILL IN: file holding the SC3 master key>/' "master_key_file"
+bad_file 's/^primary_key = .*/primary_key = 1:md5:<FILL IN: file holding key ID 1>/' "primary_key"
 bad_file 's/^\[check\]$/[checks]/' "checks"
 bad_file 's/^otp_file = otp$/otp_file = otp\notp_env = CW_OTP/' "otp_env"
 bad_file 's/^primary_key = .*/primary_key = 1:sha256:ntp-md5.key/' "primary_key"
