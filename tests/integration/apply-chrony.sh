@@ -13,23 +13,11 @@ lab_private_ns "$0"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lab/ntp-lab.sh"
 
-CHRONYD=/usr/sbin/chronyd
-[ -x "$CHRONYD" ] && command -v chronyc >/dev/null 2>&1 || skip "chrony is not installed"
-[ -f /etc/chrony/chrony.conf ] || skip "no stock /etc/chrony/chrony.conf"
 command -v jq >/dev/null || skip "no jq (build-aux/install-deps)"
-
-ns_private /etc/chrony /run/chrony /var/lib/chrony
-chown _chrony:_chrony /run/chrony /var/lib/chrony 2>/dev/null || true
-chmod 0750 /run/chrony
+lab_system_chrony_dirs
 PORT=$(lab_free_port)
 lab_chronyd "$T/lab" "$PORT"
-"$CHRONYD" -d -x -f /etc/chrony/chrony.conf >"$T/chronyd.log" 2>&1 &
-CW_PIDS="$CW_PIDS $!"
-i=0
-until chronyc -n tracking >/dev/null 2>&1; do
-	i=$((i + 1)); [ $i -lt 100 ] || { cat "$T/chronyd.log" >&2; fail "chronyd did not start"; }
-	sleep 0.1
-done
+lab_system_chronyd
 
 write_conf
 cat >> "$T/certwiz.conf" <<EOC
