@@ -630,6 +630,14 @@ archive_error_string(struct archive * a0)
 	return p_archive_error_string(a0);
 }
 
+static __typeof__(&archive_filter_bytes) p_archive_filter_bytes;
+la_int64_t
+archive_filter_bytes(struct archive * a0, int a1)
+{
+	CW_LAZY(lib_ARCHIVE, archive_filter_bytes);
+	return p_archive_filter_bytes(a0, a1);
+}
+
 static __typeof__(&archive_read_data) p_archive_read_data;
 la_ssize_t
 archive_read_data(struct archive * a0, void * a1, size_t a2)

@@ -45,6 +45,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "sc3/age.h"
 
 #define CW_BUNDLE_NAME "sc3migration"
 #define CW_BUNDLE_MANIFEST "MANIFEST"
@@ -82,7 +83,9 @@ struct cw_bundle_info {
 	size_t dirs;			/* directories below the root */
 	uint64_t bytes;			/* their content */
 	char manifest_sha256[65];	/* hex: equal manifests, equal trees */
-	char bundle_sha256[65];		/* hex, of the bundle file (seal) */
+	char bundle_sha256[65];		/* hex, of the bundle file: filled by
+					 * open (the proof reads it in order);
+					 * empty after seal */
 	struct cw_bundle_origin origin;	/* open: where it comes from */
 };
 
@@ -107,6 +110,18 @@ int cw_bundle_seal(const char *sc3_dir, const char *bundle,
 int cw_bundle_open(const char *bundle, const char *sc3_dir,
     const struct cw_secret *key, uint64_t max_bytes, char **staging,
     struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
+
+/* cw_bundle_open() on a stream: in reads the bundle's bytes (a download
+ * as it arrives), bundle names it in messages.  Reads in to its end. */
+int cw_bundle_open_stream(cw_age_read_fn in, void *in_ctx, const char *bundle,
+    const char *sc3_dir, const struct cw_secret *key, uint64_t max_bytes,
+    char **staging, struct cw_bundle_info *info, enum cw_bundle_fail *fail,
+    struct cw_error *err);
+
+/* SHA-256 (hex) and size of the regular file path, read once; nofollow:
+ * refuse a symbolic link (O_NOFOLLOW).  Returns 0 or -1. */
+int cw_bundle_hash_file(const char *path, int nofollow, uint64_t *size,
+    char sha[65], struct cw_error *err);
 
 /* Parses a decrypted manifest (text, len: any bytes) as cw_bundle_open()
  * does, filling *origin (may be NULL).  Returns 0 when it is well formed,
