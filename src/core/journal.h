@@ -120,6 +120,13 @@ int cw_journal_open(const char *path, cw_journal_rec_fn *fn, void *ctx,
 int cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
     const struct cw_fact *fields, size_t nfields, struct cw_error *err);
 
+/* Appends one record without fsync: it becomes durable with the next
+ * fsynced record (an fsync covers the whole file).  Only for a record
+ * whose loss in a power cut changes nothing on resume (flow.c: the begin
+ * of a step that has no check). */
+int cw_journal_append_lazy(struct cw_journal *j, enum cw_journal_type type,
+    const struct cw_fact *fields, size_t nfields, struct cw_error *err);
+
 const char *cw_journal_path(const struct cw_journal *j);
 
 /* Closes and frees.  NULL is a no-op. */

@@ -24,7 +24,8 @@
  * (statvfs) before the staging directory is made.
  *
  * Opening never touches the SC3 directory: it extracts into a staging
- * directory beside it, checks every file against the manifest and fsyncs;
+ * directory beside it, checks every file against the manifest and syncs it
+ * (one syncfs);
  * cw_bundle_swap() then puts it in place atomically, keeping the previous
  * directory as SC3_DIR.prev.
  *
