@@ -358,6 +358,32 @@ sha256_hex(const void *data, size_t len, char out[65])
 }
 
 int
+cw_bundle_dir_check(const char *dir, struct cw_error *err)
+{
+	struct manifest m = { 0 };
+	char path[PATH_MAX];
+	int fd, rc = -1;
+
+	if (manifest_walk(dir, &m, err) == -1)
+		goto out;
+	for (size_t i = 0; i < m.n; i++) {
+		if (m.e[i].type != 'f')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, m.e[i].path);
+		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot read '%s'"), path);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		close(fd);
+	}
+	rc = 0;
+out:
+	manifest_release(&m);
+	return rc;
+}
+
+int
 cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err)
 {
 	struct manifest m = { 0 };

@@ -148,6 +148,11 @@ int cw_bundle_swap(const char *staging, const char *sc3_dir,
 /* Removes a staging directory (rm -rf).  Returns 0 or -1. */
 int cw_bundle_discard(const char *staging, struct cw_error *err);
 
+/* What the seal refuses, checked without reading a file: the directory
+ * exists, holds files, no link or special file, no bad name, each file
+ * opens for reading.  Returns 0 or -1 (the seal's errors). */
+int cw_bundle_dir_check(const char *dir, struct cw_error *err);
+
 /* The manifest digest of a directory as it is now (hex, 65 bytes). */
 int cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err);
 
