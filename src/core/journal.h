@@ -14,7 +14,7 @@
  *
  * Invariants:
  *  1. A record is appended with one write() and fsynced before the call
- *     returns; the file is created with its first record atomically
+ *     returns (cw_journal_append_lazy: fsynced with the next record); the file is created with its first record atomically
  *     (cw_file_install) and the directory fsynced on create and rename.
  *  2. Replay accepts a bad *last* line (torn by a crash or power loss) and
  *     ignores it; the next append truncates the file to the last good
