@@ -731,8 +731,8 @@ tar_in(struct archive *a, void *ctx, const void **out)
 	return (la_ssize_t)got;
 }
 
-static ssize_t
-fd_in(void *ctx, void *buf, size_t len, struct cw_error *err)
+ssize_t
+cw_bundle_fd_read(void *ctx, void *buf, size_t len, struct cw_error *err)
 {
 	ssize_t n;
 
@@ -1489,7 +1489,7 @@ cw_bundle_open(const char *bundle, const char *sc3_dir, const struct cw_secret *
 		cw_error_set(err, CW_E_IO, _("cannot open the bundle '%s'"), bundle);
 		return cw_error_detail(err, "%s", strerror(errno));
 	}
-	rc = cw_bundle_open_stream(fd_in, &fd, bundle, sc3_dir, key, max_bytes, staging,
+	rc = cw_bundle_open_stream(cw_bundle_fd_read, &fd, bundle, sc3_dir, key, max_bytes, staging,
 	    info, fail, err);
 	close(fd);
 	return rc;

@@ -119,6 +119,9 @@ int cw_bundle_open_stream(cw_age_read_fn in, void *in_ctx, const char *bundle,
     char **staging, struct cw_bundle_info *info, enum cw_bundle_fail *fail,
     struct cw_error *err);
 
+/* A cw_age_read_fn reading the descriptor *(int *)ctx (EINTR retried). */
+ssize_t cw_bundle_fd_read(void *ctx, void *buf, size_t len, struct cw_error *err);
+
 /* SHA-256 (hex) and size of the regular file path, read once; nofollow:
  * refuse a symbolic link (O_NOFOLLOW).  Returns 0 or -1. */
 int cw_bundle_hash_file(const char *path, int nofollow, uint64_t *size,

@@ -330,27 +330,12 @@ struct streamed {
 	int refused;		/* the error is the open's, not the copy's */
 };
 
-static ssize_t
-stream_in(void *ctx, void *buf, size_t len, struct cw_error *err)
-{
-	ssize_t n;
-
-	do
-		n = read(*(int *)ctx, buf, len);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
-		cw_error_set(err, CW_E_IO, _("cannot read the bundle"));
-		cw_error_detail(err, "%s", strerror(errno));
-	}
-	return n;
-}
-
 static void *
 stream_open_main(void *arg)
 {
 	struct streamed *so = arg;
 
-	so->rc = cw_bundle_open_stream(stream_in, &so->fd[0], so->name, so->sc3_dir, so->key,
+	so->rc = cw_bundle_open_stream(cw_bundle_fd_read, &so->fd[0], so->name, so->sc3_dir, so->key,
 	    so->max_bytes, so->extract ? &so->staging : NULL, &so->info, &so->fail, &so->err);
 	/* Refused early: the transport's next write fails and stops it. */
 	shutdown(so->fd[0], SHUT_RDWR);
