@@ -11,9 +11,8 @@
  *  4. The restart command runs only after the admin said yes (or --yes). */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
 
 #include "sc3/bundle.h"
 #include "core/fileio.h"

@@ -84,7 +84,19 @@ size=$(stat -c %s "$T/bundle")
 got=$(bytes "$T/b.st" "$T/src/state/runs/" | awk '{ s += $2 } END { print s + 0 }')
 [ "$got" = $((2 * size)) ] ||
 	fail "the sealed bundle ($size bytes) was read $got bytes: want twice (the proof, the copy), no hash pass"
-pass "backup: each SC3 file read once, the bundle twice (proof, copy)"
+# The local destination is read back once to confirm it (size and SHA-256).
+got=$(bytes "$T/b.st" "$T/bundle" | awk '{ s += $2 } END { print s + 0 }')
+[ "$got" = "$size" ] || fail "the copy was read back $got bytes, it has $size"
+grep -q "The copy was read back: same size, same SHA-256." "$T/out" || fail "no read-back message"
+pass "backup: each SC3 file read once, the bundle twice (proof, copy), the copy once (confirm)"
+
+# --no-verify: the copy is confirmed by its size, not read.
+strace -f -qq -y -e trace=read,pread64 -o "$T/b2.st" \
+	"$CERTWIZ" --config "$T/src/certwiz.conf" sc3 backup --to "$T/bundle2" --no-verify \
+	--master-key-file "$T/mk" $(wf 4) >"$T/out" 2>&1 || { cat "$T/out"; fail "backup --no-verify"; }
+got=$(bytes "$T/b2.st" "$T/bundle2" | awk '{ s += $2 } END { print s + 0 }')
+[ "$got" = 0 ] || fail "backup --no-verify read its copy ($got bytes)"
+pass "backup --no-verify: the copy is not read back"
 
 # ---- restore: opened while it is copied, no local copy, one syncfs
 conf "$T/dst"; mkdir -p "$T/dst/sc3/ca"; printf 'old CA\n' > "$T/dst/sc3/ca/ca.pem"
