@@ -43,6 +43,7 @@
 #define ENTRIES_MAX 10000
 #define TAR_PREFIX "sc3/"
 #define IO_BUF 65536
+#define STAGE_KICK (8u << 20)	/* writeback kick, as fileio.c's stage */
 
 struct entry {
 	char *path;		/* relative, "." for the root */
@@ -1042,7 +1043,7 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 	EVP_MD_CTX *md = NULL;
 	uint8_t dig[32];
 	char sha[65];
-	uint64_t total = 0;
+	uint64_t total = 0, kicked = 0;
 	const void *blk;
 	size_t bn;
 	la_int64_t off;
@@ -1089,6 +1090,15 @@ extract_file(struct archive *a, struct open_ctx *oc, const char *path,
 			cw_error_detail(err, "%s", strerror(errno));
 			goto out;
 		}
+#ifdef SYNC_FILE_RANGE_WRITE
+		/* Start writeback as the file grows, so that the one syncfs
+		 * at the end finds little left to write. */
+		if (fd != -1 && total - kicked >= STAGE_KICK) {
+			(void)sync_file_range(fd, (off_t)kicked, (off_t)(total - kicked),
+			    SYNC_FILE_RANGE_WRITE);
+			kicked = total;
+		}
+#endif
 	}
 	EVP_DigestFinal_ex(md, dig, NULL);
 	hex(dig, sizeof(dig), sha);
