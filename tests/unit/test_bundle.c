@@ -431,6 +431,35 @@ test_bundle_large_files_roundtrip(void **state)
 	free(staging);
 }
 
+/* A manifest longer than several age chunks (1500 entries, ~150 KiB):
+ * the seal holds and patches all of its chunks (issue 17), and the
+ * bundle opens to the same tree. */
+static void
+test_bundle_manifest_over_chunks(void **state)
+{
+	struct fx *f = *state;
+	struct cw_error err;
+	struct cw_bundle_info info, oinfo;
+	char *staging = NULL, d[65], dir[4200], name[64];
+
+	snprintf(dir, sizeof(dir), "%s/many", f->sc3);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(name, sizeof(name), "a-rather-long-certificate-name-%04d.pem", i);
+		tu_write(tu_path(dir, name), name, 0600);
+	}
+	assert_int_equal(cw_bundle_seal(f->sc3, f->bundle, f->key, LOG2N, NULL, &info, &err), 0);
+	assert_int_equal(info.files, 1505);
+	assert_int_equal(cw_bundle_open(f->bundle, f->sc3, f->key, 0, &staging, &oinfo, NULL, &err), 0);
+	assert_string_equal(oinfo.manifest_sha256, info.manifest_sha256);
+	assert_int_equal(cw_bundle_dir_digest(staging, d, &err), 0);
+	assert_string_equal(d, info.manifest_sha256);
+	assert_int_equal(cw_bundle_dir_digest(f->sc3, d, &err), 0);
+	assert_string_equal(d, info.manifest_sha256);
+	assert_int_equal(cw_bundle_discard(staging, &err), 0);
+	free(staging);
+}
+
 /* The origin goes into the manifest and comes back out; the manifest
  * digest stays the tree's (the swap's crash recovery compares it with
  * cw_bundle_dir_digest); a bundle sealed without origin says so. */
@@ -589,6 +618,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bundle_seal_open_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_swap_into_missing_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_large_files_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_manifest_over_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_refuses_bad_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_wrong_key_not_age_not_bundle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_every_truncation_refused, setup, teardown),
