@@ -14,6 +14,10 @@ enum cw_file_flags {
 	CW_FILE_KEEP_PREV = 1 << 0,	/* keep the replaced file as PATH.prev */
 	CW_FILE_KEEP_OWNER = 1 << 1,	/* the new file gets the replaced one's
 					 * owner and group (root only) */
+	CW_FILE_NO_DIR_SYNC = 1 << 2,	/* no fsync of the directory: the
+					 * caller installs more files into it
+					 * and fsyncs it once after the last
+					 * (cw_file_sync_dir) */
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any

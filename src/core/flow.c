@@ -579,7 +579,10 @@ set_state(struct cw_flow *run, enum cw_journal_type type,
 {
 	if (run->j == NULL)
 		return cw_error_set(err, CW_E_STATE, _("the run '%s' is closed"), run->id);
-	if (cw_journal_append(run->j, type, fields, n, err) == -1)
+	if ((run->def != NULL && run->def->group_commit &&
+	    (type == CW_JREC_BEGIN || type == CW_JREC_DONE) ?
+	    cw_journal_append_nosync(run->j, type, fields, n, err) :
+	    cw_journal_append(run->j, type, fields, n, err)) == -1)
 		return -1;
 	if (type == CW_JREC_BEGIN)
 		run->begun[run->cur] = 1;

@@ -120,6 +120,12 @@ int cw_journal_open(const char *path, cw_journal_rec_fn *fn, void *ctx,
 int cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
     const struct cw_fact *fields, size_t nfields, struct cw_error *err);
 
+/* Appends one record without fsync: a process that is killed leaves it
+ * (the page cache has it), a power loss may not; the next
+ * cw_journal_append() makes it durable with itself. */
+int cw_journal_append_nosync(struct cw_journal *j, enum cw_journal_type type,
+    const struct cw_fact *fields, size_t nfields, struct cw_error *err);
+
 const char *cw_journal_path(const struct cw_journal *j);
 
 /* Closes and frees.  NULL is a no-op. */
