@@ -108,6 +108,11 @@ list(const char *title, const char *text, const struct uw_item *items,
 	struct list l;
 	size_t cur = *sel < n ? *sel : 0;
 	int focus = 0;		/* 0 list, 1 OK, 2 Back/Cancel */
+	/* Below the list: a blank row, the buttons and the border; a menu
+	 * has no buttons (Enter on an item is its OK, Esc its Back, and the
+	 * status line says so): two rows of border that cost a serial
+	 * console ~80 bytes a frame on a VT100 and say nothing new. */
+	int nbuttons = kind == K_MENU ? 0 : 2, foot = kind == K_MENU ? 1 : 3;
 	int rc = UW_ERROR;
 
 	if (list_new(&l, items, n, on, kind) == -1)
@@ -132,14 +137,14 @@ list(const char *title, const char *text, const struct uw_item *items,
 			w = COLS - 4;
 		rows = text != NULL ? uw__rows(text, w - 4) : 0;
 		vis = (int)n;
-		h = 1 + rows + (rows ? 1 : 0) + vis + 1 + 1 + 1;
+		h = 1 + rows + (rows ? 1 : 0) + vis + foot;
 		if (h > LINES - 2) {
 			vis -= h - (LINES - 2);
 			if (vis < 3) {
 				rows -= 3 - vis;
 				vis = 3;
 			}
-			h = 1 + rows + (rows ? 1 : 0) + vis + 3;
+			h = 1 + rows + (rows ? 1 : 0) + vis + foot;
 		}
 		/* The subwindow goes first: a window with one cannot be
 		 * deleted, and the frame may replace its window. */
@@ -168,7 +173,8 @@ list(const char *title, const char *text, const struct uw_item *items,
 			mvwaddch(f.win, y0 + vis - 1, f.w - 1, ACS_DARROW);
 		cy = y0 + (int)cur - top_row(l.menu);
 		cx = 2;
-		int bx = uw__buttons(&f, f.h - 2, labels, 2, focus - 1);
+		int bx = nbuttons > 0 ?
+		    uw__buttons(&f, f.h - 2, labels, nbuttons, focus - 1) : -1;
 		if (focus > 0) {
 			cy = f.h - 2;
 			cx = bx;
@@ -194,11 +200,11 @@ list(const char *title, const char *text, const struct uw_item *items,
 			break;
 		}
 		if (!k.is_key && k.ch == L'\t') {
-			focus = (focus + 1) % 3;
+			focus = (focus + 1) % (nbuttons + 1);
 			continue;
 		}
 		if (k.is_key && k.ch == KEY_BTAB) {
-			focus = (focus + 2) % 3;
+			focus = (focus + nbuttons) % (nbuttons + 1);
 			continue;
 		}
 		if (focus > 0) {
@@ -236,7 +242,7 @@ list(const char *title, const char *text, const struct uw_item *items,
 			case KEY_END: req = REQ_LAST_ITEM; break;
 			case KEY_PPAGE: req = REQ_SCR_UPAGE; break;
 			case KEY_NPAGE: req = REQ_SCR_DPAGE; break;
-			case KEY_RIGHT: focus = 1; break;
+			case KEY_RIGHT: focus = nbuttons > 0; break;
 			default: break;
 			}
 			if (req != 0) {

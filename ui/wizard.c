@@ -77,7 +77,7 @@ ui_wizard_run(const struct cw_cfg *cfg)
 	else
 		snprintf(title, sizeof(title), "%s", _("certwiz"));
 	uw_backtitle(title);
-	uw_status(_("Arrows: move  Enter: select  Letter: shortcut  Esc: back  F1: help"));
+	uw_status(_("Enter: select  Esc: back  F1: help"));
 	uw_help(_("certwiz sets up this appliance step by step: NTP first (the "
 	    "certificate needs the right time), then the device certificate "
 	    "with a one-time password, and the SC3 migration.\n\n"

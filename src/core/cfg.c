@@ -451,7 +451,11 @@ check_one(const char *path, const struct stat *st, const char *dir,
 	unsigned mode = (unsigned)(st->st_mode & 07777);
 	char user[64];
 
-	user_name(st->st_uid, user, sizeof(user));
+	/* The name only for a message: every file and directory above it is
+	 * checked, and each getpwuid() reads /etc/passwd. */
+	if (!trusted_uid(st->st_uid) ||
+	    ((mode & 022) != 0 && (dir == NULL || (mode & S_ISVTX) == 0)))
+		user_name(st->st_uid, user, sizeof(user));
 	if (!trusted_uid(st->st_uid)) {
 		if (dir != NULL)
 			cw_error_set(err, CW_E_CONFIG,

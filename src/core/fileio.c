@@ -188,7 +188,7 @@ cw_file_install(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	cw_fault_point("rename");
 	tmp[0] = '\0';
-	if (cw_file_sync_dir(path, 0, err) == -1)
+	if (!(flags & CW_FILE_NO_DIR_SYNC) && cw_file_sync_dir(path, 0, err) == -1)
 		goto out;
 	rc = 0;
 out:

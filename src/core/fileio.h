@@ -19,6 +19,10 @@ enum cw_file_flags {
 	CW_FILE_NO_SYNC = 1 << 2,	/* stage commit: rename without fsync
 					 * (a copy that something durable
 					 * already supersedes: see its caller) */
+	CW_FILE_NO_DIR_SYNC = 1 << 3,	/* install: no fsync of the directory:
+					 * the caller installs more files into
+					 * it and fsyncs it once after the last
+					 * (cw_file_sync_dir) */
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any

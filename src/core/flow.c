@@ -585,8 +585,11 @@ set_state(struct cw_flow *run, enum cw_journal_type type,
 	/* The begin of a step without a check changes nothing on resume
 	 * (only a check is asked whether a begun step took effect): it need
 	 * not be on disk before the step runs, and the step's done, intent
-	 * or failed record (fsynced) carries it there.  Issue 17. */
-	if (type == CW_JREC_BEGIN && s != NULL && s->check == NULL) {
+	 * or failed record (fsynced) carries it there.  Issue 17.  A
+	 * group-commit flow (flow.h) writes every begin and done so. */
+	if ((type == CW_JREC_BEGIN && s != NULL && s->check == NULL) ||
+	    (run->def != NULL && run->def->group_commit &&
+	    (type == CW_JREC_BEGIN || type == CW_JREC_DONE))) {
 		if (cw_journal_append_lazy(run->j, type, fields, n, err) == -1)
 			return -1;
 	} else if (cw_journal_append(run->j, type, fields, n, err) == -1)

@@ -78,6 +78,14 @@ struct cw_flow_def {
 	/* Called when a run is abandoned, after the engine removed the run's
 	 * staging dir; may be NULL. */
 	void (*abandon)(struct cw_flow *run);
+	/* Group commit: the begin and done records are written but not
+	 * fsynced; each intent, failed, finished or abandoned record is, and
+	 * with it every record before it.  For a flow whose steps may be
+	 * redone after a power loss even when a later step's files reached
+	 * the disk before these records (the enrollment: nothing leaves the
+	 * appliance before its intent record, and install compares before it
+	 * replaces).  A killed process loses nothing either way. */
+	int group_commit;
 };
 
 /* One non-secret input or fact. */

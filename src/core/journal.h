@@ -121,9 +121,10 @@ int cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
     const struct cw_fact *fields, size_t nfields, struct cw_error *err);
 
 /* Appends one record without fsync: it becomes durable with the next
- * fsynced record (an fsync covers the whole file).  Only for a record
- * whose loss in a power cut changes nothing on resume (flow.c: the begin
- * of a step that has no check). */
+ * fsynced record (an fsync covers the whole file); a killed process leaves
+ * it (the page cache has it).  Only for a record whose loss in a power cut
+ * changes nothing on resume (flow.c: the begin of a step that has no
+ * check; the begin and done records of a group-commit flow, flow.h). */
 int cw_journal_append_lazy(struct cw_journal *j, enum cw_journal_type type,
     const struct cw_fact *fields, size_t nfields, struct cw_error *err);
 

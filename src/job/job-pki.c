@@ -348,6 +348,7 @@ cw_job_enroll_resume(struct cw_flow *run, const struct cw_job_ops *ops,
 	cw_flow_set_user(run, &e);
 	rc = cw_job_run_flow(run, ops, ctx, err);
 	cw_flow_set_user(run, NULL);
+	cw_est_free(e.est);
 	cw_secret_free(e.otp);
 	return rc;
 }

@@ -77,7 +77,7 @@ cw_cert_key_evp(const struct cw_cert_key *key)
 
 int
 cw_cert_key_save(const struct cw_cert_key *key, const char *path,
-    int keep_prev, struct cw_error *err)
+    unsigned flags, struct cw_error *err)
 {
 	BIO *bio = NULL;
 	char *data;
@@ -92,8 +92,7 @@ cw_cert_key_save(const struct cw_cert_key *key, const char *path,
 		goto out;
 	}
 	len = BIO_get_mem_data(bio, &data);
-	if (cw_file_install(path, data, (size_t)len, 0600,
-	    keep_prev ? CW_FILE_KEEP_PREV : 0, err) == -1)
+	if (cw_file_install(path, data, (size_t)len, 0600, flags, err) == -1)
 		goto out;
 	rc = 0;
 out:

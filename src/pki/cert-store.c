@@ -149,29 +149,41 @@ cw_cert_install(const char *cert_dir, const struct cw_cert_key *key,
     const char *cert_pem, size_t cert_len, const char *chain_pem,
     size_t chain_len, struct cw_error *err)
 {
+	/* Three renames, one fsync of their directory after the last: a power
+	 * loss before it may keep any of them, and the run, not finished
+	 * then, installs again (each file compared first). */
+	const unsigned flags = CW_FILE_KEEP_PREV | CW_FILE_NO_DIR_SYNC;
 	char path[4096];
+	int changed = 0;
 
 	if (cw_file_mkdirs(cert_dir, 0755, err) == -1)
 		return -1;
 	if (join(path, sizeof(path), cert_dir, CW_CERT_KEY_FILE) == -1)
 		goto toolong;
-	if (!same_key(path, key) && cw_cert_key_save(key, path, 1, err) == -1)
-		return -1;
+	if (!same_key(path, key)) {
+		if (cw_cert_key_save(key, path, flags, err) == -1)
+			return -1;
+		changed = 1;
+	}
 	cw_fault_point("cert-install-key");
 	if (join(path, sizeof(path), cert_dir, CW_CERT_CHAIN_FILE) == -1)
 		goto toolong;
 	if (chain_pem == NULL)
 		chain_pem = "";
-	if (!same_content(path, chain_pem, chain_len) &&
-	    cw_file_install(path, chain_pem, chain_len, 0644, CW_FILE_KEEP_PREV, err) == -1)
-		return -1;
+	if (!same_content(path, chain_pem, chain_len)) {
+		if (cw_file_install(path, chain_pem, chain_len, 0644, flags, err) == -1)
+			return -1;
+		changed = 1;
+	}
 	cw_fault_point("cert-install-chain");
 	if (join(path, sizeof(path), cert_dir, CW_CERT_CRT_FILE) == -1)
 		goto toolong;
-	if (!same_content(path, cert_pem, cert_len) &&
-	    cw_file_install(path, cert_pem, cert_len, 0644, CW_FILE_KEEP_PREV, err) == -1)
-		return -1;
-	return 0;
+	if (!same_content(path, cert_pem, cert_len)) {
+		if (cw_file_install(path, cert_pem, cert_len, 0644, flags, err) == -1)
+			return -1;
+		changed = 1;
+	}
+	return changed ? cw_file_sync_dir(cert_dir, 1, err) : 0;
 toolong:
 	return cw_error_set(err, CW_E_CONFIG, _("the path '%s' is too long"), cert_dir);
 }

@@ -42,9 +42,10 @@ int cw_cert_key_generate(enum cw_key_type t, struct cw_cert_key **out,
     struct cw_error *err);
 
 /* Writes key as PEM (PKCS#8, unencrypted) to path, mode 0600, atomically;
- * with keep_prev the replaced file stays as path.prev. */
+ * flags as for cw_file_install (CW_FILE_KEEP_PREV: the replaced file stays
+ * as path.prev). */
 int cw_cert_key_save(const struct cw_cert_key *key, const char *path,
-    int keep_prev, struct cw_error *err);
+    unsigned flags, struct cw_error *err);
 
 /* Reads a PEM private key from path; the file must be 0600 or stricter. */
 int cw_cert_key_load(const char *path, struct cw_cert_key **out,

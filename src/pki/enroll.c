@@ -229,6 +229,11 @@ step_preflight(struct cw_flow *run, struct cw_error *err)
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "preflight: '%s' reachable in %s ms over verified TLS; %s; install dir '%s' writable",
 	    cfg->enroll_url, buf, status, cfg->cert_dir);
+	/* Its connection (same options, the installed anchor alone; never
+	 * the bootstrap's) carries the request later in this process. */
+	cw_est_free(e->est);
+	e->est = est;
+	est = NULL;
 	rc = 0;
 out:
 	cw_est_csrattrs_release(&attrs);
@@ -489,9 +494,13 @@ step_simpleenroll(struct cw_flow *run, struct cw_error *err)
 	 * what is sent); the one sent is signed on its connection. */
 	if (cw_enroll_read_csr(run, &csr, &csrlen, err) == -1)
 		goto out;
+	/* The preflight's handle when this process ran it: its connection is
+	 * reused if the server kept it open. */
+	est = e->est;
+	e->est = NULL;
 	cw_est_opts_init(&o, cfg);
 	o.max_tls12 = strcmp(cfg->pop_linking, "required") == 0;
-	if (cw_est_new(&o, &est, err) == -1)
+	if (est == NULL && cw_est_new(&o, &est, err) == -1)
 		goto out;
 	snprintf(what, sizeof(what), "send:%d", n + 1);
 	if (cw_flow_intent(run, what, err) == -1)
@@ -692,7 +701,14 @@ static const struct cw_flow_step steps[] = {
 	{ "post-install", N_("Run the post-install command"), cw_enroll_step_post_install, NULL },
 };
 
+/* Group commit (flow.h): the OTP leaves the appliance only after the
+ * "send" intent record is on disk, and with it every earlier record; the
+ * staged key, request and answer are fsynced files; a step redone after a
+ * power loss (a lost begin/done) makes a new key before the send, is
+ * answered by check_staged after it, and install compares before it
+ * replaces. */
 const struct cw_flow_def cw_enroll_flow = {
+	.group_commit = 1,
 	.name = "enroll",
 	.label = N_("Device certificate enrollment"),
 	.log_name = "enroll",
@@ -722,6 +738,8 @@ cw_enroll_run(const struct cw_cfg *cfg, struct cw_enroll *e,
 	rc = cw_flow_run(run, progress, ctx, err);
 out:
 	cw_flow_free(run);
+	cw_est_free(e->est);
+	e->est = NULL;
 	cw_secret_free(e->otp);
 	e->otp = NULL;
 	return rc;

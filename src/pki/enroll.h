@@ -81,6 +81,9 @@ struct cw_enroll {
 	int confirmed;			/* confirm_send said yes in this process */
 	int allow_unproven_time;	/* --allow-unproven-time: enroll on an
 					 * unproven clock (logged) */
+	struct cw_est *est;		/* owned: the preflight's connection,
+					 * verified against the installed
+					 * anchor, kept for the request */
 };
 
 extern const struct cw_flow_def cw_enroll_flow;

@@ -71,6 +71,8 @@ struct cw_est {
 	int resend_blocked;	/* libcurl would resend on a new connection */
 	int prereqs;		/* connections offered to this request */
 	int linked;		/* the last POST carried a bound CSR */
+	int warm;		/* the last request was answered: its
+				 * connection (conn_*) may still be open */
 	/* HTTP Digest instead of the Basic header (a Digest-only server) */
 	int use_digest;
 	const char *digest_user;
@@ -567,6 +569,13 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	 * from an earlier one (the bootstrap's), and a tls-unique that is the
 	 * client's Finished. */
 	curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+#if LIBCURL_VERSION_NUM >= 0x074100
+	/* A connection kept from the preflight while someone typed the OTP
+	 * is reused only if it was idle less than this: a firewall or NAT
+	 * may have dropped an older one without a word, and a request sent
+	 * into it would look "maybe received" after the timeout. */
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 30L);
+#endif
 	switch (est->trust) {
 	case CW_EST_TRUST_ANCHOR:
 		/* The anchor alone: no system bundle, no CA directory. */
@@ -626,6 +635,7 @@ perform(struct cw_est *est, const char *op, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(c, CURLOPT_PASSWORD, NULL);
+	est->warm = rc == CURLE_OK;
 	if (rc == CURLE_OK) {
 		est->delivery = CW_EST_ANSWERED;
 		ret = 0;
@@ -846,6 +856,11 @@ digest_challenge(struct cw_est *est)
  * (or reuses) the connection and tells its tls-unique, sign() makes the
  * CSR for it, and the POST goes out only on that same connection (the
  * prereq check); on another one nothing is sent and it starts over.
+ * A handle whose last request was answered (the preflight's) skips that
+ * GET the first time: the CSR is signed for the connection that request
+ * went out on, which libcurl reuses when it is still open; when it was
+ * closed meanwhile, the new connection fails the prereq check before a
+ * byte is sent and the round starts over with the GET.
  * Without sign, the fixed CSR in *req/body is sent as it is. */
 static int
 post_once(struct cw_est *est, const char *op, const struct cw_secret *auth,
@@ -863,7 +878,8 @@ post_once(struct cw_est *est, const char *op, const struct cw_secret *auth,
 		return perform(est, op, *body, *body_len, auth, client_cert, err);
 	for (tries = 0; tries < 3; tries++) {
 		est->check_binding = 0;
-		if (perform(est, "cacerts", NULL, 0, NULL, client_cert, err) < 0)
+		if ((tries > 0 || !est->warm || est->conn_id[0] == '\0') &&
+		    perform(est, "cacerts", NULL, 0, NULL, client_cert, err) < 0)
 			return -1;
 		free(csr);
 		csr = NULL;

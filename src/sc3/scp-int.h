@@ -67,6 +67,9 @@ int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
  * fresh connection and explains which algorithm list has nothing in common
  * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
 int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
+/* The comma-separated algorithms certwiz allows for a LIBSSH2_METHOD_*
+ * (preferred in that order), NULL when libssh2's defaults stand. */
+const char *cw_scp_policy(int method);
 
 /* The same for a KEXINIT payload already read (pkt, len bytes, padding
  * removed): sets err when a list has nothing in common.  Pure (the fuzz

@@ -78,17 +78,29 @@ in_list(const char *list, const char *name, size_t n)
 	return 0;
 }
 
-/* 1 when the server list and libssh2's algorithms have a name in common;
- * ours gets libssh2's list, comma-separated. */
+/* 1 when the server list and ours (certwiz's policy, else libssh2's
+ * algorithms) have a name in common; ours gets our list. */
 static int
 common(LIBSSH2_SESSION *session, int method, const char *theirs, char *ours,
     size_t len)
 {
-	const char **algs = NULL;
+	const char **algs = NULL, *policy = cw_scp_policy(method);
 	int n, i, found = 0;
 	size_t used = 0;
 
 	ours[0] = '\0';
+	if (policy != NULL) {
+		char *list = strdup(policy), *save = NULL;
+
+		if (list == NULL)
+			return 1;
+		snprintf(ours, len, "%s", policy);
+		for (char *t = strtok_r(list, ",", &save); t != NULL && !found;
+		    t = strtok_r(NULL, ",", &save))
+			found = in_list(theirs, t, strlen(t));
+		free(list);
+		return found;
+	}
 	if ((n = libssh2_session_supported_algs(session, method, &algs)) <= 0)
 		return 1;	/* cannot tell: do not blame this list */
 	for (i = 0; i < n; i++) {

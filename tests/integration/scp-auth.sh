@@ -97,3 +97,22 @@ expect_code network sti connect "$T_"
 expect_out "chacha20-poly1305@openssh.com"
 expect_out "cipher"
 pass "cipher negotiation failure names the server's ciphers"
+
+# No CBC cipher and no MD5 MAC, even when the server offers nothing else
+# (libssh2 1.10 would take them): refused, our list named.
+stop_sshd
+cp "$T/sshd_config.base" "$S/sshd_config"
+sh "$LAB" config "$S" "Ciphers aes128-cbc,aes256-cbc"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "no cipher in common"
+expect_out "supports aes128-ctr,aes192-ctr,aes256-ctr"
+grep -q 'supports.*cbc' "$T/out" && fail "a CBC cipher is named as supported"
+stop_sshd
+cp "$T/sshd_config.base" "$S/sshd_config"
+sh "$LAB" config "$S" "MACs hmac-md5,hmac-md5-96"
+start_sshd "$PORT"
+expect_code network sti connect "$T_"
+expect_out "no MAC in common"
+expect_out "supports hmac-sha2-256,hmac-sha2-512,hmac-sha1"
+pass "a server offering only CBC ciphers or MD5 MACs is refused, certwiz's list named"

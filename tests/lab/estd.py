@@ -773,6 +773,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
     def get_request(self):
         sock, addr = self.socket.accept()
+        # As HTTP servers do on keep-alive connections (nginx's
+        # tcp_nodelay): without it, Nagle holds a response's body until the
+        # client ACKs its headers, and the client's delayed ACK makes every
+        # request on a kept connection wait ~40 ms, an artefact of the lab
+        # that no real service has.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self.ctx.wrap_socket(sock, server_side=True,
                                     do_handshake_on_connect=False), addr
 

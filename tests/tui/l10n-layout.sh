@@ -138,7 +138,7 @@ main_menu() {
 		--text "$(tr_ 'Install device certificate (OTP)')" \
 		--text "$(tr_ 'Certificate status')" --text "$(tr_ 'Back up SC3')" \
 		--text "$(tr_ 'Restore SC3')" --text "$(tr_ 'View logs')" \
-		--text "$(tr_ 'Quit')" --button "$(tr_ OK)" --button "$(tr_ Back)"
+		--text "$(tr_ 'Quit')"
 }
 
 conf() {	# FILE URL
@@ -257,13 +257,12 @@ screens() {
 
 	menu 6
 	check "log list" --title "$(tr_known 'View logs')" \
-		--text "$(tr_ 'Choose a log to read.')" --text certwiz-test.log \
-		--button "$(tr_ OK)" --button "$(tr_ Back)"
+		--text "$(tr_ 'Choose a log to read.')" --text certwiz-test.log
 	keys Enter
 	check "log viewer" --title certwiz-test.log --text "enroll step=preflight ok" \
 		--button "$(tr_known Close)"
 	keys Escape
-	check "log list again" --title "$(tr_known 'View logs')" --button "$(tr_ Back)"
+	check "log list again" --title "$(tr_known 'View logs')" --text certwiz-test.log
 	keys Escape
 	main_menu
 
@@ -289,13 +288,13 @@ Start?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 	tui_start "$run --config '$D/b.conf'"
 	check "resume prompt" --title "$(tr_known 'Unfinished work')" \
 		--text "$(tr_ Resume)" --text "$(tr_ Abandon)" --text "$(tr_ 'Show journal')" \
-		--text "$(tr_ 'Decide later')" --button "$(tr_ OK)" --button "$(tr_ Back)"
+		--text "$(tr_ 'Decide later')"
 	RUN=$(ls "$D/state/journal" | sed -n 's/\.journal$//p')
 	[ -n "$RUN" ] || fail "$NAME: the failed enrollment left no unfinished run"
 	menu 2
 	check "journal" --title "$RUN" --text "127.0.0.1:$CLOSED" --button "$(tr_known Close)"
 	keys Escape
-	check "resume prompt again" --title "$(tr_known 'Unfinished work')" --button "$(tr_ Back)"
+	check "resume prompt again" --title "$(tr_known 'Unfinished work')" --text "$(tr_ 'Decide later')"
 	menu 1
 	check "abandon question" --title "$(tr_ Abandon)" \
 		--text "$(tr_known 'Abandon this run? Its staged files are removed; what it already changed on the appliance stays as it is. The journal keeps a record.')" \
@@ -336,17 +335,18 @@ Start?')" --button "$(tr_ Yes)" --button "$(tr_ No)"
 
 # selftest: layout.py must fail on a good screen broken three ways (a
 # wide character that pushes a row's border right, text past the border,
-# a cut button), else the checks below could not fail.
+# a cut item), else the checks below could not fail.  (Buttons: the main
+# menu has none; cut buttons are checked on the help screen below.)
 selftest() {
 	good=$T/good.screen
 	cp "$T/screen" "$good"
-	"$PY" "$LAYOUT" "$good" --title "Main menu" --button OK ||
+	"$PY" "$LAYOUT" "$good" --title "Main menu" --text Quit ||
 		fail "layout.py rejects a good screen"
 	sed 's/Quit/Ｑuit/' "$good" > "$T/bad1"
 	sed '/What do you want/s/$/ X/' "$good" > "$T/bad2"
-	sed 's/< OK >/< O/' "$good" > "$T/bad3"
+	sed 's/Quit/Qui/' "$good" > "$T/bad3"
 	for b in 1 2 3; do
-		if "$PY" "$LAYOUT" "$T/bad$b" --title "Main menu" --button OK >/dev/null; then
+		if "$PY" "$LAYOUT" "$T/bad$b" --title "Main menu" --text Quit >/dev/null; then
 			fail "layout.py passes a broken screen ($b)"
 		fi
 	done

@@ -183,7 +183,7 @@ static const struct cw_flow_step demo_steps[] = {
 };
 
 static const struct cw_flow_def demo_flow = {
-	"uidemo", "Demo job", "uidemo", demo_steps, 4, NULL,
+	"uidemo", "Demo job", "uidemo", demo_steps, 4, NULL, 0,
 };
 
 static int
