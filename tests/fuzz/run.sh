@@ -25,7 +25,7 @@ if [ $long = yes ]; then
 else
 	secs=${FUZZ_SECONDS:-10}
 fi
-names=${FUZZ_NAMES:-journal cfg est sntp age bundle known_hosts kexinit scp_target}
+names=${FUZZ_NAMES:-journal cfg est sntp age bundle known_hosts kexinit scp_target answers}
 F=$top_builddir/tests/fuzz
 S=$top_srcdir/tests/fuzz
 

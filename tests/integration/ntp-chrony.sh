@@ -18,29 +18,13 @@ lab_private_ns "$0"
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/lab/ntp-lab.sh"
 
-CHRONYD=/usr/sbin/chronyd
-[ -x "$CHRONYD" ] && command -v chronyc >/dev/null 2>&1 || skip "chrony is not installed"
-[ -f /etc/chrony/chrony.conf ] || skip "no stock /etc/chrony/chrony.conf"
-
-ns_private /etc/chrony /run/chrony /var/lib/chrony
+lab_system_chrony_dirs
 STOCK_KEYS=$T/stock.keys
 cp /etc/chrony/chrony.keys "$STOCK_KEYS" 2>/dev/null || : > "$STOCK_KEYS"
-# chronyd drops to _chrony: its run and state directories are its own.
-chown _chrony:_chrony /run/chrony /var/lib/chrony 2>/dev/null || true
-chmod 0750 /run/chrony
 
 PORT=$(lab_free_port)
 lab_chronyd "$T/lab" "$PORT"
-
-# Debian's chronyd, the stock configuration, in the foreground, never
-# adjusting the clock.  Its command socket is the private /run/chrony's.
-"$CHRONYD" -d -x -f /etc/chrony/chrony.conf >"$T/chronyd.log" 2>&1 &
-CW_PIDS="$CW_PIDS $!"
-i=0
-until chronyc -n tracking >/dev/null 2>&1; do
-	i=$((i + 1)); [ $i -lt 100 ] || { cat "$T/chronyd.log" >&2; fail "chronyd did not start"; }
-	sleep 0.1
-done
+lab_system_chronyd
 
 write_conf
 cat >> "$T/certwiz.conf" <<EOC

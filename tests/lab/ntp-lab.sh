@@ -130,3 +130,28 @@ ns_private() {
 		fi
 	done
 }
+
+# Debian's own chronyd with the stock configuration, inside lab_private_ns:
+# lab_system_chrony_dirs makes its directories private copies (ns_private),
+# skipping when chrony or its stock configuration is missing; then
+# lab_system_chronyd starts it in the foreground, never adjusting the
+# clock, its command socket the private /run/chrony's, registers its PID
+# and waits until chronyc answers (start lab_chronyd before it when the
+# lab server must be up first).
+lab_system_chrony_dirs() {
+	[ -x /usr/sbin/chronyd ] && command -v chronyc >/dev/null 2>&1 || skip "chrony is not installed"
+	[ -f /etc/chrony/chrony.conf ] || skip "no stock /etc/chrony/chrony.conf"
+	ns_private /etc/chrony /run/chrony /var/lib/chrony
+	# chronyd drops to _chrony: its run and state directories are its own.
+	chown _chrony:_chrony /run/chrony /var/lib/chrony 2>/dev/null || true
+	chmod 0750 /run/chrony
+}
+lab_system_chronyd() {
+	/usr/sbin/chronyd -d -x -f /etc/chrony/chrony.conf >"$T/chronyd.log" 2>&1 &
+	CW_PIDS="$CW_PIDS $!"
+	i=0
+	until chronyc -n tracking >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat "$T/chronyd.log" >&2; fail "chronyd did not start"; }
+		sleep 0.1
+	done
+}
