@@ -156,24 +156,27 @@ cw_cli_main(int argc, char **argv,
 			cw_error_hint(&err, _("Run 'certwiz --record FILE' alone; nothing was changed."));
 			return cw_cli_report(&err);
 		}
+	} else if (record != NULL && cw_record_new(record, &rec, &err) == -1) {
+		return cw_cli_report(&err);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cw_record_free(rec);
 		cw_error_set(&err, CW_E_USAGE,
 		    _("the wizard needs a terminal, and standard input or output is not one"));
 		cw_error_hint(&err, _("Run it from a terminal, or use a command such as 'certwiz status' (see 'certwiz --help')."));
 		return cw_cli_report(&err);
 	}
 
-	if (cw_cfg_load(&cfg, config, warn_cb, NULL, &err) == -1)
+	if (cw_cfg_load(&cfg, config, warn_cb, NULL, &err) == -1) {
+		cw_record_free(rec);
 		return cw_cli_report(&err);
+	}
 	if (cmd != NULL) {
 		optind = 0;	/* reset getopt for the subcommand */
 		if (cw_cli_help(argc, argv, cmd->usage))
 			rc = 0;
 		else
 			rc = cmd->run(&cfg, argc, argv);
-	} else if (record != NULL && cw_record_new(record, &rec, &err) == -1)
-		rc = cw_cli_report(&err);
-	else
+	} else
 		rc = wizard(&cfg, rec);
 	cw_record_free(rec);
 	cw_cfg_release(&cfg);
