@@ -5,8 +5,11 @@
 # the OTP typed.  FILE is the answer file (certwiz-answers(5)): 0600, the
 # answers given, placeholders where the key and the OTP were typed, the
 # fingerprint the person confirmed; neither key material nor the OTP in
-# it.  (The answer file's placeholders filled, `certwiz apply` on a fresh
-# appliance reaches the same state: below, once apply exists.)
+# it.  Then the template at work: as recorded, `certwiz apply` refuses it
+# (placeholders) and changes nothing; with the placeholders filled with
+# files, `certwiz apply --json` on a fresh appliance (a new OTP) ends in
+# the same state as the wizard's: NTP written, a valid certificate whose
+# subject CN is the serial, the same trust anchor.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/lab/ntp-lab.sh"
 lab_ntp_netns "$0"
@@ -133,4 +136,54 @@ grep -qF "$KEYASCII" "$F" && fail "the NTP key (text) is in the answer file"
 grep -qF "$OTP" "$F" && fail "the OTP is in the answer file"
 pass "neither the NTP key nor the OTP is in the answer file"
 sed "s/^/    /" "$F"
+otp_never_on_disk
+
+# ---- the recorded answers on a fresh appliance B
+B=$T/b
+appliance "$B"
+cw_rc 2 "$B" apply "$F" --json
+grep -q 'FILL' "$T/out" || { cat "$T/out" >&2; fail "apply of the unfilled template names no placeholder"; }
+[ ! -e "$B/cert/device.crt" ] && [ ! -e "$B/chrony/certwiz.keys" ] ||
+	fail "apply of the unfilled template changed something"
+pass "apply refuses the template while it holds placeholders; nothing changed"
+
+# The placeholders filled with files (0600): the key, a new OTP.
+mkdir -p "$T/fill"
+printf 'HEX:%s\n' "$KEYHEX" > "$T/fill/ntp-key-2"
+new_otp
+printf '%s\n' "$OTP" > "$T/fill/otp"
+chmod 600 "$T/fill/ntp-key-2" "$T/fill/otp"
+sed -e "s|<FILL IN: file holding key ID 2>|$T/fill/ntp-key-2|" \
+    -e "s|<FILL IN: file holding the one-time password>|$T/fill/otp|" "$F" > "$T/fill/answers.ini"
+grep -q ' = .*<FILL' "$T/fill/answers.ini" && fail "a placeholder is left"
+set +e
+"$CERTWIZ" --config "$B/certwiz.conf" apply "$T/fill/answers.ini" --json >"$T/json" 2>"$T/err"
+got=$?
+set -e
+[ "$got" = 0 ] || { cat "$T/json" "$T/err" >&2; fail "apply of the filled answer file exited $got"; }
+res=$("$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["failed"], d["changed"], " ".join(s["name"] + "=" + s["result"] for s in d["sections"]))' "$T/json") ||
+	{ cat "$T/json" >&2; fail "apply --json printed no JSON"; }
+[ "$res" = "False True ntp=changed check=unchanged enroll=changed" ] ||
+	{ cat "$T/json" >&2; fail "apply: $res"; }
+rm -f "$T/fill/otp"	# spent; otp_never_on_disk below proves no other copy
+pass "apply of the filled template: ntp and enroll changed, the check passed"
+
+# The same state as the wizard's appliance.
+"$CERTWIZ" --config "$B/certwiz.conf" status --json > "$T/status.json" ||
+	{ cat "$T/status.json" >&2; fail "status --json"; }
+"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["state"] == "valid", d["state"]
+assert "CN=" + sys.argv[2] in d["subject"].replace(" = ", "="), d["subject"]' "$T/status.json" "$SERIAL" ||
+	{ cat "$T/status.json" >&2; fail "B is not valid with CN = serial"; }
+valid_install "$B"
+cmp -s "$A/cert/trust-anchor.pem" "$B/cert/trust-anchor.pem" || fail "B trusts another CA than A"
+sed "s|$A/|$B/|g" "$A/chrony/certwiz.conf" | diff - "$B/chrony/certwiz.conf" >&2 ||
+	fail "B's NTP configuration differs from A's"
+grep -q "^server 127\.0\.0\.1 .*key 2" "$B/chrony/certwiz.conf" || fail "B's NTP server has no key 2"
+cmp -s "$A/chrony/certwiz.keys" "$B/chrony/certwiz.keys" || fail "B's NTP keys differ from A's"
+[ "$(stat -c %a "$B/chrony/certwiz.keys")" = 600 ] || fail "B's keys file is not 0600"
+pass "the fresh appliance ends in the wizard's state: NTP written, certificate valid with CN = serial, same CA"
 otp_never_on_disk
