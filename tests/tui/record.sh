@@ -1,24 +1,30 @@
 #!/bin/sh
 # certwiz --record FILE in a real terminal (tmux) against the loopback lab
-# (chronyd, the EST service): NTP set with a typed Symmetric Key, the
-# connectivity check, an enrollment with the CA fingerprint confirmed and
-# the OTP typed.  FILE is the answer file (certwiz-answers(5)): 0600, the
-# answers given, placeholders where the key and the OTP were typed, the
-# fingerprint the person confirmed; neither key material nor the OTP in
-# it.  Then the template at work: as recorded, `certwiz apply` refuses it
+# (chronyd, the EST service, sshd): NTP set with a typed Symmetric Key,
+# the connectivity check, an enrollment with the CA fingerprint confirmed
+# and the OTP typed, an SC3 restore over SCP with the master key typed and
+# the unknown host key trusted.  FILE is the answer file
+# (certwiz-answers(5)): 0600, the answers given, placeholders where the
+# key, the OTP and the master key were typed, the fingerprints the person
+# confirmed; no key material, OTP or master key in it.  Then the template at work: as recorded, `certwiz apply` refuses it
 # (placeholders) and changes nothing; with the placeholders filled with
 # files, `certwiz apply --json` on a fresh appliance (a new OTP) ends in
 # the same state as the wizard's: NTP written, a valid certificate whose
-# subject CN is the serial, the same trust anchor.
+# subject CN is the serial, the same trust anchor, the same SC3 files.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/lab/ntp-lab.sh"
 lab_ntp_netns "$0"
 . "$top_srcdir/tests/integration/enroll-lib.sh"
 . "$top_srcdir/tests/tui/tmux.sh"
 
+[ -x /usr/sbin/sshd ] || skip "no /usr/sbin/sshd (Debian: openssh-server)"
+command -v ssh-keygen >/dev/null || skip "no ssh-keygen"
+unset SSH_AUTH_SOCK
+
 KEYHEX=4c61622053484131206b65792030303032212121	# the lab's key 2 (SHA1)
 KEYASCII='Lab SHA1 key 0002!!!'
-CW_TEST_SECRETS="$CW_TEST_SECRETS $KEYHEX"
+MK=record-test-master-key-$$
+CW_TEST_SECRETS="$CW_TEST_SECRETS $KEYHEX $MK"
 
 # chronyd (ntp-lab.sh's LAB is est-lib's now: its script by path)
 NTP_PORT=$(lab_free_port)
@@ -27,6 +33,19 @@ pid=$(PYTHON3=$PY sh "$top_srcdir/tests/lab/chronyd.sh" start "$T/chronyd" "$NTP
 	rc=$?; [ "$rc" = 77 ] && skip "chronyd is not installed"; fail "chronyd did not start"; }
 CW_PIDS="$CW_PIDS $pid"
 lab_start
+# sshd, and the old unit's SC3 bundle beside it (sealed by the CLI).
+S=$T/sshd
+sh "$top_srcdir/tests/lab/sshd.sh" init "$S"
+SSH_PORT=$(sh "$top_srcdir/tests/lab/sshd.sh" start "$S")
+CW_PIDS="$CW_PIDS $(cat "$S/pid")"
+HOST_FP=$(ssh-keygen -lf "$S/host_key.pub" | awk '{print $2}')
+printf '%s\n' "$MK" > "$T/mk"; chmod 600 "$T/mk"
+sc3_conf "$T/old"
+mkdir -p "$T/old/sc3/ca" "$T/remote"
+printf 'the CA\n' > "$T/old/sc3/ca/ca.pem"
+printf 'a key\n' > "$T/old/sc3/k1"; chmod 600 "$T/old/sc3/k1"
+expect_rc 0 "$CERTWIZ" --config "$T/old/certwiz.conf" sc3 backup --to "$T/remote/bundle" \
+	--master-key-file "$T/mk" $(wf 4)
 
 # appliance DIR: certwiz.conf for a fresh appliance under DIR, the time
 # to be proven by the lab chronyd, the check against the EST service.
@@ -38,7 +57,11 @@ max_offset_ms = 1000"
 [network]
 endpoints = 127.0.0.1:$PORT
 timeout_ms = 20000
+[sc3]
+known_hosts = $1/known_hosts
+restart_command = echo restarted >> $1/restarted
 EOC
+	mkdir -p "$1/sc3"
 }
 
 A=$T/a
@@ -92,14 +115,36 @@ tui_wait '60 minutes and works once'
 tui_keys Enter
 tui_wait 'Trust the enrollment CA'
 tui_keys y
-tui_wait 'Paste the OTP'
-tui_text "$OTP"
-tui_keys Enter
-tui_wait 'Send the request'
-tui_keys y
-tui_wait 'certificate is installed' 30
+tui_otp_send "$OTP"
 valid_install "$A"
 tui_keys Enter
+tui_wait "Main menu"
+
+# SC3 restore over SCP: the master key typed, an identity file, the
+# unknown host key trusted once.
+SRC="$(id -un)@127.0.0.1:$T/remote/bundle"
+tui_keys r
+tui_wait "Source"
+tui_text "$SRC"
+tui_keys Tab
+tui_text "$MK"
+tui_keys Tab
+tui_text "$SSH_PORT"
+tui_keys Enter Enter
+tui_wait "How should certwiz log in"
+tui_keys i
+tui_wait "The private key file"
+tui_text "$S/id_ed25519"
+tui_keys Enter
+tui_wait "same master key as the old unit" 30
+tui_keys y
+tui_wait "Unknown host key" 60
+tui_keys 1
+tui_wait "Restart the management service" 120
+tui_keys y
+tui_wait "Restored SC3 CA" 60
+diff -r "$T/old/sc3" "$A/sc3" >&2 || fail "the wizard's restore differs from the old unit's SC3"
+tui_keys Escape
 tui_wait "Main menu"
 tui_keys q
 tui_wait "EXIT=0"
@@ -126,15 +171,21 @@ expect_val ntp require_proven yes
 expect_val check run yes
 expect_val enroll otp_file "<FILL IN: file holding the one-time password>"
 expect_val enroll accept_ca "$fp"
-grep -q '^\[sc3\]' "$F" && { cat "$F" >&2; fail "an [sc3] section without a restore"; }
+expect_val sc3 restore_from "$SRC"
+expect_val sc3 port "$SSH_PORT"
+expect_val sc3 auth identity
+expect_val sc3 identity "$S/id_ed25519"
+expect_val sc3 accept_host_key "$HOST_FP"
+expect_val sc3 master_key_file "<FILL IN: file holding the SC3 master key>"
 # Sections in apply's order, nothing else.
-[ "$(grep '^\[' "$F" | tr -d '\n')" = "[ntp][check][enroll]" ] || { cat "$F" >&2; fail "sections"; }
-[ "$(grep -c ' = ' "$F")" = 6 ] || { cat "$F" >&2; fail "other keys than the answers"; }
-pass "the answer file: 0600, the answers, placeholders for the key and the OTP, the confirmed CA"
+[ "$(grep '^\[' "$F" | tr -d '\n')" = "[ntp][check][enroll][sc3]" ] || { cat "$F" >&2; fail "sections"; }
+[ "$(grep -c ' = ' "$F")" = 12 ] || { cat "$F" >&2; fail "other keys than the answers"; }
+pass "the answer file: 0600, the answers, placeholders for the NTP key, the OTP and the master key, the confirmed CA and host key"
 grep -qiF "$KEYHEX" "$F" && fail "the NTP key (hex) is in the answer file"
 grep -qF "$KEYASCII" "$F" && fail "the NTP key (text) is in the answer file"
 grep -qF "$OTP" "$F" && fail "the OTP is in the answer file"
-pass "neither the NTP key nor the OTP is in the answer file"
+grep -qF "$MK" "$F" && fail "the master key is in the answer file"
+pass "neither the NTP key, the OTP nor the master key is in the answer file"
 sed "s/^/    /" "$F"
 otp_never_on_disk
 
@@ -154,7 +205,8 @@ new_otp
 printf '%s\n' "$OTP" > "$T/fill/otp"
 chmod 600 "$T/fill/ntp-key-2" "$T/fill/otp"
 sed -e "s|<FILL IN: file holding key ID 2>|$T/fill/ntp-key-2|" \
-    -e "s|<FILL IN: file holding the one-time password>|$T/fill/otp|" "$F" > "$T/fill/answers.ini"
+    -e "s|<FILL IN: file holding the one-time password>|$T/fill/otp|" \
+    -e "s|<FILL IN: file holding the SC3 master key>|$T/mk|" "$F" > "$T/fill/answers.ini"
 grep -q ' = .*<FILL' "$T/fill/answers.ini" && fail "a placeholder is left"
 set +e
 "$CERTWIZ" --config "$B/certwiz.conf" apply "$T/fill/answers.ini" --json >"$T/json" 2>"$T/err"
@@ -165,10 +217,10 @@ res=$("$PY" -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(d["failed"], d["changed"], " ".join(s["name"] + "=" + s["result"] for s in d["sections"]))' "$T/json") ||
 	{ cat "$T/json" >&2; fail "apply --json printed no JSON"; }
-[ "$res" = "False True ntp=changed check=unchanged enroll=changed" ] ||
+[ "$res" = "False True ntp=changed check=unchanged enroll=changed sc3=changed" ] ||
 	{ cat "$T/json" >&2; fail "apply: $res"; }
 rm -f "$T/fill/otp"	# spent; otp_never_on_disk below proves no other copy
-pass "apply of the filled template: ntp and enroll changed, the check passed"
+pass "apply of the filled template: ntp, enroll and sc3 changed, the check passed"
 
 # The same state as the wizard's appliance.
 "$CERTWIZ" --config "$B/certwiz.conf" status --json > "$T/status.json" ||
@@ -185,5 +237,6 @@ sed "s|$A/|$B/|g" "$A/chrony/certwiz.conf" | diff - "$B/chrony/certwiz.conf" >&2
 grep -q "^server 127\.0\.0\.1 .*key 2" "$B/chrony/certwiz.conf" || fail "B's NTP server has no key 2"
 cmp -s "$A/chrony/certwiz.keys" "$B/chrony/certwiz.keys" || fail "B's NTP keys differ from A's"
 [ "$(stat -c %a "$B/chrony/certwiz.keys")" = 600 ] || fail "B's keys file is not 0600"
-pass "the fresh appliance ends in the wizard's state: NTP written, certificate valid with CN = serial, same CA"
+diff -r "$A/sc3" "$B/sc3" >&2 || fail "B's SC3 files differ from A's"
+pass "the fresh appliance ends in the wizard's state: NTP written, certificate valid with CN = serial, same CA, same SC3 files"
 otp_never_on_disk
