@@ -14,6 +14,7 @@
 #    exit code, sc3 is skipped;
 #  - an unknown key, a placeholder, two OTP sources: exit 2, nothing changed;
 #  - the OTP from an environment variable;
+#  - another key in a key file (same ID and algorithm) is a change;
 #  - no OTP, NTP key or master key in the output, a journal or a log.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/apply-lib.sh"
 
@@ -23,7 +24,7 @@ everything() { (cd "$1" && find cert chrony sc3 state -type f 2>/dev/null |
 	grep -v '^state/journal/done/\|^state/lock' | LC_ALL=C sort |
 	while read -r f; do echo "$(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-64) $f"; done); }
 no_secret_in() {	# no_secret_in DIR...: no OTP or key in the files
-	for s in $ALL_OTPS LabMD5Key-0001 4c61622053484131206b65792030303032212121 apply-test-master-key; do
+	for s in $ALL_OTPS NotTheLabKey-01 LabMD5Key-0001 4c61622053484131206b65792030303032212121 apply-test-master-key; do
 		for d in "$@"; do
 			[ -e "$d" ] || continue
 			! grep -rqF -- "$s" "$d" || { grep -rlF -- "$s" "$d" >&2; fail "a secret is in $d"; }
@@ -141,6 +142,20 @@ set -e
 [ "$(jres enroll)" = changed ] || fail "otp_env: enroll $(jres enroll)"
 valid_install "$E"
 pass "the OTP from the environment variable named by otp_env"
+
+# ---- another key in a key file (same ID and algorithm): the key
+# material is compared, not only the IDs.  The secondary's SHA1 key still
+# proves the time with the lab.
+key_file a-md5.key 'ASCII:NotTheLabKey-01'
+cp "$T/a-md5.key" "$A/ntp-md5.key"
+cp "$A/chrony/certwiz.keys" "$T/keys.before"
+apply_rc 0 "$A" --json
+[ "$(jres ntp)" = changed ] && [ "$(jres enroll)" = unchanged ] || { cat "$T/out"; fail "another NTP key: results"; }
+! cmp -s "$A/chrony/certwiz.keys" "$T/keys.before" || fail "the keys file still holds the old key"
+grep -q "^1 MD5 HEX:$(printf 'NotTheLabKey-01' | od -An -tx1 | tr -d ' \n')$" "$A/chrony/certwiz.keys" ||
+	{ cat "$A/chrony/certwiz.keys"; fail "the new key is not in the keys file"; }
+CW_TEST_SECRETS="$CW_TEST_SECRETS NotTheLabKey-01"
+pass "another key in the key file: ntp changed, the keys file holds the new key"
 
 no_secret_in "$A/state" "$A/log" "$B/state" "$B/log" "$C/state" "$C/log" "$E/state" "$E/log"
 pass "no OTP, NTP key or master key in a journal, a log or the state"
