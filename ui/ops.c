@@ -62,12 +62,15 @@ unanswered(int rc, struct cw_error *err)
 static int
 confirm(void *ctx, const struct cw_job_q *q, int *yes, struct cw_error *err)
 {
+	struct ui_job *j = ctx;
 	int rc = uw_yesno(q->title, q->text, 1);
 
-	redraw(ctx);
+	redraw(j);
 	if (rc != UW_OK && rc != UW_NO)
 		return unanswered(rc, err);
 	*yes = rc == UW_OK;
+	if (*yes && q->value != NULL && strcmp(q->key, "enroll.ca") == 0)
+		snprintf(j->trusted_ca, sizeof(j->trusted_ca), "%s", q->value);
 	return 0;
 }
 
@@ -124,6 +127,7 @@ static int
 choose(void *ctx, const struct cw_job_q *q, const char *const *choices,
     size_t n, size_t *sel, struct cw_error *err)
 {
+	struct ui_job *j = ctx;
 	struct uw_item items[8];
 	int rc;
 
@@ -135,8 +139,14 @@ choose(void *ctx, const struct cw_job_q *q, const char *const *choices,
 		items[i].help = NULL;
 	}
 	rc = uw_menu(q->title, q->text, items, n, sel);
-	redraw(ctx);
-	return rc == UW_OK ? 0 : unanswered(rc, err);
+	redraw(j);
+	if (rc != UW_OK)
+		return unanswered(rc, err);
+	/* Trusted once or saved; a refusal fails the job (nothing is
+	 * recorded then). */
+	if (q->value != NULL && strcmp(q->key, "ssh.hostkey") == 0)
+		snprintf(j->trusted_hostkey, sizeof(j->trusted_hostkey), "%s", q->value);
+	return 0;
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "pki/cert.h"
 #include "core/i18n.h"
 #include "job/job.h"
+#include "job/record.h"
 #include "ntp/ntp.h"
 #include "screens.h"
 #include "widgets.h"
@@ -70,6 +71,8 @@ int
 ui_cert_run(const struct cw_cfg *cfg)
 {
 	struct cw_cert_status st;
+	struct cw_job_enroll_in in = { 0 };
+	struct ui_job j = { .title = TITLE };
 	struct cw_error err;
 	char text[2048], na[32], days[64];
 	int rc;
@@ -84,9 +87,14 @@ ui_cert_run(const struct cw_cfg *cfg)
 		return rc == UW_QUIT ? UW_QUIT : 0;
 	if ((rc = time_ready(cfg)) != UW_OK)
 		return rc == UW_QUIT ? UW_QUIT : 0;
-	rc = ui_run_with_gauge(TITLE, enroll_work, (void *)cfg);
+	rc = ui_run_job(&j, enroll_work, (void *)cfg);
+	ui_text_release(&j.said);
 	if (rc != UW_OK)
 		return rc == UW_QUIT ? UW_QUIT : 0;
+	/* The OTP was typed: the recorder writes a placeholder. */
+	in.accept_ca = j.trusted_ca[0] ? j.trusted_ca : NULL;
+	if (ui_recorded(TITLE, cw_record_enroll(ui_recorder(), &in, &err), &err) == UW_QUIT)
+		return UW_QUIT;
 	cw_error_clear(&err);
 	if (cw_job_status(cfg, &st, &err) == -1 || !st.have_cert)
 		return uw_msgbox(TITLE, _("The device certificate is installed.")) == UW_QUIT ? UW_QUIT : 0;

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/i18n.h"
 #include "job/job.h"
+#include "job/record.h"
 #include "pki/netcheck.h"
 #include "screens.h"
 #include "widgets.h"
@@ -59,6 +60,11 @@ ui_check_run(const struct cw_cfg *cfg)
 			out = uw_msgbox(title, _("The check was stopped. Nothing was changed."));
 		else
 			out = ui_error(title, &err);
+		goto out;
+	}
+	/* The check ran (an endpoint may have failed: the table says). */
+	if (ui_recorded(title, cw_record_check(ui_recorder(), &err), &err) == UW_QUIT) {
+		out = UW_QUIT;
 		goto out;
 	}
 	/* The table is the job's, the same as `certwiz check` prints. */

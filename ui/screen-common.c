@@ -24,6 +24,12 @@ ui_not_available(const char *title, const char *subcommand)
 }
 
 int
+ui_recorded(const char *title, int rc, const struct cw_error *err)
+{
+	return rc == -1 ? ui_error(title, err) : 0;
+}
+
+int
 ui_error(const char *title, const struct cw_error *err)
 {
 	char text[CW_ERR_MSG_MAX + CW_ERR_DETAIL_MAX + CW_ERR_HINT_MAX + 8];

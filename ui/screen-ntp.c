@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/i18n.h"
 #include "job/job.h"
+#include "job/record.h"
 #include "ntp/ntp-flow.h"
 #include "ntp/ntp.h"
 #include "core/secret.h"
@@ -221,6 +222,12 @@ apply(const struct cw_cfg *cfg, struct cw_ntp_config *c)
 		return UW_QUIT;
 	if (!out.applied)
 		return ui_error(_("Configure NTP"), &err);
+	if (rc == 0) {
+		struct cw_error rerr;
+
+		if (ui_recorded(_("Configure NTP"), cw_record_ntp(ui_recorder(), c, 1, &rerr), &rerr) == UW_QUIT)
+			return UW_QUIT;
+	}
 	return show_results(cfg, c, out.res, rc == 0, &err);
 }
 

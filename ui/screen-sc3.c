@@ -19,6 +19,7 @@
 #include "core/i18n.h"
 #include "core/secret.h"
 #include "job/job.h"
+#include "job/record.h"
 #include "sc3/sc3.h"
 #include "screens.h"
 #include "widgets.h"
@@ -180,6 +181,13 @@ run_sc3(const struct cw_cfg *cfg, int restore)
 	in.ask_origin = restore;
 	/* The restore checklist and the restart are asked by the job. */
 	rc = ui_run_job(&j, work, &a);
+	if (rc == UW_OK && restore) {
+		struct cw_error err;
+
+		in.accept_host_key = j.trusted_hostkey[0] ? j.trusted_hostkey : NULL;
+		if (ui_recorded(title, cw_record_sc3_restore(ui_recorder(), &in, &err), &err) == UW_QUIT)
+			rc = UW_QUIT;
+	}
 	if (rc == UW_OK && j.said.len > 0)
 		rc = uw_textview(title, ui_text_str(&j.said));
 out:

@@ -34,6 +34,15 @@ int ui_not_available(const char *title, const char *subcommand);
 struct cw_error;
 int ui_error(const char *title, const struct cw_error *err);
 
+/* --record (wizard.c): the recorder of the answer file (job/record.h),
+ * NULL without --record.  After each job the person completed, a screen
+ * hands it the job's inputs (cw_record_*(), a no-op on NULL) and passes
+ * the result to ui_recorded(), which shows a failure to write.  Returns
+ * UW_QUIT or 0. */
+struct cw_record;
+struct cw_record *ui_recorder(void);
+int ui_recorded(const char *title, int rc, const struct cw_error *err);
+
 /* Backend work, a job (job.h): called with the wizard's job operations
  * (ops.c) and their ctx, a struct ui_job. */
 struct cw_job_ops;
@@ -78,6 +87,10 @@ struct ui_job {
 	size_t step, nsteps;
 	double fraction;
 	char label[256];
+	/* What the person trusted (ops.c), for --record: the fingerprints
+	 * of "enroll.ca" and "ssh.hostkey" (struct cw_job_q's value). */
+	char trusted_ca[80];
+	char trusted_hostkey[128];
 };
 
 /* The wizard's job operations; ctx is a struct ui_job. */

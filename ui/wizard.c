@@ -46,6 +46,14 @@ static const struct entry entries[] = {
 
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))
 
+static struct cw_record *recorder;
+
+struct cw_record *
+ui_recorder(void)
+{
+	return recorder;
+}
+
 static int
 exit_code(void)
 {
@@ -55,7 +63,7 @@ exit_code(void)
 }
 
 int
-ui_wizard_run(const struct cw_cfg *cfg)
+ui_wizard_run(const struct cw_cfg *cfg, struct cw_record *rec)
 {
 	struct uw_item items[NENTRIES];
 	char title[256];
@@ -66,6 +74,7 @@ ui_wizard_run(const struct cw_cfg *cfg)
 		fprintf(stderr, "%s\n", _("certwiz: cannot start the terminal interface"));
 		return 1;
 	}
+	recorder = rec;
 	for (size_t i = 0; i < NENTRIES; i++) {
 		items[i].key = cw_i18n_key(entries[i].key);
 		items[i].label = _(entries[i].label);
@@ -99,6 +108,7 @@ ui_wizard_run(const struct cw_cfg *cfg)
 		rc = entries[sel].run(cfg);
 	}
 	uw_end();
+	recorder = NULL;
 	return exit_code();
 }
 

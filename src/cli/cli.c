@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "job/record.h"
 
 /* The subcommand table.  Entries whose issue has not landed say so. */
 static const struct cw_cli_cmd commands[] = {
@@ -76,6 +77,7 @@ usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
 	fprintf(out, "\n%s\n", _("Options:"));
 	fprintf(out, "  -c, --config FILE  %s\n", _("read this configuration file"));
+	fprintf(out, "      --record FILE  %s\n", _("start the wizard and write the answers given as an answer file"));
 	fprintf(out, "  -h, --help         %s\n", _("show this help and exit"));
 	fprintf(out, "  -V, --version      %s\n", _("show the version and exit"));
 	fprintf(out, "\n%s\n", _("See certwiz(1) and certwiz.conf(5)."));
@@ -101,17 +103,20 @@ cw_cli_help(int argc, char **argv, const char *usage)
 }
 
 int
-cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
+cw_cli_main(int argc, char **argv,
+    int (*wizard)(const struct cw_cfg *cfg, struct cw_record *rec))
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cw_cfg cfg;
 	struct cw_error err;
-	const char *config = NULL;
+	const char *config = NULL, *record = NULL;
+	struct cw_record *rec = NULL;
 	int c, rc;
 
 	cw_error_clear(&err);
@@ -120,6 +125,9 @@ cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
 		switch (c) {
 		case 'c':
 			config = optarg;
+			break;
+		case 'R':
+			record = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -145,15 +153,25 @@ cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
 			fprintf(stderr, _("Try 'certwiz --help' for more information.\n"));
 			return 2;
 		}
+		if (record != NULL) {
+			cw_error_set(&err, CW_E_USAGE, _("--record records the wizard's answers; it takes no command"));
+			cw_error_hint(&err, _("Run 'certwiz --record FILE' alone; nothing was changed."));
+			return cw_cli_report(&err);
+		}
+	} else if (record != NULL && cw_record_new(record, &rec, &err) == -1) {
+		return cw_cli_report(&err);
 	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cw_record_free(rec);
 		cw_error_set(&err, CW_E_USAGE,
 		    _("the wizard needs a terminal, and standard input or output is not one"));
 		cw_error_hint(&err, _("Run it from a terminal, or use a command such as 'certwiz status' (see 'certwiz --help')."));
 		return cw_cli_report(&err);
 	}
 
-	if (cw_cfg_load(&cfg, config, warn_cb, NULL, &err) == -1)
+	if (cw_cfg_load(&cfg, config, warn_cb, NULL, &err) == -1) {
+		cw_record_free(rec);
 		return cw_cli_report(&err);
+	}
 	if (cmd != NULL) {
 		optind = 0;	/* reset getopt for the subcommand */
 		if (cw_cli_help(argc, argv, cmd->usage))
@@ -161,7 +179,8 @@ cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg))
 		else
 			rc = cmd->run(&cfg, argc, argv);
 	} else
-		rc = wizard(&cfg);
+		rc = wizard(&cfg, rec);
+	cw_record_free(rec);
 	cw_cfg_release(&cfg);
 	return rc;
 }

@@ -7,8 +7,11 @@
 #include "job/job.h"
 
 /* Runs certwiz with argv; returns the process exit code (certwiz.1).
- * Without a subcommand it starts wizard (the curses front end, ui.h). */
-int cw_cli_main(int argc, char **argv, int (*wizard)(const struct cw_cfg *cfg));
+ * Without a subcommand it starts wizard (the curses front end, ui.h),
+ * with the recorder of --record FILE (job/record.h) or NULL. */
+struct cw_record;
+int cw_cli_main(int argc, char **argv,
+    int (*wizard)(const struct cw_cfg *cfg, struct cw_record *rec));
 
 /* The job operations of the command line (cli-ops.c), with their ctx. */
 struct cw_cli_ctx {

@@ -154,7 +154,7 @@ confirm_ca(void *vctx, const struct cw_est_cert *certs, size_t n,
 	struct enroll_job *j = vctx;
 	char list[4096] = "", text[4608], one[1024];
 	struct cw_job_q q = { "enroll.ca", _("Trust the enrollment CA?"), text,
-	    "--accept-ca SHA256", 0, 0 };
+	    "--accept-ca SHA256", 0, 0, NULL };
 	int yes = 0;
 
 	*chosen = (size_t)-1;
@@ -190,6 +190,7 @@ confirm_ca(void *vctx, const struct cw_est_cert *certs, size_t n,
 		snprintf(text, sizeof(text),
 		    _("No trust anchor is installed. The enrollment service sent:\n\n%s\nTrust root [%zu]? Only if its fingerprint is the one your support portal shows."),
 		    list, i + 1);
+		q.value = certs[i].fingerprint;
 		if (cw_job_confirm(j->ops, j->ctx, &q, &yes, err) == -1)
 			return -1;
 		if (yes) {
@@ -207,7 +208,7 @@ read_otp(void *vctx, int again, struct cw_secret **out, struct cw_error *err)
 	struct cw_job_q q = { "enroll.otp", _("One-time password"),
 	    again ? _("That was not an OTP (8 to 64 letters and digits). Paste it again:") :
 	    _("Paste the OTP from the support portal. It is valid 60 minutes and works once:"),
-	    "--otp-file FILE|-", 0, CW_ENROLL_OTP_CAP };
+	    "--otp-file FILE|-", 0, CW_ENROLL_OTP_CAP, NULL };
 
 	if (j->in->otp_file != NULL) {
 		if (again)
@@ -244,7 +245,7 @@ confirm_send(void *vctx, const struct cw_enroll_summary *s, int *yes,
 	    /* TRANSLATORS: what the request carries for the server's
 	     * /csrattrs, and the proof-of-possession linking. */
 	    _("request:"), _("linking:") };
-	struct cw_job_q q = { "enroll.send", _("Send the request?"), NULL, "--yes", 0, 0 };
+	struct cw_job_q q = { "enroll.send", _("Send the request?"), NULL, "--yes", 0, 0, NULL };
 	char *text = NULL;
 	size_t len = 0;
 	int w = 0, rc;

@@ -55,7 +55,7 @@ confirm_cb(void *ctx, const char *question, int *yes, struct cw_error *err)
 {
 	struct sc3_job *j = ctx;
 	/* TRANSLATORS: title of a yes/no question the SC3 flow asks. */
-	struct cw_job_q q = { "sc3.restart", _("Confirm"), question, "--yes", 0, 0 };
+	struct cw_job_q q = { "sc3.restart", _("Confirm"), question, "--yes", 0, 0, NULL };
 
 	return cw_job_confirm(j->ops, j->ctx, &q, yes, err);
 }
@@ -66,7 +66,7 @@ ask_cb(void *ctx, enum cw_scp_ask what, const char *prompt,
 {
 	struct sc3_job *j = ctx;
 	struct cw_job_q q = { "ssh.password", _("SSH password"), prompt,
-	    "--password-file", 0, SECRET_MAX };
+	    "--password-file", 0, SECRET_MAX, NULL };
 
 	if (what == CW_SCP_ASK_PASSPHRASE) {
 		q.key = "ssh.passphrase";
@@ -88,7 +88,7 @@ hostkey_cb(void *ctx, const char *host, int port, const char *key_type,
 		_("Trust once"), _("Trust and save"), _("Refuse") };
 	char text[1024];
 	struct cw_job_q q = { "ssh.hostkey", _("Unknown host key"), text,
-	    "--accept-host-key", 0, 0 };
+	    "--accept-host-key", 0, 0, fingerprint };
 	struct cw_error e;
 	size_t sel = 2;
 
@@ -115,7 +115,7 @@ master_key(const struct cw_cfg *cfg, const char *file, int twice,
 {
 	struct cw_job_q q = { "sc3.master_key", _("Master key"),
 	    _("The master key of this unit: it encrypts and decrypts the SC3 bundle."),
-	    "--master-key-file", twice, MASTER_KEY_MAX };
+	    "--master-key-file", twice, MASTER_KEY_MAX, NULL };
 
 	if (file == NULL)
 		file = cfg->master_key_file;
@@ -224,7 +224,7 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 
 	if (restore && !in->yes && !in->dry_run) {
 		struct cw_job_q q = { "sc3.checklist", _("Restore SC3"), checklist,
-		    "--yes", 0, 0 };
+		    "--yes", 0, 0, NULL };
 
 		/* The vendor's prerequisites: those certwiz checks itself once
 		 * the bundle is open, and those only the admin can confirm. */

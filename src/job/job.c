@@ -109,7 +109,7 @@ cw_job_open(const struct cw_cfg *cfg, const struct cw_flow_def *def,
 		return -1;
 	conflict = *err;
 	if (policy == CW_JOB_OTHER_ASK) {
-		struct cw_job_q q = { "job.other_run", _(def->label), text, "--replace", 0, 0 };
+		struct cw_job_q q = { "job.other_run", _(def->label), text, "--replace", 0, 0, NULL };
 
 		/* TRANSLATORS: %s: the job, then a run id. */
 		snprintf(text, sizeof(text), _("An unfinished '%s' run with other inputs exists (%s). Resume it with its own inputs, or abandon it and start this one? Abandoning removes its staged files; what it already changed stays."),

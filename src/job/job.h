@@ -57,6 +57,9 @@ struct cw_job_q {
 	const char *option;	/* the CLI option that answers it, or NULL */
 	int twice;		/* ask_secret: ask again and compare */
 	size_t cap;		/* ask_secret / ask_text: at most cap bytes */
+	const char *value;	/* what is to be trusted, or NULL: the
+				 * fingerprint of "enroll.ca" (hex SHA-256)
+				 * and of "ssh.hostkey" (SHA256:...) */
 };
 
 struct cw_job_ops {

@@ -79,6 +79,7 @@ certwiz: %s%s%s\n
 # option names are not translated; their descriptions are (the %s)
   -V, --version      %s\n
   -c, --config FILE  %s\n
+      --record FILE  %s\n
   -h, --help         %s\n
 # `certwiz --version`: program name and version
 certwiz %s\n

@@ -52,12 +52,7 @@ tui_history | tr -d ' \n' | grep -q "$(echo "$fp" | cut -c1-32)" || { tui_histor
 tui_keys n
 tui_wait 'Trust root \[2\]'
 tui_keys y
-tui_wait 'Paste the OTP'
-tui_text "$OTP"
-tui_keys Enter
-tui_wait 'Send the request'
-tui_keys y
-tui_wait 'certificate is installed' 30
+tui_otp_send "$OTP"
 valid_install "$B"
 cmp -s "$B/cert/trust-anchor.pem" "$T/lab/ca.pem" || fail "the anchor is not the lab root alone"
 lab_set --cacerts ca

@@ -90,6 +90,17 @@ tui_wait_col() {
 	fail "'$1' never moved from column $2"
 }
 
+# tui_otp_send OTP: at the enrollment's OTP question, OTP typed and the
+# request confirmed, until the certificate is installed.
+tui_otp_send() {
+	tui_wait 'Paste the OTP'
+	tui_text "$1"
+	tui_keys Enter
+	tui_wait 'Send the request'
+	tui_keys y
+	tui_wait 'certificate is installed' 30
+}
+
 tui_stop() {
 	kill "$TUI_PID" 2>/dev/null || true
 }
