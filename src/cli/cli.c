@@ -38,6 +38,8 @@ static const struct cw_cli_cmd commands[] = {
 	  "journal [list [--json] | show RUN | abandon RUN]\n"
 	  "       certwiz journal resume RUN [--master-key-file FILE] [--password-file FILE] [--otp-file FILE|-]",
 	  cw_cmd_journal },
+	{ "apply", N_("run an answer file: NTP, check, enrollment, SC3 restore"),
+	  "apply FILE [--check] [--json]", cw_cmd_apply },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

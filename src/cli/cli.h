@@ -53,5 +53,6 @@ int cw_cmd_status(const struct cw_cfg *cfg, int argc, char **argv);
 int cw_cmd_renew(const struct cw_cfg *cfg, int argc, char **argv);
 int cw_cmd_sc3(const struct cw_cfg *cfg, int argc, char **argv);
 int cw_cmd_journal(const struct cw_cfg *cfg, int argc, char **argv);
+int cw_cmd_apply(const struct cw_cfg *cfg, int argc, char **argv);
 
 #endif

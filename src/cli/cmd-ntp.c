@@ -300,33 +300,13 @@ cmd_test(const struct cw_cfg *cfg, int json)
 static int
 parse_key_spec(const char *spec, struct cw_ntp_server *s, struct cw_error *err)
 {
-	const char *c1, *c2;
-	char id[16], alg[16];
-	struct cw_secret *text = NULL;
-	int rc = -1;
+	const char *file;
 
-	if ((c1 = strchr(spec, ':')) == NULL || (c2 = strchr(c1 + 1, ':')) == NULL ||
-	    c2[1] == '\0') {
-		cw_error_set(err, CW_E_USAGE, _("'%s' is not ID:ALG:KEYFILE"), spec);
-		return cw_error_hint(err, _("For example 1:sha1:/root/ntp.key, the file holding the key (ASCII:text or HEX:digits)."));
-	}
-	snprintf(id, sizeof(id), "%.*s", (int)(c1 - spec), spec);
-	snprintf(alg, sizeof(alg), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	if ((size_t)(c1 - spec) >= sizeof(id))
-		snprintf(id, sizeof(id), "x");	/* too long: not a number */
-	if (cw_ntp_key_id_parse(id, &s->key_id, err) == -1 ||
-	    cw_ntp_alg_parse(alg, &s->alg, err) == -1 ||
-	    cw_secret_read_file(c2 + 1, CW_NTP_KEY_TEXT_MAX, 0, &text, err) == -1)
-		goto out;
-	if (cw_ntp_key_parse(cw_secret_data(text), cw_secret_len(text), &s->key, err) == -1) {
-		cw_error_hint(err, _("Fix the key in '%s'; nothing was changed."), c2 + 1);
-		goto out;
-	}
+	if (cw_ntp_key_spec_split(spec, &s->key_id, &s->alg, &file, err) == -1 ||
+	    cw_ntp_key_read_file(file, &s->key, err) == -1)
+		return -1;
 	s->auth = CW_NTP_AUTH_SYMKEY;
-	rc = 0;
-out:
-	cw_secret_free(text);
-	return rc;
+	return 0;
 }
 
 /* The authentication (not the key: the job keeps it) of the current

@@ -15,7 +15,8 @@
  *   src/cli/cli-ops.c   lines on stdout, questions on /dev/tty, the
  *                       --*-file / --yes / --replace options answer them
  *   ui/ops.c            the gauge, dialogs, masked fields
- *   (answer file)       answers looked up by the question's key
+ *   src/job/job-apply.c the answer file (`certwiz apply`): answers
+ *                       looked up by the question's key
  *
  * so no front end takes a lock, opens a flow or builds a transport
  * itself (tests/integration/boundaries.sh checks it).  Resuming a run
@@ -188,6 +189,57 @@ int cw_job_sc3_backup(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in,
     const struct cw_job_ops *ops, void *ctx, struct cw_error *err);
 int cw_job_sc3_restore(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in,
     const struct cw_job_ops *ops, void *ctx, struct cw_error *err);
+
+/* ---- the answer file (answers.h, certwiz-answers(5))
+ *
+ * The third front end of the jobs above: the file's sections run through
+ * cw_job_ntp_set / cw_job_ntp_test, cw_job_check, cw_job_enroll or
+ * cw_job_renew, and cw_job_sc3_restore, in the order ntp, check, enroll,
+ * sc3, with operations that answer each question from the file by its key
+ * (a question the file cannot answer is CW_E_USAGE naming the key that
+ * would) and pass progress and lines on to the caller's ops.  A section
+ * already in the state the file asks for is "unchanged" (the OTP is then
+ * not read); a failed section stops the later ones ("skipped"). */
+
+enum cw_apply_result {
+	CW_APPLY_CHANGED = 0,
+	CW_APPLY_UNCHANGED,
+	CW_APPLY_FAILED,
+	CW_APPLY_SKIPPED,
+	CW_APPLY__MAX
+};
+
+/* "changed", "unchanged", "failed", "skipped" (JSON), and in words. */
+const char *cw_apply_result_name(enum cw_apply_result r);
+const char *cw_apply_result_words(enum cw_apply_result r);
+
+#define CW_APPLY_SECTIONS 4
+
+struct cw_job_apply_section {
+	const char *name;		/* "ntp", "check", "enroll", "sc3" */
+	enum cw_apply_result result;
+	char message[1024];		/* translated; not for FAILED */
+	struct cw_error err;		/* FAILED: what went wrong */
+	int code;			/* FAILED: the exit code (certwiz.1) */
+};
+
+struct cw_job_apply_in {
+	const char *file;		/* the answer file */
+	int check;			/* say what would change, change nothing */
+};
+
+struct cw_job_apply_out {
+	struct cw_job_apply_section sec[CW_APPLY_SECTIONS];	/* run order */
+	size_t n;			/* the sections in the file */
+	int changed, failed;
+	int exit_code;			/* the first failed section's, else 0 */
+};
+
+/* Returns -1 with err when the file cannot be used at all (nothing was
+ * changed), else 0 with out filled (out->failed tells the outcome). */
+int cw_job_apply(const struct cw_cfg *cfg, const struct cw_job_apply_in *in,
+    const struct cw_job_ops *ops, void *ctx, struct cw_job_apply_out *out,
+    struct cw_error *err);
 
 /* ---- journaled runs */
 

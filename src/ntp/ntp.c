@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -325,4 +326,45 @@ cw_ntp_config_validate(const struct cw_ntp_config *c, struct cw_error *err)
 		return cw_error_hint(err, _("One key ID names one key: use another key ID for the secondary server, or the same key."));
 	}
 	return 0;
+}
+
+int
+cw_ntp_key_spec_split(const char *spec, unsigned *id, enum cw_ntp_alg *alg,
+    const char **file, struct cw_error *err)
+{
+	const char *c1, *c2;
+	char idt[16], algt[16];
+
+	if ((c1 = strchr(spec, ':')) == NULL || (c2 = strchr(c1 + 1, ':')) == NULL ||
+	    c2[1] == '\0') {
+		cw_error_set(err, CW_E_USAGE, _("'%s' is not ID:ALG:KEYFILE"), spec);
+		return cw_error_hint(err, _("For example 1:sha1:/root/ntp.key, the file holding the key (ASCII:text or HEX:digits)."));
+	}
+	snprintf(idt, sizeof(idt), "%.*s", (int)(c1 - spec), spec);
+	snprintf(algt, sizeof(algt), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	if ((size_t)(c1 - spec) >= sizeof(idt))
+		snprintf(idt, sizeof(idt), "x");	/* too long: not a number */
+	if (cw_ntp_key_id_parse(idt, id, err) == -1 ||
+	    cw_ntp_alg_parse(algt, alg, err) == -1)
+		return -1;
+	*file = c2 + 1;
+	return 0;
+}
+
+int
+cw_ntp_key_read_file(const char *file, struct cw_secret **out,
+    struct cw_error *err)
+{
+	struct cw_secret *text = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (cw_secret_read_file(file, CW_NTP_KEY_TEXT_MAX, 0, &text, err) == -1)
+		return -1;
+	if (cw_ntp_key_parse(cw_secret_data(text), cw_secret_len(text), out, err) == -1)
+		cw_error_hint(err, _("Fix the key in '%s'; nothing was changed."), file);
+	else
+		rc = 0;
+	cw_secret_free(text);
+	return rc;
 }

@@ -92,6 +92,16 @@ int cw_ntp_alg_parse(const char *text, enum cw_ntp_alg *out,
 int cw_ntp_key_parse(const char *text, size_t len, struct cw_secret **out,
     struct cw_error *err);
 
+/* "ID:ALG:KEYFILE" (the command line's --primary-key, the answer file's
+ * primary_key): *id and *alg validated, *file points into spec at
+ * KEYFILE (not empty).  Nothing is read. */
+int cw_ntp_key_spec_split(const char *spec, unsigned *id, enum cw_ntp_alg *alg,
+    const char **file, struct cw_error *err);
+/* The key in file ("-" = stdin; root's, not readable by others) as
+ * cw_ntp_key_parse() takes it, into a new secret in *out. */
+int cw_ntp_key_read_file(const char *file, struct cw_secret **out,
+    struct cw_error *err);
+
 /* The whole settings: primary required, secondary optional and different
  * from the primary, a symmetric key needs a key, two servers sharing a key
  * ID must share algorithm and key (the keys file has one line per ID). */

@@ -394,6 +394,8 @@ cw_cert_status_read(const struct cw_cfg *cfg, time_t now,
 	leaf = sk_X509_value(certs, 0);
 	st->have_cert = 1;
 	name_text(X509_get_subject_name(leaf), st->subject, sizeof(st->subject));
+	if (cw_cert_subject_cn(leaf, st->subject_cn, sizeof(st->subject_cn)) == -1)
+		st->subject_cn[0] = '\0';
 	name_text(X509_get_issuer_name(leaf), st->issuer, sizeof(st->issuer));
 	serial_text(leaf, st->serial, sizeof(st->serial));
 	fingerprint(leaf, st->fingerprint_sha256, sizeof(st->fingerprint_sha256));

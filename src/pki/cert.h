@@ -157,6 +157,8 @@ struct cw_cert_status {
 	/* From the renew-state file; 0 / "" when there is none. */
 	time_t last_renewal_attempt, next_renewal_attempt;
 	char last_renewal_error[CW_ERR_MSG_MAX];
+	/* The subject's CN (UTF-8); "" when it has not exactly one. */
+	char subject_cn[256];
 };
 
 /* Reads the installed files under cfg->cert_dir, the trust anchor and the
