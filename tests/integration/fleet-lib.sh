@@ -3,7 +3,7 @@
 # the Ansible role (data/ansible/site.yml with roles/certwiz), against the
 # loopback lab: the EST service and a chronyd serving with the lab's keys.
 # Each appliance is an inventory host with ansible_connection=local and its
-# own config root $T/hosts/NAME (certwiz.conf, state, cert, NTP files),
+# own config root $FLEET/hosts/NAME (certwiz.conf, state, cert, NTP files),
 # its own serial and its own OTP, kept in an Ansible Vault file.
 # Sourced after tests/lab/ntp-lab.sh (its lab_ntp_netns: chronyd needs
 # root; its lab_free_port).  Not sourced again here: its LAB is not
@@ -43,12 +43,9 @@ mkdir -p "$ANSIBLE_HOME"
 host_name() { printf 'app%03d' "$1"; }
 host_serial() { printf '0079510%08d' "$1"; }
 
-# fleet_setup N [BAD]: the lab (EST + chronyd), N appliances with an OTP
-# each from the lab, appliance BAD (if given) with a wrong OTP; writes
-# $T/inventory.yml, the vaulted $T/otps.yml (password in $T/vault.pw).
-# Sets FLEET_N, FLEET_BAD, NTP_PORT and the OTP of appliance I in OTP_I.
-fleet_setup() {
-	FLEET_N=$1 FLEET_BAD=${2:-0}
+# fleet_lab: the lab's EST service and chronyd (NTP_PORT), the lab CA's
+# fingerprint in FLEET_FP.
+fleet_lab() {
 	lab_start
 	NTP_PORT=$(lab_free_port)
 	mkdir -p "$T/chronyd"
@@ -56,8 +53,19 @@ fleet_setup() {
 		rc=$?; [ "$rc" = 77 ] && skip "chronyd is not installed"; fail "chronyd did not start"; }
 	CW_PIDS="$CW_PIDS $pid"
 	CW_TIME_LINE=	# no lab override: the time is proven by the keyed chronyd
-	fp=$(lab_fp)
-	mkdir -p "$T/hosts"
+	FLEET_FP=$(lab_fp)
+}
+
+# fleet_hosts N [BAD]: N appliances under $FLEET (default $T), an OTP each
+# from the lab, appliance BAD (if given) with a wrong OTP: writes
+# $FLEET/inventory.yml, the vaulted $FLEET/otps.yml (password in
+# $T/vault.pw), the config roots $FLEET/hosts/NAME.  Sets FLEET_N,
+# FLEET_BAD and the OTP of appliance I in OTP_I.
+FLEET=$T
+fleet_hosts() {
+	FLEET_N=$1 FLEET_BAD=${2:-0}
+	fp=$FLEET_FP
+	mkdir -p "$FLEET/hosts"
 	printf 'vault password of the fleet test %s\n' "$$" > "$T/vault.pw"
 	chmod 600 "$T/vault.pw"
 	{
@@ -83,10 +91,10 @@ appliances:
 EOI
 		i=1
 		while [ $i -le "$FLEET_N" ]; do
-			printf '    %s: {cw_root: "%s"}\n' "$(host_name $i)" "$T/hosts/$(host_name $i)"
+			printf '    %s: {cw_root: "%s"}\n' "$(host_name $i)" "$FLEET/hosts/$(host_name $i)"
 			i=$((i + 1))
 		done
-	} > "$T/inventory.yml"
+	} > "$FLEET/inventory.yml"
 	otps="certwiz_otps:"
 	i=1
 	while [ $i -le "$FLEET_N" ]; do
@@ -94,10 +102,10 @@ EOI
 		SERIAL=$(host_serial $i)
 		# The appliance's own certwiz.conf (copied by the role), every
 		# path under its root.
-		cw_conf "$T/hosts/$h" "" "port = $NTP_PORT
+		cw_conf "$FLEET/hosts/$h" "" "port = $NTP_PORT
 timeout_ms = 800
 max_offset_ms = 1000"
-		mv "$T/hosts/$h/certwiz.conf" "$T/hosts/$h.conf"
+		mv "$FLEET/hosts/$h/certwiz.conf" "$FLEET/hosts/$h.conf"
 		if [ $i = "$FLEET_BAD" ]; then
 			OTP=WRONGOTPWRONGOTPWRONGOTP$(printf '%08d' $i)
 			ALL_OTPS="$ALL_OTPS $OTP"
@@ -111,9 +119,14 @@ max_offset_ms = 1000"
 	done
 	# The plain text never touches the disk: encrypted from standard input.
 	printf '%s\n' "$otps" | ansible_run ansible-vault encrypt --vault-password-file "$T/vault.pw" \
-		--output "$T/otps.yml" >/dev/null 2>"$T/vault.err" ||
+		--output "$FLEET/otps.yml" >/dev/null 2>"$T/vault.err" ||
 		{ cat "$T/vault.err" >&2; fail "ansible-vault encrypt failed"; }
 	unset otps OTP
+}
+# fleet_setup N [BAD]: fleet_lab, then fleet_hosts N BAD.
+fleet_setup() {
+	fleet_lab
+	fleet_hosts "$@"
 }
 
 # fleet_play OUT [ansible-playbook ARGS...]: site.yml over the inventory,
@@ -121,11 +134,11 @@ max_offset_ms = 1000"
 fleet_play() {
 	out=$1; shift
 	set +e
-	t0=$(date +%s)
-	ansible_run ansible-playbook -f 10 -i "$T/inventory.yml" --vault-password-file "$T/vault.pw" \
-		-e "certwiz_otps_file=$T/otps.yml" "$@" "$PLAYBOOK" >"$out" 2>&1
+	t0=$(date +%s%N)
+	ansible_run ansible-playbook -f 10 -i "$FLEET/inventory.yml" --vault-password-file "$T/vault.pw" \
+		-e "certwiz_otps_file=$FLEET/otps.yml" "$@" "$PLAYBOOK" >"$out" 2>&1
 	PLAY_RC=$?
-	PLAY_S=$(($(date +%s) - t0))
+	PLAY_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	set -e
 }
 
