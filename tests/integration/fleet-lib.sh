@@ -95,7 +95,6 @@ EOI
 			i=$((i + 1))
 		done
 	} > "$FLEET/inventory.yml"
-	otps="certwiz_otps:"
 	i=1
 	while [ $i -le "$FLEET_N" ]; do
 		h=$(host_name $i)
@@ -113,16 +112,31 @@ max_offset_ms = 1000"
 			new_otp "$SERIAL"
 		fi
 		eval "OTP_$i=\$OTP"
-		otps="$otps
-  $h: \"$OTP\""
 		i=$((i + 1))
 	done
-	# The plain text never touches the disk: encrypted from standard input.
+	unset OTP
+	fleet_vault
+}
+
+# fleet_vault: $FLEET/otps.yml, certwiz_otps {NAME: OTP_I} for the N
+# appliances, encrypted with Ansible Vault from standard input: the plain
+# text never touches the disk.
+fleet_vault() {
+	otps="certwiz_otps:"
+	i=1
+	while [ $i -le "$FLEET_N" ]; do
+		eval "o=\$OTP_$i"
+		otps="$otps
+  $(host_name $i): \"$o\""
+		i=$((i + 1))
+	done
+	rm -f "$FLEET/otps.yml"
 	printf '%s\n' "$otps" | ansible_run ansible-vault encrypt --vault-password-file "$T/vault.pw" \
 		--output "$FLEET/otps.yml" >/dev/null 2>"$T/vault.err" ||
 		{ cat "$T/vault.err" >&2; fail "ansible-vault encrypt failed"; }
-	unset otps OTP
+	unset otps o
 }
+
 # fleet_setup N [BAD]: fleet_lab, then fleet_hosts N BAD.
 fleet_setup() {
 	fleet_lab

@@ -11,7 +11,8 @@
 #    reason, the others are ok; the status facts are in the fact cache;
 #  - run 2: PLAY RECAP changed=0 for every host, no OTP spent (no new
 #    successful simpleenroll in the lab's log);
-#  - the failed appliance, given a good OTP, converges alone (--limit);
+#  - the failed appliance, given a good OTP: --check says it would change
+#    and sends nothing; then it converges alone (--limit);
 #  - no OTP and no NTP key in Ansible's output, its log (ANSIBLE_LOG_PATH)
 #    or any file left under the test dir.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -149,17 +150,21 @@ pass "run 2 (${PLAY_S} s): PLAY RECAP changed=0 for all $N hosts, every section 
 SERIAL=$(host_serial $BAD)
 new_otp "$SERIAL"
 eval "OTP_$BAD=\$OTP"
-i=1 otps="certwiz_otps:"
-while [ $i -le $N ]; do
-	eval "o=\$OTP_$i"
-	otps="$otps
-  $(host_name $i): \"$o\""
-	i=$((i + 1))
-done
-rm -f "$T/otps.yml"
-printf '%s\n' "$otps" | ansible_run ansible-vault encrypt --vault-password-file "$T/vault.pw" \
-	--output "$T/otps.yml" >/dev/null 2>&1 || fail "ansible-vault encrypt failed"
-unset otps o OTP
+unset OTP
+fleet_vault
+# Check mode first: apply --check says the enrollment would change
+# something, and changes nothing (no request, no certificate).
+n_all=$(simpleenrolls)
+fleet_play "$T/check.out" --limit "$bad" --check
+[ "$PLAY_RC" = 0 ] || { cat "$T/check.out" >&2; fail "check run: ansible-playbook exited $PLAY_RC"; }
+case $(recap "$T/check.out" "$bad") in
+*" changed=0 "*|*" failed=1 "*) cat "$T/check.out" >&2; fail "check run: $bad: '$(recap "$T/check.out" "$bad")', want changed" ;;
+esac
+"$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))["certwiz_apply_result"]; assert r["check_mode"] and r["changed"], r' \
+	"$T/facts/$bad" || fail "check run: apply --check did not report the enrollment as a change"
+[ "$(simpleenrolls)" = "$n_all" ] || fail "check run: a request was sent"
+[ ! -e "$T/hosts/$bad/cert/device.crt" ] || fail "check run: a certificate was installed"
+pass "check mode: apply --check reports $bad's enrollment as a change and sends nothing"
 # Verbose and with --diff: what an admin chasing a failure would run.
 fleet_play "$T/run3.out" --limit "$bad" -vvv --diff
 [ "$PLAY_RC" = 0 ] || { cat "$T/run3.out" >&2; fail "run 3: ansible-playbook exited $PLAY_RC"; }
@@ -173,7 +178,7 @@ pass "run 3 (${PLAY_S} s): $bad, given a good OTP, enrolls alone"
 [ -s "$ANSIBLE_LOG_PATH" ] || fail "no Ansible log at $ANSIBLE_LOG_PATH"
 grep -q 'certwiz apply' "$ANSIBLE_LOG_PATH" || fail "the Ansible log lacks the apply task"
 for s in $ALL_OTPS LabMD5Key-0001 $FLEET_NTP_KEY_HEX; do
-	for f in "$T/run1.out" "$T/run2.out" "$T/run3.out" "$ANSIBLE_LOG_PATH"; do
+	for f in "$T/run1.out" "$T/run2.out" "$T/check.out" "$T/run3.out" "$ANSIBLE_LOG_PATH"; do
 		! grep -qF -- "$s" "$f" || fail "a secret ($(echo "$s" | cut -c1-4)...) is in $f"
 	done
 done
