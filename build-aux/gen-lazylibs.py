@@ -6,12 +6,13 @@ of them, and their dependency trees - GnuTLS, Kerberos, LDAP, ICU,
 libxml2, libstdc++ ... - were 40 of the 49 objects mapped at start).
 
   build-aux/gen-lazylibs.py CC CPPFLAGS... -- SYMBOL... > src/core/lazylibs.c
+(run by make: mk/lazylibs.am)
 
 The prototypes come from the installed headers (preprocessed by CC); the
 symbols are the ones the backend uses:
-  nm -u src/libcertwiz.a | awk '{print $2}' | grep -E '^(curl_|libssh2_|archive_)'
-The certwiz link fails with "undefined reference" when a new one is used
-without regenerating (mk/lazylibs.am says how).
+  nm -u src/libcertwiz.a src/cli/libcwcli.a ui/libcwui.a | awk '{print $2}' | grep -E '^(curl_|libssh2_|archive_)'
+The build regenerates the file whenever those libraries change, so a new
+call needs nothing more.
 """
 import re
 import subprocess

@@ -28,6 +28,19 @@ json_say(void *ctx, enum cw_job_say kind, const char *text)
 
 static const struct cw_job_ops json_ops = { NULL, json_say, NULL, NULL, NULL, NULL, NULL };
 
+/* Text: cw_cli_ops, each section's steps counted anew (a section starts
+ * with a line of its own). */
+static void
+text_say(void *vctx, enum cw_job_say kind, const char *text)
+{
+	struct cw_cli_ctx *c = vctx;
+
+	c->last_step = (size_t)-1;
+	cw_cli_ops.say(vctx, kind, text);
+}
+
+static struct cw_job_ops text_ops;
+
 static char *
 error_text(const struct cw_error *e)
 {
@@ -136,7 +149,9 @@ cw_cmd_apply(const struct cw_cfg *cfg, int argc, char **argv)
 	}
 	in.file = argv[optind];
 	cw_cli_ctx_init(&ctx);
-	rc = cw_job_apply(cfg, &in, json ? &json_ops : &cw_cli_ops, &ctx, &out, &err);
+	text_ops = cw_cli_ops;
+	text_ops.say = text_say;
+	rc = cw_job_apply(cfg, &in, json ? &json_ops : &text_ops, &ctx, &out, &err);
 	if (rc == -1) {
 		if (json)
 			print_json(&out, in.check, &err);

@@ -89,11 +89,7 @@ cw_cmd_check(const struct cw_cfg *cfg, int argc, char **argv)
 		fputs(table, stdout);
 	rc = 0;
 	if (rep->failed > 0) {
-		cw_error_set(&err, CW_E_NET,
-		    ngettext("%zu of %zu endpoints cannot be reached",
-		    "%zu of %zu endpoints cannot be reached", rep->n),
-		    rep->failed, rep->n);
-		cw_error_hint(&err, _("Allow these hosts and ports in the firewall or proxy, then run 'certwiz check' again. Nothing was changed."));
+		cw_job_check_failed(rep, &err);
 		rc = json ? cw_error_exit_code(err.code) : cw_cli_report(&err);
 	}
 out:

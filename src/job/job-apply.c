@@ -157,19 +157,31 @@ confirm(void *vctx, const struct cw_job_q *q, int *yes, struct cw_error *err)
 	return unanswered(vctx, q, err);
 }
 
+/* The value of the environment variable name, NULL (err set) when it
+ * is not set or empty. */
+static char *
+otp_env_value(const char *name, struct cw_error *err)
+{
+	char *v = getenv(name);
+
+	if (v != NULL && v[0] != '\0')
+		return v;
+	cw_error_set(err, CW_E_USAGE,
+	    _("the environment variable %s named by [enroll] otp_env is not set"), name);
+	cw_error_hint(err, _("Set it to the one-time password; nothing was changed."));
+	return NULL;
+}
+
 /* The OTP from the environment variable NAME; its value is wiped from
  * the environment once read. */
 static int
 otp_from_env(const char *name, struct cw_secret **out, struct cw_error *err)
 {
-	char *v = getenv(name);
+	char *v = otp_env_value(name, err);
 	int rc;
 
-	if (v == NULL || v[0] == '\0') {
-		cw_error_set(err, CW_E_USAGE,
-		    _("the environment variable %s named by [enroll] otp_env is not set"), name);
-		return cw_error_hint(err, _("Set it to the one-time password; nothing was changed."));
-	}
+	if (v == NULL)
+		return -1;
 	if ((*out = cw_secret_new(CW_ENROLL_OTP_CAP)) == NULL)
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 	rc = cw_secret_append(*out, v, strlen(v), err);
@@ -434,11 +446,7 @@ sec_check(struct apply *ap, int check, struct cw_job_apply_section *s)
 	}
 	cw_job_say(&apply_ops, ap, CW_JOB_RESULT, "%s", table);
 	if (rep->failed > 0) {
-		cw_error_set(&err, CW_E_NET,
-		    ngettext("%zu of %zu endpoints cannot be reached",
-		    "%zu of %zu endpoints cannot be reached", rep->n),
-		    rep->failed, rep->n);
-		cw_error_hint(&err, _("Allow these hosts and ports in the firewall or proxy, then run 'certwiz check' again. Nothing was changed."));
+		cw_job_check_failed(rep, &err);
 		failed(s, &err);
 	} else
 		result(s, CW_APPLY_UNCHANGED, ngettext("the %zu endpoint can be reached",
@@ -454,17 +462,8 @@ out:
 static int
 otp_available(const struct cw_answers *a, struct cw_error *err)
 {
-	if (a->enroll.otp_env != NULL) {
-		const char *v = getenv(a->enroll.otp_env);
-
-		if (v == NULL || v[0] == '\0') {
-			cw_error_set(err, CW_E_USAGE,
-			    _("the environment variable %s named by [enroll] otp_env is not set"),
-			    a->enroll.otp_env);
-			return cw_error_hint(err, _("Set it to the one-time password; nothing was changed."));
-		}
-		return 0;
-	}
+	if (a->enroll.otp_env != NULL)
+		return otp_env_value(a->enroll.otp_env, err) == NULL ? -1 : 0;
 	if (strcmp(a->enroll.otp_file, "-") != 0 && access(a->enroll.otp_file, R_OK) == -1) {
 		cw_error_set(err, CW_E_USAGE, _("cannot read the one-time password file '%s'"),
 		    a->enroll.otp_file);
@@ -718,6 +717,8 @@ cw_job_apply(const struct cw_cfg *cfg, const struct cw_job_apply_in *in,
 			result(s, CW_APPLY_SKIPPED, _("not run: the section [%s] failed"), stopped);
 			continue;
 		}
+		/* A line per section: the jobs' progress lines follow it. */
+		cw_job_say(ops, ctx, CW_JOB_INFO, "[%s]", s->name);
 		order[i].run(&ap, in->check, s);
 		if (s->result == CW_APPLY_CHANGED)
 			out->changed = 1;

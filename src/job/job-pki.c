@@ -127,6 +127,16 @@ cw_job_check(const struct cw_cfg *cfg, const struct cw_job_ops *ops,
 	return 0;
 }
 
+int
+cw_job_check_failed(const struct cw_netcheck_report *rep, struct cw_error *err)
+{
+	cw_error_set(err, CW_E_NET,
+	    ngettext("%zu of %zu endpoints cannot be reached",
+	    "%zu of %zu endpoints cannot be reached", rep->n),
+	    rep->failed, rep->n);
+	return cw_error_hint(err, _("Allow these hosts and ports in the firewall or proxy, then run 'certwiz check' again. Nothing was changed."));
+}
+
 /* ---- enroll */
 
 struct enroll_job {

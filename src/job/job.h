@@ -126,6 +126,11 @@ int cw_job_check(const struct cw_cfg *cfg, const struct cw_job_ops *ops,
     void *ctx, struct cw_netcheck_report **rep, char **table,
     struct cw_error *err);
 
+/* The error of a check whose endpoints failed (rep->failed > 0):
+ * CW_E_NET, how many, and what to do.  Returns -1. */
+int cw_job_check_failed(const struct cw_netcheck_report *rep,
+    struct cw_error *err);
+
 /* ---- certificate */
 
 struct cw_job_enroll_in {

@@ -15,6 +15,10 @@ cw_flow_step_fn cw_enroll_step_key, cw_enroll_step_csr, cw_enroll_step_verify,
 cw_flow_check_fn cw_enroll_check_key, cw_enroll_check_csr, cw_enroll_check_staged;
 
 /* Reads the staged request (caller frees *csr). */
+/* cw_est_sign_fn for a run (ctx): the request signed with the run's
+ * staged key, carrying tls_unique when there is one. */
+int cw_enroll_sign_for_connection(void *ctx, const char *tls_unique,
+    char **csr, size_t *len, struct cw_error *err);
 int cw_enroll_read_csr(struct cw_flow *run, char **csr, size_t *len,
     struct cw_error *err);
 

@@ -444,8 +444,8 @@ cw_enroll_check_staged(struct cw_flow *run, struct cw_error *err)
 }
 
 /* Signs the request for the connection it goes out on (est.h). */
-static int
-sign_for_connection(void *ctx, const char *tls_unique, char **csr, size_t *len,
+int
+cw_enroll_sign_for_connection(void *ctx, const char *tls_unique, char **csr, size_t *len,
     struct cw_error *err)
 {
 	struct cw_flow *run = ctx;
@@ -501,7 +501,7 @@ step_simpleenroll(struct cw_flow *run, struct cw_error *err)
 	/* One TLS connection, verified against the installed anchor, carries
 	 * a GET /cacerts and then the request signed for it (tls-unique). */
 	rc = cw_est_simpleenroll_linked(est, cfg->device_serial, e->otp,
-	    sign_for_connection, run, &certs, err);
+	    cw_enroll_sign_for_connection, run, &certs, err);
 	d = cw_est_delivery(est);
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "request sent over %s%s",
 	    cw_est_tls_version(est)[0] ? cw_est_tls_version(est) : "TLS",

@@ -197,6 +197,12 @@ int cw_est_simpleenroll_linked(struct cw_est *est, const char *serial,
     const struct cw_secret *otp, cw_est_sign_fn *sign, void *sign_ctx,
     struct cw_est_certs *certs, struct cw_error *err);
 
+/* POST /simplereenroll as cw_est_simplereenroll, signed on its connection
+ * as cw_est_simpleenroll_linked: a server that links renewals too
+ * (RFC 7030 3.5 applies to both) accepts it. */
+int cw_est_simplereenroll_linked(struct cw_est *est, cw_est_sign_fn *sign,
+    void *sign_ctx, struct cw_est_certs *certs, struct cw_error *err);
+
 /* The TLS version of the last connection ("TLSv1.2", "TLSv1.3"; "" when
  * none) and whether the last request sent a tls-unique bound CSR. */
 const char *cw_est_tls_version(const struct cw_est *est);

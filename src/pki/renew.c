@@ -73,18 +73,28 @@ step_reenroll(struct cw_flow *run, struct cw_error *err)
 	int rc = -1;
 
 	snprintf(crt, sizeof(crt), "%s/%s", cfg->cert_dir, CW_CERT_CRT_FILE);
+	/* The staged request must still be readable (the record of what is
+	 * sent); the one sent is signed on its connection. */
 	if (cw_enroll_read_csr(run, &csr, &csrlen, err) == -1 ||
 	    open_mtls(cfg, &est, err) == -1)
 		goto out;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO,
 	    "sending the renewal request to '%s', authenticated with '%s'",
 	    cfg->enroll_url, crt);
-	if (cw_est_simplereenroll(est, csr, csrlen, &certs, err) == -1) {
+	/* Signed on its connection, like the enrollment: a server that
+	 * links renewals (tls-unique) accepts it, others ignore it. */
+	rc = cw_est_simplereenroll_linked(est, cw_enroll_sign_for_connection,
+	    run, &certs, err);
+	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "renewal request sent over %s%s",
+	    cw_est_tls_version(est)[0] ? cw_est_tls_version(est) : "TLS",
+	    cw_est_linked(est) ? ", bound to the connection (tls-unique)" : ", not bound (no tls-unique)");
+	if (rc == -1) {
 		cw_log_msg(cw_flow_log(run), CW_LOG_ERROR,
 		    "renewal request failed (HTTP %ld, %s)", cw_est_http_status(est),
 		    cw_est_delivery_name(cw_est_delivery(est)));
 		goto out;
 	}
+	rc = -1;
 	if (cw_enroll_stage_answer(run, &certs, err) == -1)
 		goto out;
 	cw_log_msg(cw_flow_log(run), CW_LOG_INFO, "certificate received: \"%s\" SHA-256 %s",

@@ -17,6 +17,7 @@
 #   bundle/     the tar inside those bundles (decrypted by Debian's age)
 #   journal/    flowtest runs: finished, failed at a step, and torn
 #   cfg/        the shipped and demo configs, and the tests' minimal one
+#   answers/    the shipped example answer file, and each section alone
 #   est/        lab EST answers (curl -i) to cacerts and simpleenroll,
 #               with the failure modes estd.py can be told to produce
 #   sntp/       chronyd's replies, unauthenticated, MD5 and SHA1 keyed,
@@ -116,6 +117,13 @@ done
 put cfg "$S/data/certwiz.conf"
 put cfg "$S/data/demo.conf"
 put cfg "$T/certwiz.conf"
+
+# ---- answers: the shipped example and every section alone
+put answers "$S/data/answers.example"
+printf '[ntp]\nprimary = 127.0.0.1\nprimary_key = 1:md5:k.key\nsecondary = ::1\nsecondary_key = 2:SHA1:/k2\nrequire_proven = no\n' > "$T/a1"
+printf '[check]\nrun = yes\n[enroll]\notp_env = CERTWIZ_OTP\naccept_ca = 3f:2a\nallow_unproven_time = 1\n' > "$T/a2"
+printf '[sc3]\nrestore_from = /srv/b.age\nuser = admin\nport = 2222\nauth = password\npassword_file = <FILL IN: x>\n' > "$T/a3"
+for f in a1 a2 a3; do put answers "$T/$f"; done
 
 # ---- est: the lab service, answers as curl -i shows them
 E=$T/est

@@ -92,6 +92,8 @@ has ' \./lib/systemd/system/certwiz-renew\.service$'
 has ' \./lib/systemd/system/certwiz-renew\.timer$'
 has ' \./usr/share/man/man1/certwiz\.1\.gz$'
 has ' \./usr/share/man/man5/certwiz\.conf\.5\.gz$'
+has ' \./usr/share/man/man5/certwiz-answers\.5\.gz$'
+has ' \./usr/share/doc/certwiz/examples/answers\.example$'
 for l in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	has " \./usr/share/locale/$l/LC_MESSAGES/certwiz\.mo$"
 done

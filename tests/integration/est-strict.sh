@@ -113,6 +113,15 @@ expect_out 'linking: *tls-unique of the TLS 1.2 connection'
 valid_install "$D"
 grep -q 'bound to the connection (tls-unique)' "$D/log/enroll.log" || fail "enroll.log does not say the request was bound"
 pass "PoP linking required over TLS 1.2: the CSR carries the connection's tls-unique, enrolled"
+# The renewal is linked too: the strict service checks a renewal's
+# tls-unique as it checks an enrollment's.
+old_fp=$(openssl x509 -in "$D/cert/device.crt" -noout -fingerprint -sha256)
+cw_rc 0 "$D" renew --force
+[ "$(openssl x509 -in "$D/cert/device.crt" -noout -fingerprint -sha256)" != "$old_fp" ] || fail "renew --force installed no new certificate"
+openssl verify -CAfile "$T/lab/ca.pem" "$D/cert/device.crt" >/dev/null || fail "the renewed certificate does not verify"
+grep -q 'renewal request sent over TLSv1.2, bound to the connection (tls-unique)' "$D/log/renew.log" || fail "renew.log does not say the renewal was bound"
+grep -q 'simplereenroll 200' "$T/lab/estd.log" || fail "the lab issued no renewal"
+pass "PoP linking required: the renewal's CSR carries its connection's tls-unique, renewed"
 lab_stop
 
 # ---- PoP linking required, TLS 1.3 without /csrattrs: a PoP refusal

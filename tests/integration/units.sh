@@ -24,6 +24,27 @@ grep -q '^Persistent=true' "$T/units/certwiz-renew.timer" || fail "timer not per
 grep -q '^RandomizedDelaySec=' "$T/units/certwiz-renew.timer" || fail "timer has no randomized delay"
 pass "timer is persistent with a randomized delay"
 
+# Before the first enrollment the service is skipped, not failed: its
+# conditions (evaluated by systemd itself) hold only once the certificate
+# file the enrollment installs (CW_CERT_CRT_FILE) exists.
+crt=$(sed -n 's/^#define CW_CERT_CRT_FILE "\(.*\)"/\1/p' "$top_srcdir/src/pki/cert.h")
+[ -n "$crt" ] || fail "no CW_CERT_CRT_FILE in cert.h"
+grep -q "^ConditionPathExists=/var/lib/certwiz/cert/$crt\$" "$T/units/certwiz-renew.service" ||
+	fail "the service is not conditioned on /var/lib/certwiz/cert/$crt"
+mkdir -p "$T/root/cert"
+conds() { sed -n "s|^\(Condition[A-Za-z]*=\)/var/lib/certwiz|\1$T/root|p" "$T/units/certwiz-renew.service"; }
+[ -n "$(conds)" ] || fail "no conditions found"
+# shellcheck disable=SC2046
+if (IFS='
+'; systemd-analyze condition $(conds)) >"$T/out" 2>&1; then
+	cat "$T/out" >&2; fail "the service would run without a certificate"
+fi
+: > "$T/root/cert/$crt"
+# shellcheck disable=SC2046
+(IFS='
+'; systemd-analyze condition $(conds)) >"$T/out" 2>&1 || { cat "$T/out" >&2; fail "the service would not run with a certificate"; }
+pass "the service is skipped until $crt exists, runs once it does"
+
 # The sandbox: `systemd-analyze security` rates the service's exposure at
 # most 3.0 (its --threshold counts in tenths).  The same check on a copy
 # without the sandbox must fail, or it proves nothing.

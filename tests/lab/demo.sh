@@ -26,7 +26,7 @@ stop_all() {
 	[ -z "$PIDS" ] || echo "demo: stopped the lab (PIDs$PIDS)."
 }
 trap stop_all EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 mkdir -p "$D/lab"
 D=$(cd "$D" && pwd)

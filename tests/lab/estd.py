@@ -731,8 +731,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         csr, pub, cn = self.parse_csr(body)
         if cn != serial:
             raise HTTPError(400, "CSR subject CN must match the client certificate")
-        if self.ctl["csrattrs"] == "enforced":   # a renewal too
-            self.check_strict(csr, pub)
+        self.check_strict(csr, pub)   # attributes and linking: a renewal too
         cert = issue(self.server.ca_key, ca, serial, pub, self.ctl, csr)
         return serial, [cert]
 
