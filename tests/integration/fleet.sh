@@ -111,7 +111,8 @@ pass "chronyd on $h1's NTP files authenticates the lab server with key 1 MD5 (ch
 for i in $(good_hosts); do
 	h=$(host_name $i)
 	[ -s "$T/facts/$h" ] || fail "no cached facts for $h"
-	got=$("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["certwiz_status"]["state"], d["certwiz_status"]["subject"], d["certwiz_apply_result"]["changed"])' "$T/facts/$h")
+	got=$("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["certwiz_status"]["state"], d["certwiz_status"]["subject"], d["certwiz_apply_result"]["changed"])' "$T/facts/$h") ||
+		fail "$h: no certwiz_status or certwiz_apply_result in the cached facts"
 	[ "$got" = "valid CN=$(host_serial $i) True" ] || fail "$h: facts say '$got'"
 done
 grep -q "ok: \[$h1\] => {" "$T/run1.out" && grep -q "\"msg\": \"valid: CN=$(host_serial 1)," "$T/run1.out" ||
