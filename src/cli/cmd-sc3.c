@@ -82,6 +82,9 @@ sc3_seal(const struct cw_cfg *cfg, int argc, char **argv)
 	printf(ngettext("Sealed %zu file (%llu bytes) from '%s' into '%s'.\n",
 	    "Sealed %zu files (%llu bytes) from '%s' into '%s'.\n", info.files), info.files,
 	    (unsigned long long)info.bytes, cfg->sc3_dir, to);
+	/* The seal does not hash its output (the flow's proof does). */
+	if (cw_bundle_hash_file(to, 0, &info.bytes, info.bundle_sha256, &err) == -1)
+		return cw_cli_report(&err);
 	printf("SHA-256 %s\n", info.bundle_sha256);
 	return 0;
 }

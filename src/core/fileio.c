@@ -386,6 +386,33 @@ cw_file_stage_write(struct cw_file_stage *st, const void *buf, size_t len,
 }
 
 int
+cw_file_stage_pwrite(struct cw_file_stage *st, uint64_t off, const void *buf,
+    size_t len, struct cw_error *err)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	if (off > (uint64_t)st->written || len > (uint64_t)st->written - off) {
+		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), st->tmp);
+		return cw_error_detail(err, "%s", strerror(EINVAL));
+	}
+	while (len > 0) {
+		n = pwrite(st->fd, p, len, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cw_error_set(err, CW_E_IO, _("cannot write '%s'"), st->tmp);
+			cw_error_detail(err, "%s", strerror(n == 0 ? EIO : errno));
+			return cw_error_hint(err, _("'%s' was not changed."), st->path);
+		}
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
 cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
     struct cw_error *err)
 {
@@ -396,12 +423,14 @@ cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
 		cw_error_set(err, CW_E_IO, _("path too long: '%s'"), st->path);
 		goto out;
 	}
-	if (fsync(st->fd) == -1) {
-		cw_error_set(err, CW_E_IO, _("cannot flush '%s' to disk"), st->tmp);
-		cw_error_detail(err, "%s", strerror(errno));
-		goto out;
+	if (!(flags & CW_FILE_NO_SYNC)) {
+		if (fsync(st->fd) == -1) {
+			cw_error_set(err, CW_E_IO, _("cannot flush '%s' to disk"), st->tmp);
+			cw_error_detail(err, "%s", strerror(errno));
+			goto out;
+		}
+		cw_fault_point("fsync");
 	}
-	cw_fault_point("fsync");
 	if (close(st->fd) == -1) {
 		st->fd = -1;
 		cw_error_set(err, CW_E_IO, _("cannot write '%s'"), st->tmp);
@@ -429,7 +458,7 @@ cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
 	}
 	cw_fault_point("rename");
 	st->tmp[0] = '\0';
-	if (cw_file_sync_dir(st->path, 0, err) == -1)
+	if (!(flags & CW_FILE_NO_SYNC) && cw_file_sync_dir(st->path, 0, err) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -8,12 +8,17 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include "core/error.h"
 
 enum cw_file_flags {
 	CW_FILE_KEEP_PREV = 1 << 0,	/* keep the replaced file as PATH.prev */
 	CW_FILE_KEEP_OWNER = 1 << 1,	/* the new file gets the replaced one's
 					 * owner and group (root only) */
+	CW_FILE_NO_SYNC = 1 << 2,	/* stage commit: rename without fsync
+					 * (a copy that something durable
+					 * already supersedes: see its caller) */
 };
 
 /* Atomically replaces path with len bytes of data, mode applied before any
@@ -53,6 +58,10 @@ int cw_file_stage_open(const char *path, mode_t mode,
     struct cw_file_stage **out, struct cw_error *err);
 int cw_file_stage_write(struct cw_file_stage *st, const void *buf, size_t len,
     struct cw_error *err);
+/* Writes len bytes at offset off of the staged file (over bytes already
+ * appended: a placeholder filled in later).  Returns 0 or -1. */
+int cw_file_stage_pwrite(struct cw_file_stage *st, uint64_t off, const void *buf,
+    size_t len, struct cw_error *err);
 int cw_file_stage_commit(struct cw_file_stage *st, unsigned flags,
     struct cw_error *err);
 void cw_file_stage_abort(struct cw_file_stage *st);

@@ -577,9 +577,19 @@ static int
 set_state(struct cw_flow *run, enum cw_journal_type type,
     const struct cw_fact *fields, size_t n, struct cw_error *err)
 {
+	const struct cw_flow_step *s = run->def != NULL && run->cur < run->def->nsteps ?
+	    &run->def->steps[run->cur] : NULL;
+
 	if (run->j == NULL)
 		return cw_error_set(err, CW_E_STATE, _("the run '%s' is closed"), run->id);
-	if (cw_journal_append(run->j, type, fields, n, err) == -1)
+	/* The begin of a step without a check changes nothing on resume
+	 * (only a check is asked whether a begun step took effect): it need
+	 * not be on disk before the step runs, and the step's done, intent
+	 * or failed record (fsynced) carries it there.  Issue 17. */
+	if (type == CW_JREC_BEGIN && s != NULL && s->check == NULL) {
+		if (cw_journal_append_lazy(run->j, type, fields, n, err) == -1)
+			return -1;
+	} else if (cw_journal_append(run->j, type, fields, n, err) == -1)
 		return -1;
 	if (type == CW_JREC_BEGIN)
 		run->begun[run->cur] = 1;

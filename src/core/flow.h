@@ -11,7 +11,10 @@
  *
  * Invariants:
  *  1. A step is recorded "begin" before its run function is called and
- *     "done" (with the facts it set) only after it returned 0.
+ *     "done" (with the facts it set) only after it returned 0.  The begin
+ *     of a step without a check is written but not fsynced (it matters
+ *     on resume only where a check is asked): the step's next fsynced
+ *     record (intent, done, failed) makes it durable.
  *  2. On resume, a step with a check function whose check says the work
  *     already took effect is recorded done without running again.
  *  3. Facts are plain non-secret strings.  No API here accepts a

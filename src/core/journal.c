@@ -554,9 +554,9 @@ io_error(struct cw_journal *j, enum io_what what, struct cw_error *err)
 	return -1;
 }
 
-int
-cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
-    const struct cw_fact *fields, size_t nfields, struct cw_error *err)
+static int
+append(struct cw_journal *j, enum cw_journal_type type, const struct cw_fact *fields,
+    size_t nfields, int sync, struct cw_error *err)
 {
 	char line[CW_JOURNAL_LINE_MAX];
 	long n;
@@ -580,14 +580,30 @@ cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
 		return -1;
 	}
 	cw_fault_point("journal-write");
-	if (fsync(j->fd) == -1) {
-		j->repair = 1;
-		return io_error(j, IO_FLUSH, err);
+	if (sync) {
+		if (fsync(j->fd) == -1) {
+			j->repair = 1;
+			return io_error(j, IO_FLUSH, err);
+		}
+		cw_fault_point("journal-fsync");
 	}
-	cw_fault_point("journal-fsync");
 	j->good_len += n;
 	j->next_seq++;
 	return 0;
+}
+
+int
+cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
+    const struct cw_fact *fields, size_t nfields, struct cw_error *err)
+{
+	return append(j, type, fields, nfields, 1, err);
+}
+
+int
+cw_journal_append_lazy(struct cw_journal *j, enum cw_journal_type type,
+    const struct cw_fact *fields, size_t nfields, struct cw_error *err)
+{
+	return append(j, type, fields, nfields, 0, err);
 }
 
 const char *

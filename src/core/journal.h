@@ -14,7 +14,7 @@
  *
  * Invariants:
  *  1. A record is appended with one write() and fsynced before the call
- *     returns; the file is created with its first record atomically
+ *     returns (cw_journal_append_lazy: fsynced with the next record); the file is created with its first record atomically
  *     (cw_file_install) and the directory fsynced on create and rename.
  *  2. Replay accepts a bad *last* line (torn by a crash or power loss) and
  *     ignores it; the next append truncates the file to the last good
@@ -118,6 +118,13 @@ int cw_journal_open(const char *path, cw_journal_rec_fn *fn, void *ctx,
 
 /* Appends one record and fsyncs it. */
 int cw_journal_append(struct cw_journal *j, enum cw_journal_type type,
+    const struct cw_fact *fields, size_t nfields, struct cw_error *err);
+
+/* Appends one record without fsync: it becomes durable with the next
+ * fsynced record (an fsync covers the whole file).  Only for a record
+ * whose loss in a power cut changes nothing on resume (flow.c: the begin
+ * of a step that has no check). */
+int cw_journal_append_lazy(struct cw_journal *j, enum cw_journal_type type,
     const struct cw_fact *fields, size_t nfields, struct cw_error *err);
 
 const char *cw_journal_path(const struct cw_journal *j);

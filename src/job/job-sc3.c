@@ -182,7 +182,7 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 	struct cw_lock *lock = NULL;
 	struct cw_flow *run = NULL;
 	char target[CW_SCP_USER_MAX + CW_SCP_HOST_MAX + CW_SCP_PATH_MAX + 8];
-	char portbuf[16], digest[65], other[CW_JOB_RUN_ID_MAX], checklist[2048];
+	char portbuf[16], other[CW_JOB_RUN_ID_MAX], checklist[2048];
 	const char *auth = NULL;
 	int rc = -1, yes = 0, remote;
 
@@ -247,7 +247,7 @@ sc3_job(const struct cw_cfg *cfg, const struct cw_job_sc3_in *in, int restore,
 	} else if (!restore)
 		cw_job_say(ops, ctx, CW_JOB_INFO, "%s", _("In an HA pair, back up the active unit first."));
 	/* The SC3 directory before the key: no key is asked for in vain. */
-	if (!restore && cw_bundle_dir_digest(cfg->sc3_dir, digest, err) == -1)
+	if (!restore && cw_bundle_dir_check(cfg->sc3_dir, err) == -1)
 		goto out;
 	if (in->master_key != NULL) {
 		if ((key = cw_secret_new(MASTER_KEY_MAX)) == NULL ||

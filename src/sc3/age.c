@@ -45,6 +45,13 @@ struct cw_age_enc {
 	uint64_t counter;
 	size_t blen;
 	int done;
+	uint64_t out_len;		/* bytes written through out */
+	/* cw_age_enc_hold(): chunks starting before hold_upto are kept as
+	 * plaintext in held[], a placeholder of their length written. */
+	uint64_t hold_upto, hold_base, held_len;
+	uint64_t held_chunks;
+	uint8_t *held;
+	cw_age_pwrite_fn pout;
 	uint8_t buf[CW_AGE_CHUNK];
 	uint8_t ct[CT_CHUNK];
 };
@@ -320,6 +327,7 @@ cw_age_enc_new(const struct cw_secret *pass, int log2n, cw_age_write_fn out,
 	if (out(out_ctx, hdr, (size_t)len, err) == -1 ||
 	    out(out_ctx, nonce, sizeof(nonce), err) == -1)
 		goto out;
+	enc->out_len = (uint64_t)len + sizeof(nonce);
 	*encp = enc;
 	enc = NULL;
 	rc = 0;
@@ -335,13 +343,83 @@ enc_flush(struct cw_age_enc *enc, int last, struct cw_error *err)
 {
 	uint8_t nonce[12];
 
-	chunk_nonce(enc->counter, last, nonce);
-	if (aead_seal(enc->cctx, enc->key, nonce, enc->buf, enc->blen, enc->ct) == -1)
-		return crypto_fail(NULL, err, "ChaCha20-Poly1305");
+	if (enc->held != NULL && enc->counter * CW_AGE_CHUNK < enc->hold_upto) {
+		/* Held: sealed at finish, a placeholder of its size now. */
+		memcpy(enc->held + enc->counter * CW_AGE_CHUNK, enc->buf, enc->blen);
+		enc->held_len = enc->counter * CW_AGE_CHUNK + enc->blen;
+		enc->held_chunks = enc->counter + 1;
+		memset(enc->ct, 0, enc->blen + TAG_LEN);
+	} else {
+		chunk_nonce(enc->counter, last, nonce);
+		if (aead_seal(enc->cctx, enc->key, nonce, enc->buf, enc->blen, enc->ct) == -1)
+			return crypto_fail(NULL, err, "ChaCha20-Poly1305");
+	}
 	if (enc->out(enc->ctx, enc->ct, enc->blen + TAG_LEN, err) == -1)
 		return -1;
+	enc->out_len += enc->blen + TAG_LEN;
 	enc->counter++;
 	enc->blen = 0;
+	return 0;
+}
+
+int
+cw_age_enc_hold(struct cw_age_enc *enc, uint64_t upto, cw_age_pwrite_fn pout,
+    struct cw_error *err)
+{
+	size_t n;
+
+	if (enc->done || enc->counter > 0 || enc->held != NULL || upto == 0 ||
+	    upto > CW_AGE_HOLD_MAX)
+		return cw_error_set(err, CW_E_STATE, _("the age file can no longer hold its start"));
+	n = (size_t)((upto + CW_AGE_CHUNK - 1) / CW_AGE_CHUNK) * CW_AGE_CHUNK;
+	if ((enc->held = calloc(1, n)) == NULL)
+		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+	enc->hold_upto = upto;
+	enc->hold_base = enc->out_len;
+	enc->pout = pout;
+	return 0;
+}
+
+/* The plaintext byte at off while it is held or still buffered, or NULL. */
+static uint8_t *
+enc_plain_at(struct cw_age_enc *enc, uint64_t off, size_t *run)
+{
+	uint64_t c = off / CW_AGE_CHUNK, in = off % CW_AGE_CHUNK;
+
+	if (enc->held != NULL && c < enc->held_chunks && off < enc->held_len) {
+		*run = (size_t)(enc->held_len - off);
+		return enc->held + off;
+	}
+	if (c == enc->counter && in < enc->blen) {
+		*run = (size_t)(enc->blen - in);
+		return enc->buf + in;
+	}
+	return NULL;
+}
+
+int
+cw_age_enc_patch(struct cw_age_enc *enc, uint64_t off, const void *old,
+    const void *new, size_t len, struct cw_error *err)
+{
+	const uint8_t *o = old, *nw = new;
+	uint8_t *p;
+	size_t run, k, i;
+
+	if (enc->done)
+		return cw_error_set(err, CW_E_STATE, _("the age file is already finished"));
+	/* Check first, then write: nothing changes unless all of it matches. */
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < len; i += k) {
+			if ((p = enc_plain_at(enc, off + i, &run)) == NULL)
+				return cw_error_set(err, CW_E_STATE,
+				    _("the age file no longer holds the bytes to replace"));
+			k = run < len - i ? run : len - i;
+			if (pass == 0 && memcmp(p, o + i, k) != 0)
+				return cw_error_set(err, CW_E_STATE,
+				    _("the age file holds other bytes than the ones to replace"));
+			if (pass == 1)
+				memcpy(p, nw + i, k);
+		}
 	return 0;
 }
 
@@ -373,10 +451,27 @@ cw_age_enc_write(struct cw_age_enc *enc, const void *buf, size_t len,
 int
 cw_age_enc_finish(struct cw_age_enc *enc, struct cw_error *err)
 {
+	uint8_t nonce[12];
+	size_t n;
+
 	if (enc->done)
 		return cw_error_set(err, CW_E_STATE, _("the age file is already finished"));
 	if (enc_flush(enc, 1, err) == -1)
 		return -1;
+	/* The held chunks, sealed now and written in place of their
+	 * placeholders; the last of the file may be among them. */
+	for (uint64_t i = 0; enc->held != NULL && i < enc->held_chunks; i++) {
+		n = (size_t)(enc->held_len - i * CW_AGE_CHUNK);
+		if (n > CW_AGE_CHUNK)
+			n = CW_AGE_CHUNK;
+		chunk_nonce(i, i + 1 == enc->counter, nonce);
+		if (aead_seal(enc->cctx, enc->key, nonce, enc->held + i * CW_AGE_CHUNK, n,
+		    enc->ct) == -1)
+			return crypto_fail(NULL, err, "ChaCha20-Poly1305");
+		if (enc->pout(enc->ctx, enc->hold_base + i * CT_CHUNK, enc->ct, n + TAG_LEN,
+		    err) == -1)
+			return -1;
+	}
 	enc->done = 1;
 	return 0;
 }
@@ -387,6 +482,13 @@ cw_age_enc_free(struct cw_age_enc *enc)
 	if (enc == NULL)
 		return;
 	EVP_CIPHER_CTX_free(enc->cctx);
+	if (enc->held != NULL) {
+		size_t n = (size_t)((enc->hold_upto + CW_AGE_CHUNK - 1) / CW_AGE_CHUNK) *
+		    CW_AGE_CHUNK;
+
+		OPENSSL_cleanse(enc->held, n);	/* SC3 files in clear */
+		free(enc->held);
+	}
 	OPENSSL_cleanse(enc, sizeof(*enc));
 	free(enc);
 }

@@ -86,6 +86,26 @@ int cw_age_enc_new(const struct cw_secret *pass, int log2n,
 int cw_age_enc_write(struct cw_age_enc *enc, const void *buf, size_t len,
     struct cw_error *err);
 
+/* Writes len bytes at offset off of the output (cw_age_enc_hold()). */
+typedef int (*cw_age_pwrite_fn)(void *ctx, uint64_t off, const void *buf,
+    size_t len, struct cw_error *err);
+#define CW_AGE_HOLD_MAX (4u * 1024 * 1024)
+
+/* Seals the start later (issue 17: a bundle's manifest is known only once
+ * its files were read, yet it is the tar's first member).  The plaintext
+ * chunks that begin before offset upto (<= CW_AGE_HOLD_MAX) are held in
+ * memory and written as zeros of their ciphertext's length; they are
+ * sealed by cw_age_enc_finish(), which writes them over the zeros through
+ * pout (same ctx as out).  The output is the same age file as without the
+ * hold.  Only before the first chunk was sealed.  Returns 0 or -1. */
+int cw_age_enc_hold(struct cw_age_enc *enc, uint64_t upto, cw_age_pwrite_fn pout,
+    struct cw_error *err);
+
+/* Replaces len plaintext bytes at offset off (held, or not yet sealed),
+ * which must be old now (else nothing changes, CW_E_STATE).  Returns 0 or -1. */
+int cw_age_enc_patch(struct cw_age_enc *enc, uint64_t off, const void *old,
+    const void *new, size_t len, struct cw_error *err);
+
 /* Writes the final chunk.  No more writes afterwards.  Returns 0 or -1. */
 int cw_age_enc_finish(struct cw_age_enc *enc, struct cw_error *err);
 

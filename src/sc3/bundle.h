@@ -24,7 +24,8 @@
  * (statvfs) before the staging directory is made.
  *
  * Opening never touches the SC3 directory: it extracts into a staging
- * directory beside it, checks every file against the manifest and fsyncs;
+ * directory beside it, checks every file against the manifest and syncs it
+ * (one syncfs);
  * cw_bundle_swap() then puts it in place atomically, keeping the previous
  * directory as SC3_DIR.prev.
  *
@@ -45,6 +46,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "sc3/age.h"
 
 #define CW_BUNDLE_NAME "sc3migration"
 #define CW_BUNDLE_MANIFEST "MANIFEST"
@@ -82,7 +84,9 @@ struct cw_bundle_info {
 	size_t dirs;			/* directories below the root */
 	uint64_t bytes;			/* their content */
 	char manifest_sha256[65];	/* hex: equal manifests, equal trees */
-	char bundle_sha256[65];		/* hex, of the bundle file (seal) */
+	char bundle_sha256[65];		/* hex, of the bundle file: filled by
+					 * open (the proof reads it in order);
+					 * empty after seal */
 	struct cw_bundle_origin origin;	/* open: where it comes from */
 };
 
@@ -108,6 +112,21 @@ int cw_bundle_open(const char *bundle, const char *sc3_dir,
     const struct cw_secret *key, uint64_t max_bytes, char **staging,
     struct cw_bundle_info *info, enum cw_bundle_fail *fail, struct cw_error *err);
 
+/* cw_bundle_open() on a stream: in reads the bundle's bytes (a download
+ * as it arrives), bundle names it in messages.  Reads in to its end. */
+int cw_bundle_open_stream(cw_age_read_fn in, void *in_ctx, const char *bundle,
+    const char *sc3_dir, const struct cw_secret *key, uint64_t max_bytes,
+    char **staging, struct cw_bundle_info *info, enum cw_bundle_fail *fail,
+    struct cw_error *err);
+
+/* A cw_age_read_fn reading the descriptor *(int *)ctx (EINTR retried). */
+ssize_t cw_bundle_fd_read(void *ctx, void *buf, size_t len, struct cw_error *err);
+
+/* SHA-256 (hex) and size of the regular file path, read once; nofollow:
+ * refuse a symbolic link (O_NOFOLLOW).  Returns 0 or -1. */
+int cw_bundle_hash_file(const char *path, int nofollow, uint64_t *size,
+    char sha[65], struct cw_error *err);
+
 /* Parses a decrypted manifest (text, len: any bytes) as cw_bundle_open()
  * does, filling *origin (may be NULL).  Returns 0 when it is well formed,
  * -1 otherwise.  A plain-buffer entry point (the fuzz harness calls it). */
@@ -131,6 +150,11 @@ int cw_bundle_swap(const char *staging, const char *sc3_dir,
 
 /* Removes a staging directory (rm -rf).  Returns 0 or -1. */
 int cw_bundle_discard(const char *staging, struct cw_error *err);
+
+/* What the seal refuses, checked without reading a file: the directory
+ * exists, holds files, no link or special file, no bad name, each file
+ * opens for reading.  Returns 0 or -1 (the seal's errors). */
+int cw_bundle_dir_check(const char *dir, struct cw_error *err);
 
 /* The manifest digest of a directory as it is now (hex, 65 bytes). */
 int cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err);

@@ -22,6 +22,7 @@ struct scp_tp {
 	char *known_hosts, *identity, *accept;	/* owned copies */
 	struct cw_secret *password;
 	struct cw_scp *conn;
+	char *spec;				/* names the bundle in messages */
 };
 
 static int
@@ -53,13 +54,14 @@ scp_put(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
 }
 
 static int
-scp_get(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err)
+scp_fetch(void *ctx, struct cw_flow *run, cw_sc3_sink_fn *sink, void *sink_ctx,
+    struct cw_error *err)
 {
 	struct scp_tp *p = ctx;
 
 	if (connect_once(p, err) == -1)
 		return -1;
-	return cw_scp_download(p->conn, p->t.path, local, 0600, BUNDLE_MAX,
+	return cw_scp_download_stream(p->conn, p->t.path, BUNDLE_MAX, sink, sink_ctx,
 	    progress_cb, run, err);
 }
 
@@ -86,6 +88,7 @@ scp_free(void *ctx)
 	free(p->known_hosts);
 	free(p->identity);
 	free(p->accept);
+	free(p->spec);
 	free(p);
 }
 
@@ -117,7 +120,7 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 		snprintf(full, sizeof(full), "%s@%s", ssh->user, spec);
 		spec = full;
 	}
-	if (cw_scp_target_parse(spec, &p->t, err) == -1 ||
+	if (cw_scp_target_parse(spec, &p->t, err) == -1 || dup_opt(spec, &p->spec, err) == -1 ||
 	    dup_opt(ssh->known_hosts, &p->known_hosts, err) == -1 ||
 	    (!ssh->no_identity &&
 	    dup_opt(ssh->identity != NULL ? ssh->identity : cfg->sc3_identity,
@@ -151,7 +154,8 @@ cw_sc3_transport_scp(const char *spec, const struct cw_cfg *cfg,
 		return cw_error_hint(err, _("Set [sc3] known_hosts or give --known-hosts FILE."));
 	}
 	tp->put = scp_put;
-	tp->get = scp_get;
+	tp->fetch = scp_fetch;
+	tp->name = p->spec;
 	tp->verify = scp_verify;
 	tp->free = scp_free;
 	tp->ctx = p;

@@ -3,6 +3,10 @@
  *   sc3-backup:  seal ─► prove ─► upload ─► confirm ─► done
  *   sc3-restore: fetch ─► open ─► swap ─► restored ─► restart
  *
+ * The restore's fetch decrypts, checks and stages the bundle while it is
+ * copied (no local copy of the bundle); "open" then only confirms the
+ * staging directory (or opens the copy an older certwiz's fetch made).
+ *
  * Both log to LOG_DIR/sc3migration.log ("SC3 Backup success", "SC3 certs
  * has been restored!", "Restored SC3 CA").  The bundle is built in the
  * run's private staging dir (cw_flow_stage_dir), so a resumed backup finds
@@ -26,17 +30,24 @@
 
 #define CW_SC3_LOG "sc3migration"
 
+typedef int cw_sc3_sink_fn(void *ctx, const void *buf, size_t len,
+    struct cw_error *err);
+
 struct cw_sc3_transport {
 	/* Copies local to the destination, replacing it atomically. */
 	int (*put)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
-	/* Copies the destination to local (a new file, mode 0600). */
-	int (*get)(void *ctx, struct cw_flow *run, const char *local, struct cw_error *err);
+	/* Reads the destination, handing every byte to sink in order as it
+	 * arrives (a restore opens the bundle while it is copied: issue 17);
+	 * writes no local file.  sink returning -1 stops it. */
+	int (*fetch)(void *ctx, struct cw_flow *run, cw_sc3_sink_fn *sink,
+	    void *sink_ctx, struct cw_error *err);
 	/* Confirms the destination: size bytes and, unless sha256 is NULL,
 	 * that SHA-256 (32 bytes) when read back.  Mismatch: CW_E_PROTO. */
 	int (*verify)(void *ctx, struct cw_flow *run, uint64_t size,
 	    const unsigned char *sha256, struct cw_error *err);
 	void (*free)(void *ctx);
 	void *ctx;
+	const char *name;	/* the destination in messages (owned by ctx) */
 };
 
 /* A local file as transport: path is copied, not kept.  Returns 0 or -1. */
@@ -118,10 +129,10 @@ const char *cw_sc3_origin_common(const struct cw_bundle_origin *bundle,
 /* "a, b, c" (or a translated "none") into buf. */
 void cw_sc3_origin_addrs(const struct cw_bundle_origin *o, char *buf, size_t len);
 
-/* Restore --dry-run: fetches the bundle into a temporary directory under
- * [paths] state_dir, opens and verifies it (nothing extracted), compares
- * its origin with this unit as the restore would (u->assume_yes is --yes)
- * and removes the copy.  Nothing else changes.  Returns 0 or -1. */
+/* Restore --dry-run: opens and verifies the bundle while it is copied
+ * (nothing written, nothing extracted), compares its origin with this
+ * unit as the restore would (u->assume_yes is --yes).  Nothing changes.
+ * Returns 0 or -1. */
 int cw_sc3_restore_check(const struct cw_cfg *cfg, struct cw_sc3_user *u,
     struct cw_error *err);
 

@@ -158,6 +158,8 @@ write_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const void *buf, size_t len,
 struct sink {
 	struct cw_file_stage *stage;	/* download */
 	EVP_MD_CTX *md;			/* verify */
+	cw_scp_sink_fn *fn;		/* download_stream */
+	void *fn_ctx;
 };
 
 /* ---- the bulk phase: libssh2 non-blocking, our own wait on the socket */
@@ -535,6 +537,8 @@ xp_sink_write(struct sink *sk, const unsigned char *buf, size_t n,
 		cw_error_set(err, CW_E_CRYPTO, _("cannot compute SHA-256"));
 		return cw_error_openssl(err);
 	}
+	if (sk->fn != NULL)
+		return sk->fn(sk->fn_ctx, buf, n, err);
 	return 0;
 }
 
@@ -868,6 +872,17 @@ cw_scp_download(struct cw_scp *s, const char *remote_path, const char *local_pat
 		return -1;
 	}
 	return 0;
+}
+
+int
+cw_scp_download_stream(struct cw_scp *s, const char *remote_path, uint64_t max_size,
+    cw_scp_sink_fn *fn, void *fn_ctx, cw_scp_progress_fn *progress, void *ctx,
+    struct cw_error *err)
+{
+	struct sink sk = { .fn = fn, .fn_ctx = fn_ctx };
+	uint64_t size = 0;
+
+	return fetch(s, remote_path, max_size, 0, &sk, NULL, 0, progress, ctx, &size, err);
 }
 
 int

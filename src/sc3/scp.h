@@ -124,6 +124,16 @@ int cw_scp_download(struct cw_scp *s, const char *remote_path,
     const char *local_path, mode_t mode, uint64_t max_size,
     cw_scp_progress_fn *progress, void *ctx, struct cw_error *err);
 
+/* Hands every byte of remote_path (at most max_size) to fn, in order, as
+ * it arrives (from the transfer's file thread); nothing is written here.
+ * fn returning -1 stops the transfer with its error.  Returns 0 once all
+ * bytes were handed over and the server confirmed the end. */
+typedef int cw_scp_sink_fn(void *ctx, const void *buf, size_t len,
+    struct cw_error *err);
+int cw_scp_download_stream(struct cw_scp *s, const char *remote_path,
+    uint64_t max_size, cw_scp_sink_fn *fn, void *fn_ctx,
+    cw_scp_progress_fn *progress, void *ctx, struct cw_error *err);
+
 /* Confirms the remote copy: its size must be size and, when sha256 is not
  * NULL, the SHA-256 of its content (read back) must equal sha256[32].
  * Mismatch: CW_E_PROTO. */

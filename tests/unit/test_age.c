@@ -340,6 +340,71 @@ test_age_roundtrip_sizes(void **state)
 	cw_secret_free(pass);
 }
 
+static int
+mem_pwrite(void *ctx, uint64_t off, const void *buf, size_t len, struct cw_error *err)
+{
+	struct mem *m = ctx;
+
+	(void)err;
+	assert_true(off + len <= m->len);
+	memcpy(m->p + off, buf, len);
+	return 0;
+}
+
+/* cw_age_enc_hold/patch (the bundle's manifest, issue 17): a placeholder
+ * written first and replaced at the end gives the file that the real bytes
+ * give, wherever it lies (first chunk, across chunks, in the last one still
+ * buffered, the whole file); a wrong "old" or bytes already sealed refuse. */
+static void
+test_age_hold_and_patch(void **state)
+{
+	static const struct { size_t len, off, plen; } cases[] = {
+		{ 100, 10, 20 }, { 5000, 512, 3000 }, { CW_AGE_CHUNK, 512, CW_AGE_CHUNK - 512 },
+		{ 3 * CW_AGE_CHUNK + 17, 512, CW_AGE_CHUNK + 700 },
+		{ 3 * CW_AGE_CHUNK + 17, CW_AGE_CHUNK - 5, 10 },
+		{ 2 * CW_AGE_CHUNK, 512, 2 * CW_AGE_CHUNK - 512 },
+	};
+	struct cw_secret *pass = secret("correct horse");
+	uint8_t *pt = malloc(3 * CW_AGE_CHUNK + 17), *ph = malloc(3 * CW_AGE_CHUNK + 17);
+	struct cw_error err;
+
+	(void)state;
+	RAND_bytes(pt, 3 * CW_AGE_CHUNK + 17);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mem ct = { 0 }, out = { 0 };
+		struct cw_age_enc *enc = NULL;
+		size_t len = cases[i].len, off = cases[i].off, plen = cases[i].plen;
+
+		memcpy(ph, pt, len);
+		memset(ph + off, '0', plen);	/* the placeholder */
+		assert_int_equal(cw_age_enc_new(pass, cw_age_log2n_min() > 4 ? cw_age_log2n_min() : 4,
+		    mem_write, &ct, &enc, &err), 0);
+		assert_int_equal(cw_age_enc_write(enc, ph, off, &err), 0);
+		assert_int_equal(cw_age_enc_hold(enc, off + plen, mem_pwrite, &err), 0);
+		for (size_t o = off; o < len; o += 4093)
+			assert_int_equal(cw_age_enc_write(enc, ph + o, len - o < 4093 ? len - o : 4093, &err), 0);
+		/* Not the bytes there: refused, nothing changed. */
+		assert_int_equal(cw_age_enc_patch(enc, off, pt + off, pt + off, plen, &err), -1);
+		assert_int_equal(cw_age_enc_patch(enc, off, ph + off, pt + off, plen, &err), 0);
+		{	/* the first chunk beyond the hold, if sealed already */
+			size_t c0 = (off + plen + CW_AGE_CHUNK - 1) / CW_AGE_CHUNK * CW_AGE_CHUNK;
+
+			if (c0 + CW_AGE_CHUNK < len)
+				assert_int_equal(cw_age_enc_patch(enc, c0, pt + c0, pt, 1, &err), -1);
+		}
+		assert_int_equal(cw_age_enc_finish(enc, &err), 0);
+		cw_age_enc_free(enc);
+		assert_int_equal(decrypt(&ct, pass, NULL, CW_AGE_ARMOR_AUTO, &out), CW_AGE_OK);
+		assert_int_equal(out.len, len);
+		assert_memory_equal(out.p, pt, len);
+		free(ct.p);
+		free(out.p);
+	}
+	free(pt);
+	free(ph);
+	cw_secret_free(pass);
+}
+
 /* Opening the file just sealed with the same passphrase reuses the seal's
  * scrypt derivation; another passphrase or another file derives anew, and
  * a wrong passphrase still fails. */
@@ -512,6 +577,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_age_cctv_vectors),
 		cmocka_unit_test(test_age_roundtrip_sizes),
+		cmocka_unit_test(test_age_hold_and_patch),
 		cmocka_unit_test(test_age_wrong_passphrase_is_no_match),
 		cmocka_unit_test(test_age_one_scrypt_for_seal_and_open),
 		cmocka_unit_test(test_age_truncations_and_flips_refused),
