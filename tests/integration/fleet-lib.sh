@@ -83,7 +83,7 @@ appliances:
     certwiz_config: "{{ cw_root }}/etc/certwiz.conf"
     certwiz_answers: "{{ cw_root }}/etc/answers.ini"
     certwiz_key_dir: "{{ cw_root }}/etc/keys"
-    certwiz_otp_file: "{{ cw_root }}/etc/otp"
+    certwiz_otp_file: "{{ cw_root }}/run/otp"
     certwiz_ntp_primary: 127.0.0.1
     certwiz_ntp_primary_key: {id: 1, alg: md5, secret: "$FLEET_NTP_KEY"}
     certwiz_accept_ca: "$fp"
