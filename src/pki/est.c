@@ -1129,21 +1129,10 @@ simpleenroll(struct cw_est *est, const char *serial,
 	return ret;
 }
 
-int
-cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
-    struct cw_est_certs *certs, struct cw_error *err)
-{
-	memset(certs, 0, sizeof(*certs));
-	est->delivery = CW_EST_NOT_SENT;
-	est->status = 0;
-	if (est->client_cert == NULL || est->client_key == NULL)
-		return cw_error_set(err, CW_E_STATE,
-		    _("re-enrollment needs the current certificate and key"));
-	return enroll(est, "simplereenroll", NULL, 1, csr, len, NULL, NULL, certs, err);
-}
-
-int
-cw_est_simplereenroll_linked(struct cw_est *est, cw_est_sign_fn *sign,
+/* POST /simplereenroll, authenticated by the client certificate: with the
+ * fixed csr, or (sign) signed on its connection. */
+static int
+reenroll(struct cw_est *est, const void *csr, size_t len, cw_est_sign_fn *sign,
     void *sign_ctx, struct cw_est_certs *certs, struct cw_error *err)
 {
 	memset(certs, 0, sizeof(*certs));
@@ -1152,7 +1141,21 @@ cw_est_simplereenroll_linked(struct cw_est *est, cw_est_sign_fn *sign,
 	if (est->client_cert == NULL || est->client_key == NULL)
 		return cw_error_set(err, CW_E_STATE,
 		    _("re-enrollment needs the current certificate and key"));
-	return enroll(est, "simplereenroll", NULL, 1, NULL, 0, sign, sign_ctx, certs, err);
+	return enroll(est, "simplereenroll", NULL, 1, csr, len, sign, sign_ctx, certs, err);
+}
+
+int
+cw_est_simplereenroll(struct cw_est *est, const void *csr, size_t len,
+    struct cw_est_certs *certs, struct cw_error *err)
+{
+	return reenroll(est, csr, len, NULL, NULL, certs, err);
+}
+
+int
+cw_est_simplereenroll_linked(struct cw_est *est, cw_est_sign_fn *sign,
+    void *sign_ctx, struct cw_est_certs *certs, struct cw_error *err)
+{
+	return reenroll(est, NULL, 0, sign, sign_ctx, certs, err);
 }
 
 int
