@@ -24,6 +24,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,9 @@ bg_sha_main(void *arg)
 static int
 bg_sha_start(struct bg_sha *b)
 {
+	sigset_t all, old;
+	int rc;
+
 	memset(b, 0, sizeof(*b));
 	if ((b->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(b->md, EVP_sha256(), NULL) != 1)
 		return -1;
@@ -117,7 +121,12 @@ bg_sha_start(struct bg_sha *b)
 		pthread_mutex_destroy(&b->mu);
 		return 0;
 	}
-	if (pthread_create(&b->th, NULL, bg_sha_main, b) != 0) {
+	/* Signals stay with the thread that handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&b->th, NULL, bg_sha_main, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_cond_destroy(&b->cv);
 		pthread_mutex_destroy(&b->mu);
 		return 0;
