@@ -30,8 +30,9 @@ struct age_in {
 	uint8_t raw[RAW_BUF];
 	size_t rpos, rlen;
 	int reof;
-	/* decoded bytes (armor mode) */
+	/* decoded bytes: dp is dec (armor mode) or raw (binary mode: no copy) */
 	uint8_t dec[DEC_BUF];
+	const uint8_t *dp;
 	size_t dpos, dlen;
 	int deof;
 	enum armor_state ar;
@@ -249,11 +250,12 @@ fill(struct age_in *in, enum cw_age_fail *fail, struct cw_error *err)
 			in->deof = 1;
 			return 0;
 		}
+		in->dp = in->raw + in->rpos;
 		in->dlen = in->rlen - in->rpos;
-		memcpy(in->dec, in->raw + in->rpos, in->dlen);
-		in->rpos = in->rlen;
+		in->rpos = in->rlen;	/* raw is refilled once dp is used up */
 		return 0;
 	}
+	in->dp = in->dec;
 	while (in->dlen == 0 && !in->deof)
 		if (armor_fill(in, fail, err) == -1)
 			return -1;
@@ -267,7 +269,7 @@ cw_age_in_getc(struct age_in *in, enum cw_age_fail *fail, struct cw_error *err)
 		return -1;
 	if (in->dpos >= in->dlen)
 		return -2;
-	return in->dec[in->dpos++];
+	return in->dp[in->dpos++];
 }
 
 int
@@ -284,7 +286,7 @@ cw_age_in_read_full(struct age_in *in, uint8_t *buf, size_t len, size_t *got,
 		k = in->dlen - in->dpos;
 		if (k > len - n)
 			k = len - n;
-		memcpy(buf + n, in->dec + in->dpos, k);
+		memcpy(buf + n, in->dp + in->dpos, k);
 		in->dpos += k;
 		n += k;
 	}

@@ -338,26 +338,37 @@ out:
 	return rc;
 }
 
+/* Seals the chunk src[0..n) (enc->buf, or the caller's bytes when a whole
+ * chunk arrives with more after it: no copy) as the next one. */
 static int
-enc_flush(struct cw_age_enc *enc, int last, struct cw_error *err)
+enc_chunk(struct cw_age_enc *enc, const uint8_t *src, size_t n, int last,
+    struct cw_error *err)
 {
 	uint8_t nonce[12];
 
 	if (enc->held != NULL && enc->counter * CW_AGE_CHUNK < enc->hold_upto) {
 		/* Held: sealed at finish, a placeholder of its size now. */
-		memcpy(enc->held + enc->counter * CW_AGE_CHUNK, enc->buf, enc->blen);
-		enc->held_len = enc->counter * CW_AGE_CHUNK + enc->blen;
+		memcpy(enc->held + enc->counter * CW_AGE_CHUNK, src, n);
+		enc->held_len = enc->counter * CW_AGE_CHUNK + n;
 		enc->held_chunks = enc->counter + 1;
-		memset(enc->ct, 0, enc->blen + TAG_LEN);
+		memset(enc->ct, 0, n + TAG_LEN);
 	} else {
 		chunk_nonce(enc->counter, last, nonce);
-		if (aead_seal(enc->cctx, enc->key, nonce, enc->buf, enc->blen, enc->ct) == -1)
+		if (aead_seal(enc->cctx, enc->key, nonce, src, n, enc->ct) == -1)
 			return crypto_fail(NULL, err, "ChaCha20-Poly1305");
 	}
-	if (enc->out(enc->ctx, enc->ct, enc->blen + TAG_LEN, err) == -1)
+	if (enc->out(enc->ctx, enc->ct, n + TAG_LEN, err) == -1)
 		return -1;
-	enc->out_len += enc->blen + TAG_LEN;
+	enc->out_len += n + TAG_LEN;
 	enc->counter++;
+	return 0;
+}
+
+static int
+enc_flush(struct cw_age_enc *enc, int last, struct cw_error *err)
+{
+	if (enc_chunk(enc, enc->buf, enc->blen, last, err) == -1)
+		return -1;
 	enc->blen = 0;
 	return 0;
 }
@@ -437,6 +448,14 @@ cw_age_enc_write(struct cw_age_enc *enc, const void *buf, size_t len,
 		 * not the last chunk. */
 		if (enc->blen == CW_AGE_CHUNK && enc_flush(enc, 0, err) == -1)
 			return -1;
+		if (enc->blen == 0 && len > CW_AGE_CHUNK) {
+			/* A whole chunk, and more after it: not the last. */
+			if (enc_chunk(enc, p, CW_AGE_CHUNK, 0, err) == -1)
+				return -1;
+			p += CW_AGE_CHUNK;
+			len -= CW_AGE_CHUNK;
+			continue;
+		}
 		k = CW_AGE_CHUNK - enc->blen;
 		if (k > len)
 			k = len;

@@ -23,6 +23,8 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,8 @@
 #define ENTRIES_MAX 10000
 #define TAR_PREFIX "sc3/"
 #define IO_BUF 65536
+#define SEAL_BUF (256 * 1024)	/* the seal's reads of the SC3 files */
+#define BG_MIN 32768		/* shorter updates are hashed in line */
 #define STAGE_KICK (8u << 20)	/* writeback kick, as fileio.c's stage */
 
 struct entry {
@@ -58,6 +62,133 @@ struct manifest {
 	struct entry *e;
 	size_t n;
 };
+
+/* SHA-256 on the second core (issue 17): the seal hashes each file while
+ * it encrypts it, the proof hashes the bundle while it decrypts and checks
+ * it, each pass on its own thread instead of one after the other on the
+ * same.  bg_sha_update() waits for the previous block, hands this one to
+ * the hashing thread and returns: buf must stay as it is until the next
+ * bg_sha_*() call (each waits first).  Without a thread (pthread_create
+ * failed) or for a short block, the caller hashes in line: same digest. */
+struct bg_sha {
+	EVP_MD_CTX *md;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const void *job;
+	size_t len;
+	int busy, quit, running;
+};
+
+static void *
+bg_sha_main(void *arg)
+{
+	struct bg_sha *b = arg;
+	const void *p;
+	size_t n;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->busy && !b->quit)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (!b->busy)
+			break;
+		p = b->job;
+		n = b->len;
+		pthread_mutex_unlock(&b->mu);
+		EVP_DigestUpdate(b->md, p, n);
+		pthread_mutex_lock(&b->mu);
+		b->busy = 0;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* Returns 0, or -1 when out of memory (b is then stopped: bg_sha_stop()). */
+static int
+bg_sha_start(struct bg_sha *b)
+{
+	sigset_t all, old;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	if ((b->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(b->md, EVP_sha256(), NULL) != 1)
+		return -1;
+	if (pthread_mutex_init(&b->mu, NULL) != 0)
+		return 0;
+	if (pthread_cond_init(&b->cv, NULL) != 0) {
+		pthread_mutex_destroy(&b->mu);
+		return 0;
+	}
+	/* Signals stay with the thread that handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&b->th, NULL, bg_sha_main, b);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		return 0;
+	}
+	b->running = 1;
+	return 0;
+}
+
+/* Waits until the last block is hashed: its buffer is free again. */
+static void
+bg_sha_wait(struct bg_sha *b)
+{
+	if (!b->running)
+		return;
+	pthread_mutex_lock(&b->mu);
+	while (b->busy)
+		pthread_cond_wait(&b->cv, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+}
+
+static void
+bg_sha_update(struct bg_sha *b, const void *buf, size_t len)
+{
+	bg_sha_wait(b);
+	if (!b->running || len < BG_MIN) {
+		EVP_DigestUpdate(b->md, buf, len);
+		return;
+	}
+	pthread_mutex_lock(&b->mu);
+	b->job = buf;
+	b->len = len;
+	b->busy = 1;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* The digest of everything since the start or the last bg_sha_final();
+ * the context starts over. */
+static void
+bg_sha_final(struct bg_sha *b, uint8_t dig[32])
+{
+	bg_sha_wait(b);
+	EVP_DigestFinal_ex(b->md, dig, NULL);
+	EVP_DigestInit_ex(b->md, EVP_sha256(), NULL);
+}
+
+static void
+bg_sha_stop(struct bg_sha *b)
+{
+	if (b->running) {
+		pthread_mutex_lock(&b->mu);
+		b->quit = 1;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+		pthread_join(b->th, NULL);	/* after the last block */
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		b->running = 0;
+	}
+	EVP_MD_CTX_free(b->md);
+	b->md = NULL;
+}
 
 static const char *const fail_names[CW_BUNDLE__MAX] = {
 	[CW_BUNDLE_OK] = "ok",
@@ -404,6 +535,7 @@ cw_bundle_dir_digest(const char *dir, char digest[65], struct cw_error *err)
 
 struct seal_ctx {
 	struct cw_age_enc *enc;
+	struct bg_sha sha;		/* the files' hashes, on the second core */
 	struct cw_file_stage *stage;
 	struct cw_error *err;
 	int failed;
@@ -455,16 +587,15 @@ same_stat(const struct stat *x, const struct stat *y)
 	    x->st_ctim.tv_sec == y->st_ctim.tv_sec && x->st_ctim.tv_nsec == y->st_ctim.tv_nsec;
 }
 
-/* Adds the file e to the tar: one read, hashed as it is written (e->sha
- * gets the hash for the manifest).  A file whose size or times change
- * while it is read is refused. */
+/* Adds the file e to the tar: one read, hashed (on the second core) as it
+ * is encrypted and written (e->sha gets the hash for the manifest).  A file
+ * whose size or times change while it is read is refused. */
 static int
 tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
     struct entry *e, uint8_t *buf, struct cw_error *err)
 {
 	struct archive_entry *ae = NULL;
 	char path[PATH_MAX], name[PATH_MAX + 8];
-	EVP_MD_CTX *md = NULL;
 	struct stat before, after;
 	uint8_t dig[32];
 	uint64_t total = 0;
@@ -473,8 +604,7 @@ tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
 
 	snprintf(path, sizeof(path), "%s/%s", dir, e->path);
 	snprintf(name, sizeof(name), TAR_PREFIX "%s", e->path);
-	if ((ae = archive_entry_new()) == NULL || (md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if ((ae = archive_entry_new()) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
@@ -494,7 +624,12 @@ tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
 		tar_fail(a, sc, err);
 		goto out;
 	}
-	while ((n = read(fd, buf, IO_BUF)) != 0) {
+	/* buf is hashed while libarchive and the age encoder read it: it is
+	 * refilled only once that hash is done. */
+	for (;;) {
+		bg_sha_wait(&sc->sha);
+		if ((n = read(fd, buf, SEAL_BUF)) == 0)
+			break;
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -504,7 +639,7 @@ tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
 		}
 		if (total + (uint64_t)n > e->size)
 			goto changed;
-		EVP_DigestUpdate(md, buf, (size_t)n);
+		bg_sha_update(&sc->sha, buf, (size_t)n);
 		total += (uint64_t)n;
 		if (archive_write_data(a, buf, (size_t)n) != n) {
 			tar_fail(a, sc, err);
@@ -513,7 +648,7 @@ tar_add_file(struct archive *a, struct seal_ctx *sc, const char *dir,
 	}
 	if (total != e->size || fstat(fd, &after) == -1 || !same_stat(&before, &after))
 		goto changed;
-	EVP_DigestFinal_ex(md, dig, NULL);
+	bg_sha_final(&sc->sha, dig);
 	hex(dig, sizeof(dig), e->sha);
 	rc = 0;
 	goto out;
@@ -521,9 +656,9 @@ changed:
 	cw_error_set(err, CW_E_IO, _("'%s' changed while it was being backed up"), path);
 	cw_error_hint(err, _("Try again when nothing writes to the SC3 directory."));
 out:
+	bg_sha_wait(&sc->sha);	/* buf is free again */
 	if (fd != -1)
 		close(fd);
-	EVP_MD_CTX_free(md);
 	archive_entry_free(ae);
 	return rc;
 }
@@ -605,7 +740,7 @@ cw_bundle_seal(const char *sc3_dir, const char *bundle, const struct cw_secret *
 		cw_error_detail(err, "%zu > %d", len, MANIFEST_MAX);
 		goto out;
 	}
-	if ((buf = malloc(IO_BUF)) == NULL ||
+	if ((buf = malloc(SEAL_BUF)) == NULL || bg_sha_start(&sc.sha) == -1 ||
 	    (a = archive_write_new()) == NULL || (ae = archive_entry_new()) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
@@ -691,6 +826,7 @@ out:
 	archive_entry_free(ae);
 	cw_age_enc_free(sc.enc);
 	cw_file_stage_abort(sc.stage);
+	bg_sha_stop(&sc.sha);
 	free(buf);
 	free(head);
 	free(tree);
@@ -1397,22 +1533,43 @@ finish_staging(const char *staging, const struct manifest *m, enum cw_bundle_fai
 }
 
 /* The bundle's bytes as the decryptor reads them, hashed on the way: the
- * bundle's SHA-256 costs no pass of its own. */
+ * bundle's SHA-256 costs no pass of its own, and runs on the second core
+ * while this one decrypts and checks.  Two buffers in turn: one is hashed
+ * while the decryptor is served from the other. */
+#define HASHED_BUF (256 * 1024)
 struct hashed_in {
 	cw_age_read_fn in;
 	void *ctx;
-	EVP_MD_CTX *md;
+	struct bg_sha sha;
+	uint8_t *b[2];
+	size_t pos, len;
+	int cur, eof;
 };
 
 static ssize_t
 hashed_read(void *ctx, void *buf, size_t len, struct cw_error *err)
 {
 	struct hashed_in *h = ctx;
-	ssize_t n = h->in(h->ctx, buf, len, err);
+	ssize_t n;
 
-	if (n > 0)
-		EVP_DigestUpdate(h->md, buf, (size_t)n);
-	return n;
+	if (h->pos == h->len) {
+		if (h->eof)
+			return 0;
+		/* The other buffer's hash was done before this one's began. */
+		h->cur ^= 1;
+		if ((n = h->in(h->ctx, h->b[h->cur], HASHED_BUF, err)) <= 0) {
+			h->eof = n == 0;
+			return n;
+		}
+		bg_sha_update(&h->sha, h->b[h->cur], (size_t)n);
+		h->pos = 0;
+		h->len = (size_t)n;
+	}
+	if (len > h->len - h->pos)
+		len = h->len - h->pos;
+	memcpy(buf, h->b[h->cur] + h->pos, len);
+	h->pos += len;
+	return (ssize_t)len;
 }
 
 int
@@ -1433,8 +1590,8 @@ cw_bundle_open_stream(cw_age_read_fn in, void *in_ctx, const char *bundle,
 	memset(&inf, 0, sizeof(inf));
 	if (staging != NULL)
 		*staging = NULL;
-	if ((oc = calloc(1, sizeof(*oc))) == NULL || (h.md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1 ||
+	if ((oc = calloc(1, sizeof(*oc))) == NULL || bg_sha_start(&h.sha) == -1 ||
+	    (h.b[0] = malloc(HASHED_BUF)) == NULL || (h.b[1] = malloc(HASHED_BUF)) == NULL ||
 	    (oc->dec = cw_age_dec_new(hashed_read, &h, CW_AGE_ARMOR_AUTO)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
@@ -1459,7 +1616,7 @@ cw_bundle_open_stream(cw_age_read_fn in, void *in_ctx, const char *bundle,
 	}
 	if (stage != NULL && finish_staging(stage, &m, &bf, err) == -1)
 		goto out;
-	EVP_DigestFinal_ex(h.md, dig, NULL);
+	bg_sha_final(&h.sha, dig);
 	hex(dig, sizeof(dig), inf.bundle_sha256);
 	bf = CW_BUNDLE_OK;
 	if (info != NULL)
@@ -1476,10 +1633,12 @@ out:
 	}
 	if (fail != NULL)
 		*fail = bf;
+	bg_sha_stop(&h.sha);	/* before the buffer it may hash is freed */
+	free(h.b[0]);
+	free(h.b[1]);
 	if (oc != NULL)
 		cw_age_dec_free(oc->dec);
 	free(oc);
-	EVP_MD_CTX_free(h.md);
 	manifest_release(&m);
 	return rc;
 }
