@@ -132,6 +132,20 @@ ini_error_cb(const char *fmt, ...)
 	return 0;
 }
 
+dictionary *
+cw_cfg_ini_load(const char *path, char *why, size_t cap)
+{
+	dictionary *d;
+
+	ini_errbuf[0] = '\0';
+	iniparser_set_error_callback(ini_error_cb);
+	d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	if (d == NULL)
+		snprintf(why, cap, "%s", ini_errbuf);
+	return d;
+}
+
 const char *
 cw_cfg_default_path(void)
 {
@@ -638,7 +652,7 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
     void *ctx, struct cw_error *err)
 {
 	dictionary *d = NULL;
-	char basedir[PATH_MAX], lookup[128];
+	char basedir[PATH_MAX], lookup[128], why[512];
 	const char *slash;
 	struct stat st;
 	FILE *f;
@@ -672,13 +686,9 @@ cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 	/* Its commands run as root. */
 	if (cw_cfg_check_trusted(path, &st, _("the configuration file"), err) == -1)
 		goto out;
-	ini_errbuf[0] = '\0';
-	iniparser_set_error_callback(ini_error_cb);
-	d = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
-	if (d == NULL) {
+	if ((d = cw_cfg_ini_load(path, why, sizeof(why))) == NULL) {
 		cw_error_set(err, CW_E_CONFIG, _("the configuration file '%s' is not valid INI"), path);
-		cw_error_detail(err, "%s", ini_errbuf);
+		cw_error_detail(err, "%s", why);
 		cw_error_hint(err, _("Fix the line named above; every line is 'key = value', '[section]' or a comment."));
 		goto out;
 	}

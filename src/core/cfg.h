@@ -111,6 +111,12 @@ int cw_cfg_load(struct cw_cfg *cfg, const char *path, cw_cfg_warn_fn *warn,
 int cw_cfg_check_trusted(const char *path, const struct stat *st,
     const char *role, struct cw_error *err);
 
+/* iniparser_load(path) that keeps iniparser's complaint: NULL with the
+ * last syntax error, on one line, in why (cap bytes).  Shared by
+ * certwiz.conf and the answer file (job/answers.c). */
+struct _dictionary_;
+struct _dictionary_ *cw_cfg_ini_load(const char *path, char *why, size_t cap);
+
 /* Frees every string in cfg.  Safe on a zeroed or released struct. */
 void cw_cfg_release(struct cw_cfg *cfg);
 

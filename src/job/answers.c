@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,23 +54,6 @@ static const struct key keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = { "ntp", "check", "enroll", "sc3" };
-
-/* iniparser's syntax errors, the last one kept to name the line. */
-static char ini_errbuf[512];
-
-static int
-ini_error_cb(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ini_errbuf, sizeof(ini_errbuf), fmt, ap);
-	va_end(ap);
-	for (char *p = ini_errbuf; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
 
 /* The validator's message, prefixed with the file and the key. */
 static int
@@ -354,7 +336,7 @@ int
 cw_answers_load(const char *path, struct cw_answers *a, struct cw_error *err)
 {
 	dictionary *d = NULL;
-	char dir[PATH_MAX], real[PATH_MAX];
+	char dir[PATH_MAX], real[PATH_MAX], why[512];
 	const char *slash;
 	struct stat st;
 	FILE *f;
@@ -394,13 +376,9 @@ cw_answers_load(const char *path, struct cw_answers *a, struct cw_error *err)
 		cw_error_detail(err, "%s", strerror(errno));
 		goto out;
 	}
-	ini_errbuf[0] = '\0';
-	iniparser_set_error_callback(ini_error_cb);
-	d = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
-	if (d == NULL) {
+	if ((d = cw_cfg_ini_load(path, why, sizeof(why))) == NULL) {
 		cw_error_set(err, CW_E_USAGE, _("the answer file '%s' is not valid INI"), path);
-		cw_error_detail(err, "%s", ini_errbuf);
+		cw_error_detail(err, "%s", why);
 		cw_error_hint(err, _("Fix the line named above; every line is 'key = value', '[section]' or a comment."));
 		goto out;
 	}
