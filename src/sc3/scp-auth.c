@@ -7,8 +7,8 @@
  *      "keyboard-interactive" answering its hidden prompts.
  *
  * Refused: CW_E_AUTH naming the methods the server offers and the ones
- * tried.  Passwords and passphrases stay in struct cw_secret; libssh2 copies
- * them into its packet buffers, which we cannot wipe. */
+ * tried.  Passwords and passphrases stay in struct cw_secret; libssh
+ * copies them into its packet buffers and wipes those (ssh_burn). */
 #include "config.h"
 
 #include <stdio.h>
@@ -49,22 +49,31 @@ add_tried(char *buf, size_t len, const char *what)
 static int
 try_agent(struct cw_scp *s)
 {
-	LIBSSH2_AGENT *agent;
-	struct libssh2_agent_publickey *id = NULL, *prev = NULL;
-	int ok = 0;
+	return ssh_userauth_agent(s->session, NULL) == SSH_AUTH_SUCCESS;
+}
 
-	if ((agent = libssh2_agent_init(s->session)) == NULL)
-		return 0;
-	if (libssh2_agent_connect(agent) == 0 &&
-	    libssh2_agent_list_identities(agent) == 0) {
-		while (!ok && libssh2_agent_get_identity(agent, &id, prev) == 0) {
-			ok = libssh2_agent_userauth(agent, s->user, id) == 0;
-			prev = id;
-		}
-		libssh2_agent_disconnect(agent);
-	}
-	libssh2_agent_free(agent);
-	return ok;
+/* The methods the server named after "none", as OpenSSH writes them. */
+static void
+method_list(int bits, char *buf, size_t len)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ SSH_AUTH_METHOD_PUBLICKEY, "publickey" },
+		{ SSH_AUTH_METHOD_GSSAPI_MIC, "gssapi-with-mic" },
+		{ SSH_AUTH_METHOD_HOSTBASED, "hostbased" },
+		{ SSH_AUTH_METHOD_PASSWORD, "password" },
+		{ SSH_AUTH_METHOD_INTERACTIVE, "keyboard-interactive" },
+	};
+
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((bits & names[i].bit) && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used > 0 ? "," : "", names[i].name);
 }
 
 /* 1 when the PEM or OpenSSH key text is protected by a passphrase. */
@@ -106,6 +115,7 @@ try_key_file(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err
 {
 	struct cw_secret *text = NULL, *pass = NULL;
 	char prompt[CW_SCP_PATH_MAX + 64];
+	ssh_key key;
 	int encrypted, attempt, r, rc = -1;
 
 	if (cw_secret_read_file(o->identity, KEY_FILE_CAP, 0, &text, err) == -1)
@@ -126,27 +136,27 @@ try_key_file(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err
 			if (o->ask(o->ctx, CW_SCP_ASK_PASSPHRASE, prompt, &pass, err) == -1)
 				goto out;
 		}
-		r = libssh2_userauth_publickey_fromfile_ex(s->session, s->user,
-		    (unsigned)strlen(s->user), NULL, o->identity,
-		    pass != NULL ? cw_secret_data(pass) : NULL);
-		if (r == 0) {
-			rc = 1;
-			goto out;
-		}
-		if (r != LIBSSH2_ERROR_FILE) {
-			/* The server refused the key (or the link broke). */
-			if (r == LIBSSH2_ERROR_SOCKET_RECV || r == LIBSSH2_ERROR_SOCKET_SEND ||
-			    r == LIBSSH2_ERROR_TIMEOUT || r == LIBSSH2_ERROR_SOCKET_DISCONNECT) {
+		key = NULL;
+		r = ssh_pki_import_privkey_base64(cw_secret_data(text),
+		    pass != NULL ? cw_secret_data(pass) : NULL, NULL, NULL, &key);
+		if (r == SSH_OK) {
+			r = ssh_userauth_publickey(s->session, NULL, key);
+			ssh_key_free(key);
+			if (r == SSH_AUTH_SUCCESS) {
+				rc = 1;
+				goto out;
+			}
+			if (r == SSH_AUTH_ERROR) {
 				cw_error_set(err, CW_E_NET, _("the connection to '%s' broke during authentication"), s->host);
 				cw_scp_lib_detail(s, err);
 				goto out;
 			}
+			/* The server refused the key. */
 			rc = 0;
 			goto out;
 		}
 		if (!encrypted) {
 			cw_error_set(err, CW_E_USAGE, _("cannot use the key file '%s'"), o->identity);
-			cw_scp_lib_detail(s, err);
 			cw_error_hint(err, _("Give an OpenSSH or PEM private key (RSA, ECDSA or Ed25519); nothing was copied."));
 			goto out;
 		}
@@ -160,33 +170,26 @@ out:
 }
 
 /* keyboard-interactive: every hidden prompt gets the password, visible
- * ones an empty answer.  The password comes through the session's
- * abstract pointer. */
-static void
-kbd_answer(const char *name, int name_len, const char *instruction,
-    int instruction_len, int num_prompts,
-    const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
-    LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
+ * ones an empty answer; a server that keeps asking is given up on. */
+static int
+try_kbdint(struct cw_scp *s, const struct cw_secret *pw)
 {
-	const struct cw_secret *pw = *abstract;
-	int i;
+	char echo;
+	int r, n, i, rounds;
 
-	(void)name;
-	(void)name_len;
-	(void)instruction;
-	(void)instruction_len;
-	for (i = 0; i < num_prompts; i++) {
-		const char *ans = prompts[i].echo ? "" : cw_secret_data(pw);
-		size_t n = prompts[i].echo ? 0 : cw_secret_len(pw);
-
-		/* libssh2 frees (and our allocator wipes) each answer. */
-		if ((responses[i].text = cw_scp_alloc(n + 1)) == NULL) {
-			responses[i].length = 0;
-			continue;
+	r = ssh_userauth_kbdint(s->session, NULL, NULL);
+	for (rounds = 0; r == SSH_AUTH_INFO && rounds < 8; rounds++) {
+		n = ssh_userauth_kbdint_getnprompts(s->session);
+		for (i = 0; i < n; i++) {
+			echo = 0;
+			(void)ssh_userauth_kbdint_getprompt(s->session, (unsigned)i, &echo);
+			if (ssh_userauth_kbdint_setanswer(s->session, (unsigned)i,
+			    echo ? "" : cw_secret_data(pw)) < 0)
+				return SSH_AUTH_ERROR;
 		}
-		memcpy(responses[i].text, ans, n + 1);
-		responses[i].length = (unsigned)n;
+		r = ssh_userauth_kbdint(s->session, NULL, NULL);
 	}
+	return r;
 }
 
 int
@@ -195,18 +198,17 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 	struct cw_secret *asked = NULL;
 	const struct cw_secret *pw = o->password;
 	char methods[256] = "", tried[256] = "", prompt[CW_SCP_USER_MAX + CW_SCP_HOST_MAX + 64];
-	const char *list;
-	void **abstract;
 	int r, rc = -1;
 
-	list = libssh2_userauth_list(s->session, s->user, (unsigned)strlen(s->user));
-	if (list == NULL) {
-		if (libssh2_userauth_authenticated(s->session))
-			return 0;
+	/* "none" first: it asks the server for its methods (and a server
+	 * that wants no login is done). */
+	if ((r = ssh_userauth_none(s->session, NULL)) == SSH_AUTH_SUCCESS)
+		return 0;
+	if (r == SSH_AUTH_ERROR) {
 		cw_error_set(err, CW_E_NET, _("the SSH server '%s' closed the connection before authentication"), s->host);
 		return cw_scp_lib_detail(s, err);
 	}
-	snprintf(methods, sizeof(methods), "%s", list);
+	method_list(ssh_userauth_list(s->session, NULL), methods, sizeof(methods));
 
 	if (offered(methods, "publickey")) {
 		if (!o->no_agent && getenv("SSH_AUTH_SOCK") != NULL) {
@@ -229,20 +231,17 @@ cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o, struct cw_error *err)
 			pw = asked;
 		}
 		if (pw != NULL) {
-			r = -1;
+			r = SSH_AUTH_DENIED;
 			if (offered(methods, "password"))
-				r = libssh2_userauth_password_ex(s->session, s->user,
-				    (unsigned)strlen(s->user), cw_secret_data(pw),
-				    (unsigned)cw_secret_len(pw), NULL);
-			if (r != 0 && offered(methods, "keyboard-interactive") &&
-			    !libssh2_userauth_authenticated(s->session)) {
-				abstract = libssh2_session_abstract(s->session);
-				*abstract = (void *)pw;
-				r = libssh2_userauth_keyboard_interactive_ex(s->session,
-				    s->user, (unsigned)strlen(s->user), kbd_answer);
-				*abstract = NULL;
+				r = ssh_userauth_password(s->session, NULL, cw_secret_data(pw));
+			if (r == SSH_AUTH_DENIED && offered(methods, "keyboard-interactive"))
+				r = try_kbdint(s, pw);
+			if (r == SSH_AUTH_ERROR) {
+				cw_error_set(err, CW_E_NET, _("the connection to '%s' broke during authentication"), s->host);
+				cw_scp_lib_detail(s, err);
+				goto out;
 			}
-			if (r == 0) {
+			if (r == SSH_AUTH_SUCCESS) {
 				rc = 0;
 				goto out;
 			}

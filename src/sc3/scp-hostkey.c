@@ -1,14 +1,15 @@
 /* scp-hostkey.c - the server's host key against known_hosts.
  *
  * known_hosts is read line by line (capped) and each line handed to
- * libssh2_knownhost_readline(), which understands plain and hashed
- * (|1|salt|hash) names and the [host]:port form.  A line libssh2 cannot
- * parse (a key type it lacks, @cert-authority) is skipped instead of
- * failing the whole file, except @revoked lines, which we check ourselves:
+ * libssh's ssh_known_hosts_parse_line(), which understands plain and
+ * hashed (|1|salt|hash) names, patterns and the [host]:port form.  A line
+ * libssh cannot parse (a key type it lacks, @cert-authority) is skipped
+ * instead of failing the whole file (libssh's own file reader gives up on
+ * the first such line), except @revoked lines, which we check ourselves:
  * a revoked key is refused.
  *
  * Before the handshake the key types known_hosts holds for the host are
- * asked for first (libssh2_session_method_pref), as OpenSSH does.  A host
+ * asked for first (SSH_OPTIONS_HOSTKEYS), as OpenSSH does.  A host
  * with any key in known_hosts has no "unknown" key: a key of another type
  * than the known ones is a changed key.
  *
@@ -39,21 +40,20 @@
 #define LINE_MAX_KH 16384
 
 static const struct {
-	int hostkey_type;	/* LIBSSH2_HOSTKEY_TYPE_* */
-	int knownhost_bit;	/* LIBSSH2_KNOWNHOST_KEY_* */
+	enum ssh_keytypes_e type;
 	const char *name;	/* the key's type in known_hosts */
 	const char *methods;	/* the host key algorithms that sign with it */
 } key_types[] = {
 	/* OpenSSH's order of preference. */
-	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519", "ssh-ed25519" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521" },
-	/* An RSA key signs with SHA-2 for OpenSSH >= 8.8 (ssh-rsa is SHA-1);
-	 * only the names this libssh2 supports are asked for (1.10 has only
-	 * ssh-rsa). */
-	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa", "rsa-sha2-512,rsa-sha2-256,ssh-rsa" },
-	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss", "ssh-dss" },
+	{ SSH_KEYTYPE_ED25519, "ssh-ed25519", "ssh-ed25519" },
+	{ SSH_KEYTYPE_ECDSA_P256, "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256" },
+	{ SSH_KEYTYPE_ECDSA_P384, "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384" },
+	{ SSH_KEYTYPE_ECDSA_P521, "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521" },
+	/* An RSA key signs with SHA-2 (OpenSSH >= 7.2); SHA-1 ssh-rsa
+	 * signatures are not allowed (cw_scp_policy). */
+	{ SSH_KEYTYPE_RSA, "ssh-rsa", "rsa-sha2-512,rsa-sha2-256" },
+	/* Known, so that such a host is not "unknown"; never negotiated. */
+	{ SSH_KEYTYPE_DSS, "ssh-dss", "" },
 };
 #define N_KEY_TYPES (sizeof(key_types) / sizeof(key_types[0]))
 _Static_assert(N_KEY_TYPES == CW_SCP_KNOWN_TYPES, "CW_SCP_KNOWN_TYPES");
@@ -131,92 +131,118 @@ revoked_line(const char *line, size_t len, const char *key_b64)
 	return 0;
 }
 
-int
-cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf, size_t len,
-    const char *key_b64)
+/* The key's base64 blob as known_hosts writes it (caller frees), or NULL. */
+static char *
+key_b64(ssh_key key)
 {
-	const char *line, *nl;
-	char copy[LINE_MAX_KH];
-	size_t ll;
-	int revoked = 0;
+	char *b64 = NULL, *copy;
 
+	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || b64 == NULL)
+		return NULL;
+	copy = strdup(b64);
+	ssh_string_free_char(b64);
+	return copy;
+}
+
+static int
+type_index(enum ssh_keytypes_e type)
+{
+	for (size_t i = 0; i < N_KEY_TYPES; i++)
+		if (key_types[i].type == type)
+			return (int)i;
+	return -1;
+}
+
+int
+cw_scp_known_hosts_scan(const char *buf, size_t len, const char *hostport,
+    ssh_key key, const char *key_b64s, struct cw_scp_known known[CW_SCP_KNOWN_TYPES],
+    int *match, int *revoked)
+{
+	struct ssh_knownhosts_entry *e;
+	const char *line, *nl;
+	char copy[LINE_MAX_KH], *b64;
+	size_t ll, i;
+	int n = 0, t;
+
+	*match = 0;
+	*revoked = 0;
+	for (i = 0; i < N_KEY_TYPES; i++) {
+		known[i].name = key_types[i].name;
+		known[i].known = 0;
+		snprintf(known[i].fp, sizeof(known[i].fp), "?");
+	}
 	for (line = buf; line < buf + len; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(buf + len - line))) == NULL)
 			nl = buf + len;
 		ll = (size_t)(nl - line);
-		while (ll > 0 && (line[ll - 1] == '\r' || line[ll - 1] == ' '))
+		while (ll > 0 && (line[ll - 1] == '\r' || line[ll - 1] == ' ' ||
+		    line[ll - 1] == '\t'))
 			ll--;
+		while (ll > 0 && (*line == ' ' || *line == '\t')) {
+			line++;
+			ll--;
+		}
 		if (ll == 0 || line[0] == '#')
 			continue;
 		if (ll > 9 && strncmp(line, "@revoked", 8) == 0) {
-			if (key_b64 != NULL && revoked_line(line, ll, key_b64))
-				revoked = 1;
+			if (key_b64s != NULL && revoked_line(line, ll, key_b64s))
+				*revoked = 1;
 			continue;
 		}
-		/* A NUL-terminated copy: libssh2 1.10 peeks one byte past
-		 * len and drops the key's last character when it is '\n'.
-		 * Unparseable lines are skipped: one key type libssh2 lacks
-		 * must not hide every other entry. */
+		if (line[0] == '@')	/* @cert-authority: no host key */
+			continue;
+		/* A NUL-terminated copy, tabs as spaces (libssh splits on
+		 * spaces only).  Unparseable lines are skipped: one key type
+		 * libssh lacks must not hide every other entry. */
 		if (ll >= LINE_MAX_KH || memchr(line, '\0', ll) != NULL)
 			continue;
-		memcpy(copy, line, ll);
+		for (i = 0; i < ll; i++)
+			copy[i] = line[i] == '\t' ? ' ' : line[i];
 		copy[ll] = '\0';
-		(void)libssh2_knownhost_readline(kh, copy, ll,
-		    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+		e = NULL;
+		if (ssh_known_hosts_parse_line(hostport, copy, &e) != SSH_OK || e == NULL) {
+			ssh_knownhosts_entry_free(e);
+			continue;
+		}
+		if (key != NULL && ssh_key_cmp(key, e->publickey, SSH_KEY_CMP_PUBLIC) == 0)
+			*match = 1;
+		if ((t = type_index(ssh_key_type(e->publickey))) >= 0 && !known[t].known) {
+			known[t].known = 1;
+			n++;
+			if ((b64 = key_b64(e->publickey)) != NULL) {
+				b64_fingerprint(b64, strlen(b64), known[t].fp, sizeof(known[t].fp));
+				free(b64);
+			}
+		}
+		ssh_knownhosts_entry_free(e);
 	}
-	return revoked;
+	return n;
 }
 
-/* Feeds every line of path to libssh2.  A missing file is an empty one.
- * *revoked is set when an @revoked line names key_b64. */
+/* "host", or "[host]:port" off port 22: how known_hosts names the host. */
+static void
+host_port(const struct cw_scp *s, char *out, size_t outlen)
+{
+	if (s->port == 22)
+		snprintf(out, outlen, "%s", s->host);
+	else
+		snprintf(out, outlen, "[%s]:%d", s->host, s->port);
+}
+
+/* Reads known_hosts (capped) into *text; a missing file is an empty one. */
 static int
-load_known_hosts(LIBSSH2_KNOWNHOSTS *kh, const char *path, const char *key_b64,
-    int *revoked, char **text, size_t *textlen, struct cw_error *err)
+load_known_hosts(const char *path, char **text, size_t *textlen,
+    struct cw_error *err)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
 
-	*revoked = 0;
 	*text = NULL;
 	*textlen = 0;
 	if (stat(path, &st) == -1 && errno == ENOENT)
 		return 0;
-	if (cw_file_read(path, KNOWN_HOSTS_CAP, &buf, &len, err) == -1)
+	if (cw_file_read(path, KNOWN_HOSTS_CAP, text, textlen, err) == -1)
 		return cw_error_hint(err, _("Check the known_hosts path ([sc3] known_hosts or --known-hosts); nothing was copied."));
-	*revoked = cw_scp_known_hosts_feed(kh, buf, len, key_b64);
-	*text = buf;
-	*textlen = len;
 	return 0;
-}
-
-int
-cw_scp_known_types(LIBSSH2_KNOWNHOSTS *kh, const char *host, int port,
-    struct cw_scp_known known[CW_SCP_KNOWN_TYPES])
-{
-	struct libssh2_knownhost *entry;
-	size_t i;
-	int r, n = 0;
-
-	for (i = 0; i < N_KEY_TYPES; i++) {
-		/* A made-up key of this type: MISMATCH means known_hosts has
-		 * a key of that type for this host (hashed names included),
-		 * and entry is the first one. */
-		entry = NULL;
-		r = libssh2_knownhost_checkp(kh, host, port, "x", 1,
-		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-		    key_types[i].knownhost_bit, &entry);
-		known[i].name = key_types[i].name;
-		known[i].known = r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
-		snprintf(known[i].fp, sizeof(known[i].fp), "?");
-		if (known[i].known) {
-			n++;
-			if (entry != NULL && entry->key != NULL)
-				b64_fingerprint(entry->key, strlen(entry->key),
-				    known[i].fp, sizeof(known[i].fp));
-		}
-	}
-	return n;
 }
 
 /* Appends "NAME TYPE BASE64" to known_hosts atomically. */
@@ -231,10 +257,7 @@ save_key(struct cw_scp *s, const char *path, const char *old, size_t oldlen,
 	mode_t mode = 0644;
 	int rc = -1;
 
-	if (s->port == 22)
-		snprintf(name, sizeof(name), "%s", s->host);
-	else
-		snprintf(name, sizeof(name), "[%s]:%d", s->host, s->port);
+	host_port(s, name, sizeof(name));
 	cap = oldlen + strlen(name) + strlen(s->key_type) + strlen(key_b64) + 8;
 	if ((data = malloc(cap)) == NULL)
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
@@ -257,55 +280,59 @@ out:
 	return rc;
 }
 
-/* Appends to pref the names of methods (comma-separated) this libssh2
- * supports: libssh2 1.10 strips unknown names itself, but with an
- * overlapping memcpy (undefined behaviour, ASan stops on it). */
-static void
-add_supported(struct cw_scp *s, const char *methods, char *pref, size_t cap)
+/* 1 when name (len bytes) is in the comma-separated list. */
+static int
+in_csv(const char *list, const char *name, size_t len)
 {
-	const char **algs = NULL;
-	const char *p = methods, *comma;
-	size_t len;
-	int n, i;
+	size_t ql;
 
-	if ((n = libssh2_session_supported_algs(s->session, LIBSSH2_METHOD_HOSTKEY, &algs)) <= 0)
-		return;
-	for (; *p != '\0'; p = comma ? comma + 1 : p + len) {
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		for (i = 0; i < n; i++)
-			if (strlen(algs[i]) == len && strncmp(algs[i], p, len) == 0)
-				snprintf(pref + strlen(pref), cap - strlen(pref), "%s%.*s",
-				    pref[0] != '\0' ? "," : "", (int)len, p);
+	for (const char *q = list; *q != '\0'; q += ql + (q[ql] == ',')) {
+		ql = strcspn(q, ",");
+		if (ql == len && strncmp(q, name, len) == 0)
+			return 1;
 	}
-	libssh2_free(s->session, algs);
+	return 0;
+}
+
+/* Appends to pref the names of methods (comma-separated) that certwiz's
+ * policy allows. */
+static void
+add_allowed(const char *methods, char *pref, size_t cap)
+{
+	const char *allowed = cw_scp_policy(CW_SCP_HOSTKEY);
+	size_t len;
+
+	for (const char *p = methods; *p != '\0'; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		if (in_csv(allowed, p, len) && strlen(pref) + len + 2 < cap)
+			snprintf(pref + strlen(pref), cap - strlen(pref), "%s%.*s",
+			    pref[0] != '\0' ? "," : "", (int)len, p);
+	}
 }
 
 void
 cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o)
 {
-	LIBSSH2_KNOWNHOSTS *kh;
 	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
 	struct cw_error ignored;
-	char *text = NULL, pref[512] = "";
+	char *text = NULL, pref[512] = "", hp[CW_SCP_HOST_MAX + 16];
 	size_t textlen = 0, i;
-	int revoked, pass;
+	int match, revoked, pass;
 
-	if ((kh = libssh2_knownhost_init(s->session)) == NULL)
-		return;
-	if (load_known_hosts(kh, o->known_hosts, NULL, &revoked, &text, &textlen,
-	    &ignored) == 0 && cw_scp_known_types(kh, s->host, s->port, known) > 0) {
+	host_port(s, hp, sizeof(hp));
+	if (load_known_hosts(o->known_hosts, &text, &textlen, &ignored) == 0 &&
+	    cw_scp_known_hosts_scan(text != NULL ? text : "", textlen, hp, NULL, NULL,
+	    known, &match, &revoked) > 0) {
 		/* The known types first (in OpenSSH's order), then the rest:
 		 * a server without them still completes the handshake, and
 		 * its key is then reported as changed, not unknown. */
 		for (pass = 1; pass >= 0; pass--)
 			for (i = 0; i < N_KEY_TYPES; i++)
 				if (known[i].known == pass)
-					add_supported(s, key_types[i].methods, pref, sizeof(pref));
+					add_allowed(key_types[i].methods, pref, sizeof(pref));
 		if (pref[0] != '\0')
-			(void)libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY, pref);
+			(void)ssh_options_set(s->session, SSH_OPTIONS_HOSTKEYS, pref);
 	}
-	libssh2_knownhost_free(kh);
 	free(text);
 }
 
@@ -329,40 +356,35 @@ int
 cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err)
 {
-	LIBSSH2_KNOWNHOSTS *kh = NULL;
-	struct libssh2_knownhost *entry = NULL;
-	const char *key;
+	ssh_key key = NULL;
 	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
 	char *b64 = NULL, *text = NULL, oldfp[CW_SCP_KNOWN_TYPES * (CW_SCP_FP_MAX + 24)];
 	char khname[CW_SCP_HOST_MAX + 16];
-	size_t keylen = 0, textlen = 0, i;
-	int type = 0, bit = 0, revoked, r, yes = 1, rc = -1;
+	size_t textlen = 0;
+	int t, match, revoked, nknown, yes = 1, rc = -1;
 
-	if ((key = libssh2_session_hostkey(s->session, &keylen, &type)) == NULL ||
-	    keylen == 0 || keylen > KEY_BLOB_MAX) {
+	if (ssh_get_server_publickey(s->session, &key) != SSH_OK || key == NULL) {
 		cw_error_set(err, CW_E_PROTO, _("'%s' sent no usable host key"), s->host);
 		return cw_scp_lib_detail(s, err);
 	}
 	s->key_type = "unknown";
-	for (i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
-		if (key_types[i].hostkey_type == type) {
-			s->key_type = key_types[i].name;
-			bit = key_types[i].knownhost_bit;
-		}
-	if (bit == 0)
-		return cw_error_set(err, CW_E_PROTO,
+	if ((t = type_index(ssh_key_type(key))) < 0) {
+		cw_error_set(err, CW_E_PROTO,
 		    _("'%s' sent a host key of a type certwiz does not know"), s->host);
-	if (cw_scp_fingerprint_format((const unsigned char *)key, keylen, s->fp,
-	    sizeof(s->fp)) == -1 || (b64 = malloc(keylen / 3 * 4 + 8)) == NULL)
-		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
-	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)key, (int)keylen);
-
-	if ((kh = libssh2_knownhost_init(s->session)) == NULL) {
+		goto out;
+	}
+	s->key_type = key_types[t].name;
+	if ((b64 = key_b64(key)) == NULL) {
 		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 		goto out;
 	}
-	if (load_known_hosts(kh, o->known_hosts, b64, &revoked, &text, &textlen, err) == -1)
+	b64_fingerprint(b64, strlen(b64), s->fp, sizeof(s->fp));
+
+	if (load_known_hosts(o->known_hosts, &text, &textlen, err) == -1)
 		goto out;
+	host_port(s, khname, sizeof(khname));
+	nknown = cw_scp_known_hosts_scan(text != NULL ? text : "", textlen, khname,
+	    key, b64, known, &match, &revoked);
 	if (revoked) {
 		cw_error_set(err, CW_E_HOSTKEY,
 		    _("the host key of '%s' (%s %s) is marked @revoked in '%s'"),
@@ -370,23 +392,13 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		cw_error_hint(err, _("Refused; nothing was copied.  Ask the server's administrator for its current host key."));
 		goto out;
 	}
-	r = libssh2_knownhost_checkp(kh, s->host, s->port, key, keylen,
-	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | bit, &entry);
-	/* As OpenSSH: a host with any key in known_hosts has no unknown key.
-	 * A key of another type than the known ones is a changed key too. */
-	if (r == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND &&
-	    cw_scp_known_types(kh, s->host, s->port, known) > 0)
-		r = LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
-	switch (r) {
-	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+	if (match) {
 		rc = 0;
 		goto out;
-	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-		if (s->port == 22)
-			snprintf(khname, sizeof(khname), "%s", s->host);
-		else
-			snprintf(khname, sizeof(khname), "[%s]:%d", s->host, s->port);
-		(void)cw_scp_known_types(kh, s->host, s->port, known);
+	}
+	/* As OpenSSH: a host with any key in known_hosts has no unknown key.
+	 * A key of another type than the known ones is a changed key too. */
+	if (nknown > 0) {
 		known_list(known, oldfp, sizeof(oldfp));
 		cw_error_set(err, CW_E_HOSTKEY,
 		    _("the host key of '%s' port %d has CHANGED: known_hosts has %s, the server sent %s %s"),
@@ -395,12 +407,6 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		/* TRANSLATORS: %s is the known_hosts host name, %s the file. */
 		cw_error_hint(err, _("Refused; nothing was copied.  This may be an attack.  If the server was reinstalled, check its new key there, remove the old entry with: ssh-keygen -R '%s' -f '%s'"),
 		    khname, o->known_hosts);
-		goto out;
-	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		break;
-	default:
-		cw_error_set(err, CW_E_HOSTKEY, _("cannot check the host key of '%s'"), s->host);
-		cw_scp_lib_detail(s, err);
 		goto out;
 	}
 
@@ -440,8 +446,7 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 		goto out;
 	rc = 0;
 out:
-	if (kh != NULL)
-		libssh2_knownhost_free(kh);
+	ssh_key_free(key);
 	free(text);
 	free(b64);
 	return rc;

@@ -4,13 +4,13 @@
 
 #include <sys/socket.h>
 
-#include <libssh2.h>
+#include <libssh/libssh.h>
 
 #include "sc3/scp.h"
 
 struct cw_scp {
-	LIBSSH2_SESSION *session;
-	int fd;				/* the TCP socket, -1 when closed */
+	ssh_session session;
+	int fd;				/* the TCP socket until libssh owns it, else -1 */
 	int timeout_ms;
 	int port;
 	char user[CW_SCP_USER_MAX];
@@ -21,11 +21,7 @@ struct cw_scp {
 	socklen_t salen;
 };
 
-/* Allocates like libssh2's allocator for this session (a block libssh2
- * frees and wipes itself, e.g. keyboard-interactive answers). */
-void *cw_scp_alloc(size_t count);
-
-/* Copies libssh2's last error into err's detail.  Returns -1. */
+/* Copies libssh's last error into err's detail.  Returns -1. */
 int cw_scp_lib_detail(struct cw_scp *s, struct cw_error *err);
 
 /* scp-hostkey.c: the key types known_hosts holds for a host. */
@@ -36,23 +32,23 @@ struct cw_scp_known {
 	char fp[CW_SCP_FP_MAX];		/* the first such key's fingerprint */
 };
 
-/* Fills known[i] for each key type certwiz knows (OpenSSH's order):
- * whether kh holds a key of that type for host and port (the [host]:port
- * form and hashed names included).  Returns how many types are known. */
-int cw_scp_known_types(LIBSSH2_KNOWNHOSTS *kh, const char *host, int port,
-    struct cw_scp_known known[CW_SCP_KNOWN_TYPES]);
+/* What known_hosts says of a host (pure: the fuzz harness calls it).
+ * Each line of buf (len bytes, capped by the caller) is parsed with
+ * libssh's ssh_known_hosts_parse_line() for hostport ("host", or
+ * "[host]:port" when the port is not 22: hashed names included); comments
+ * and lines libssh cannot parse are skipped, @revoked lines are ours.
+ * Fills known[i] for each key type certwiz knows (OpenSSH's order) and
+ * returns how many types are known.  *match is set when key (may be NULL)
+ * is one of the host's keys, *revoked when an @revoked line names key_b64
+ * (may be NULL). */
+int cw_scp_known_hosts_scan(const char *buf, size_t len, const char *hostport,
+    ssh_key key, const char *key_b64, struct cw_scp_known known[CW_SCP_KNOWN_TYPES],
+    int *match, int *revoked);
 
 /* scp-hostkey.c: checks the session's host key against known_hosts,
  * accepting (and saving) an unknown one only as the options allow. */
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);
-
-/* Hands each known_hosts line of buf (len bytes, capped by the caller) to
- * kh, skipping comments and lines libssh2 cannot parse.  Pure (the fuzz
- * harness calls it).  Returns 1 when an @revoked line names key_b64 (may
- * be NULL: none is looked for). */
-int cw_scp_known_hosts_feed(LIBSSH2_KNOWNHOSTS *kh, const char *buf,
-    size_t len, const char *key_b64);
 
 /* Before the handshake: asks for the host key types known_hosts already
  * has for this host first (as OpenSSH does), so a server with several
@@ -65,11 +61,22 @@ int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,
 
 /* scp-kexinit.c: after a failed handshake, reads the server's KEXINIT on a
  * fresh connection and explains which algorithm list has nothing in common
- * with libssh2.  Sets err (CW_E_NET) and returns -1 in every case. */
+ * with certwiz's.  Sets err (CW_E_NET) and returns -1 in every case. */
 int cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err);
-/* The comma-separated algorithms certwiz allows for a LIBSSH2_METHOD_*
- * (preferred in that order), NULL when libssh2's defaults stand. */
-const char *cw_scp_policy(int method);
+
+/* The KEXINIT name-lists certwiz negotiates, in RFC 4253 order. */
+enum cw_scp_method {
+	CW_SCP_KEX = 0,
+	CW_SCP_HOSTKEY,
+	CW_SCP_CIPHER_CS,
+	CW_SCP_CIPHER_SC,
+	CW_SCP_MAC_CS,
+	CW_SCP_MAC_SC,
+	CW_SCP_METHOD__MAX
+};
+/* The comma-separated algorithms certwiz allows for a list, preferred in
+ * that order (scp.c). */
+const char *cw_scp_policy(enum cw_scp_method method);
 
 /* The same for a KEXINIT payload already read (pkt, len bytes, padding
  * removed): sets err when a list has nothing in common.  Pure (the fuzz

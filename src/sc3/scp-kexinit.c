@@ -1,9 +1,10 @@
 /* scp-kexinit.c - why a handshake found no common algorithm.
  *
- * libssh2 reports only "unable to exchange encryption keys".  To name what
- * the server offers, a second connection reads the server's KEXINIT (sent
- * in clear, RFC 4253 section 7.1) and compares each of its lists with what
- * libssh2 supports.  Every read is capped and bounded by the timeout. */
+ * libssh names only the first list without a match.  To name every list
+ * in the server's words, a second connection reads the server's KEXINIT
+ * (sent in clear, RFC 4253 section 7.1) and compares each of its lists
+ * with certwiz's policy (scp.c).  Every read is capped and bounded by the
+ * timeout. */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -65,53 +66,51 @@ next_list(const unsigned char **p, const unsigned char *end)
 	return s;
 }
 
+/* 1 when name (n bytes, not NUL-terminated) is an entry of list. */
 static int
 in_list(const char *list, const char *name, size_t n)
 {
-	const char *p = list;
+	size_t len;
 
-	while ((p = strstr(p, name)) != NULL) {
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+	for (const char *p = list; *p != '\0'; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		if (len == n && memcmp(p, name, n) == 0)
 			return 1;
-		p += n;
 	}
 	return 0;
 }
 
-/* 1 when the server list and ours (certwiz's policy, else libssh2's
- * algorithms) have a name in common; ours gets our list. */
+/* 1 when the server's list and certwiz's policy have a name in common. */
 static int
-common(LIBSSH2_SESSION *session, int method, const char *theirs, char *ours,
-    size_t len)
+common(enum cw_scp_method method, const char *theirs)
 {
-	const char **algs = NULL, *policy = cw_scp_policy(method);
-	int n, i, found = 0;
-	size_t used = 0;
+	const char *ours = cw_scp_policy(method);
+	size_t n;
 
-	ours[0] = '\0';
-	if (policy != NULL) {
-		char *list = strdup(policy), *save = NULL;
-
-		if (list == NULL)
+	for (const char *p = ours; *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n > 0 && in_list(theirs, p, n))
 			return 1;
-		snprintf(ours, len, "%s", policy);
-		for (char *t = strtok_r(list, ",", &save); t != NULL && !found;
-		    t = strtok_r(NULL, ",", &save))
-			found = in_list(theirs, t, strlen(t));
-		free(list);
-		return found;
 	}
-	if ((n = libssh2_session_supported_algs(session, method, &algs)) <= 0)
-		return 1;	/* cannot tell: do not blame this list */
-	for (i = 0; i < n; i++) {
-		if (in_list(theirs, algs[i], strlen(algs[i])))
-			found = 1;
-		if (used < len)
-			used += (size_t)snprintf(ours + used, len - used, "%s%s",
-			    i > 0 ? "," : "", algs[i]);
+	return 0;
+}
+
+/* 1 when the cipher negotiated from the server's list (the first of ours
+ * it has) is an AEAD one: GCM and ChaCha20-Poly1305 bring their own MAC,
+ * and the MAC lists then do not matter. */
+static int
+aead_chosen(enum cw_scp_method method, const char *theirs)
+{
+	const char *ours = cw_scp_policy(method);
+	size_t n;
+
+	for (const char *p = ours; *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n > 0 && in_list(theirs, p, n))
+			return memmem(p, n, "-gcm@", 5) != NULL ||
+			    memmem(p, n, "poly1305", 8) != NULL;
 	}
-	libssh2_free(session, algs);
-	return found;
+	return 0;
 }
 
 int
@@ -119,42 +118,42 @@ cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt, size_t len,
     struct cw_error *err)
 {
 	/* RFC 4253 order: kex, host key, cipher c->s, cipher s->c, mac c->s... */
-	static const struct {
-		int method;
-		const char *what;
-	} lists[] = {
+	static const char *const what[CW_SCP_METHOD__MAX] = {
 		/* TRANSLATORS: these fill "SSH handshake with '%s' failed: no %s
 		 * in common" (the kind of algorithm both sides lack). */
-		{ LIBSSH2_METHOD_KEX, N_("key exchange method") },
-		{ LIBSSH2_METHOD_HOSTKEY, N_("host key type") },
-		{ LIBSSH2_METHOD_CRYPT_CS, N_("cipher") },
-		{ LIBSSH2_METHOD_CRYPT_SC, N_("cipher") },
-		{ LIBSSH2_METHOD_MAC_CS, N_("MAC") },
-		{ LIBSSH2_METHOD_MAC_SC, N_("MAC") },
+		N_("key exchange method"), N_("host key type"), N_("cipher"),
+		N_("cipher"), N_("MAC"), N_("MAC"),
 	};
 	const unsigned char *p, *end = pkt + len;
-	char *theirs = NULL, ours[1024];
-	size_t i;
+	char *theirs[CW_SCP_METHOD__MAX] = { NULL };
+	int i;
 
 	if (len < 17 || pkt[0] != 20)	/* SSH_MSG_KEXINIT + cookie */
 		return -1;
 	p = pkt + 17;
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		free(theirs);
-		if ((theirs = next_list(&p, end)) == NULL)
-			break;
-		if (!common(s->session, lists[i].method, theirs, ours, sizeof(ours))) {
+	for (i = 0; i < CW_SCP_METHOD__MAX; i++)
+		if ((theirs[i] = next_list(&p, end)) == NULL)
+			goto out;
+	for (i = 0; i < CW_SCP_METHOD__MAX; i++) {
+		if ((i == CW_SCP_MAC_CS &&
+		    aead_chosen(CW_SCP_CIPHER_CS, theirs[CW_SCP_CIPHER_CS])) ||
+		    (i == CW_SCP_MAC_SC &&
+		    aead_chosen(CW_SCP_CIPHER_SC, theirs[CW_SCP_CIPHER_SC])))
+			continue;
+		if (!common((enum cw_scp_method)i, theirs[i])) {
 			/* TRANSLATORS: %s: "cipher", "MAC"...; then the host. */
 			cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed: no %s in common"),
-			    s->host, _(lists[i].what));
+			    s->host, _(what[i]));
 			/* TRANSLATORS: the two algorithm lists. */
-			cw_error_detail(err, _("the server offers %s; libssh2 %s supports %s"),
-			    theirs, LIBSSH2_VERSION, ours);
+			cw_error_detail(err, _("the server offers %s; certwiz supports %s"),
+			    theirs[i], cw_scp_policy((enum cw_scp_method)i));
 			cw_error_hint(err, _("Allow one of the supported algorithms on the server (sshd_config Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms); see SSH NOTES in certwiz(1).  Nothing was copied."));
 			break;
 		}
 	}
-	free(theirs);
+out:
+	for (i = 0; i < CW_SCP_METHOD__MAX; i++)
+		free(theirs[i]);
 	return -1;
 }
 
@@ -170,7 +169,7 @@ cw_scp_explain_kex(struct cw_scp *s, struct cw_error *err)
 
 	cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed: no algorithm in common"), s->host);
 	cw_scp_lib_detail(s, err);
-	cw_error_hint(err, _("See SSH NOTES in certwiz(1) for what libssh2 supports; nothing was copied."));
+	cw_error_hint(err, _("See SSH NOTES in certwiz(1) for the algorithms certwiz supports; nothing was copied."));
 
 	if ((fd = cw_scp_tcp_open((struct sockaddr *)&s->sa, s->salen, s->timeout_ms)) == -1)
 		goto out;

@@ -1,10 +1,9 @@
-/* scp-xfer.c - the SCP protocol over libssh2 exec channels.
+/* scp-xfer.c - the SCP protocol over libssh exec channels.
  *
- * libssh2 has libssh2_scp_send64/recv2, but they drop the server's error
- * line ("scp: /x: Permission denied") and open their channel with the
- * default 2 MiB window; the protocol itself is four lines, so it is spoken
- * here over libssh2_channel_exec() to keep the server's words for the
- * message and a large window for downloads.
+ * libssh's ssh_scp_* API is deprecated and drops the server's error line
+ * ("scp: /x: Permission denied"); the protocol itself is four lines, so it
+ * is spoken here over ssh_channel_request_exec() to keep the server's
+ * words for the message.
  *
  *   upload:   exec "scp -t -- PATH.part" ─► ack ─► "C0600 SIZE NAME\n" ─► ack
  *             ─► SIZE bytes ─► "\0" ─► ack ─► exec "mv -f -- PATH.part PATH"
@@ -15,20 +14,19 @@
  * An ack is one byte: 0 = ok, 1 = warning, 2 = fatal, the latter two
  * followed by a message line (read up to MSG_MAX bytes).
  *
- * Speed (issue 17): libssh2 1.10 encrypts and MACs on the calling thread
- * one 16-byte block per EVP call, so the bulk of a transfer is CPU bound
- * in the session's thread.  The file side (read, write, fsync kicks, the
- * verify hash) therefore runs in a second thread handing 256 KiB slots
- * through a two-slot pipe, and the bulk loops run libssh2 non-blocking
- * and wait on the socket themselves: a blocking libssh2 call that returns
- * EAGAIN with no direction to wait for sleeps in poll() for up to the API
- * timeout (session.c, _libssh2_wait_socket), which showed as stalls. */
+ * Speed (issue 17): the session's thread encrypts and MACs every packet,
+ * so the file side (read, write, fsync kicks, the verify hash) runs in a
+ * second thread handing large slots through a two-slot pipe.  libssh
+ * grows the receive window to what a read asks for, so a download's
+ * reads ask for a whole slot: the window then stays larger than what
+ * loopback or a LAN has in flight.  (libssh2 1.10, used before, encrypted
+ * one 16-byte block per EVP call and could not pass half of OpenSSH's
+ * speed on 512 MiB.) */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -45,63 +43,55 @@
 #include "core/i18n.h"
 #include "sc3/scp-int.h"
 
-#define XFER_BUF (256u * 1024)
+#define XFER_BUF (4u * 1024 * 1024)
 #define MSG_MAX 1024
 #define STDERR_MAX 1024
-/* Our receive window: big enough that the server never waits for an
- * adjust on loopback or a LAN. */
-#define WINDOW (16u * 1024 * 1024)
-
-static int
-is_net_error(int r)
-{
-	return r == LIBSSH2_ERROR_SOCKET_RECV || r == LIBSSH2_ERROR_SOCKET_SEND ||
-	    r == LIBSSH2_ERROR_TIMEOUT || r == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
-	    r == LIBSSH2_ERROR_SOCKET_TIMEOUT || r == LIBSSH2_ERROR_CHANNEL_CLOSED ||
-	    r == LIBSSH2_ERROR_CHANNEL_EOF_SENT;
-}
 
 static int
 broken(struct cw_scp *s, const char *what, struct cw_error *err)
 {
-	if (libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_TIMEOUT)
-		/* TRANSLATORS: %s host, %d milliseconds, %s "uploading"... */
-		cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
-		    s->host, s->timeout_ms, what);
-	else
-		cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
-		    s->host, what);
+	cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
+	    s->host, what);
 	return cw_scp_lib_detail(s, err);
 }
 
+static int
+timed_out(struct cw_scp *s, const char *what, struct cw_error *err)
+{
+	/* TRANSLATORS: %s host, %d milliseconds, %s "uploading"... */
+	return cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
+	    s->host, s->timeout_ms, what);
+}
+
 static void
-chan_close(LIBSSH2_CHANNEL *ch)
+chan_close(ssh_channel ch)
 {
 	if (ch == NULL)
 		return;
-	libssh2_channel_free(ch);
+	ssh_channel_free(ch);
 }
 
-static LIBSSH2_CHANNEL *
+static ssh_channel
 open_exec(struct cw_scp *s, const char *cmd, struct cw_error *err)
 {
-	LIBSSH2_CHANNEL *ch;
-	int r;
+	ssh_channel ch;
 
-	ch = libssh2_channel_open_ex(s->session, "session", sizeof("session") - 1,
-	    WINDOW, LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0);
-	if (ch == NULL) {
-		r = libssh2_session_last_errno(s->session);
-		if (is_net_error(r))
+	if ((ch = ssh_channel_new(s->session)) == NULL) {
+		cw_error_set(err, CW_E_NOMEM, _("out of memory"));
+		return NULL;
+	}
+	if (ssh_channel_open_session(ch) != SSH_OK) {
+		if (!ssh_is_connected(s->session))
 			broken(s, _("opening a channel"), err);
 		else {
 			cw_error_set(err, CW_E_PROTO, _("the SSH server '%s' refused to open a channel"), s->host);
 			cw_scp_lib_detail(s, err);
 		}
+		chan_close(ch);
 		return NULL;
 	}
-	if ((r = libssh2_channel_exec(ch, cmd)) != 0) {
-		if (is_net_error(r))
+	if (ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+		if (!ssh_is_connected(s->session))
 			broken(s, _("starting a command"), err);
 		else {
 			cw_error_set(err, CW_E_PROTO,
@@ -115,22 +105,42 @@ open_exec(struct cw_scp *s, const char *cmd, struct cw_error *err)
 	return ch;
 }
 
+/* Reads up to len bytes: > 0 bytes, 0 at the end of the data, -1 with err
+ * set (the link broke or nothing came for the timeout). */
+static ssize_t
+read_some(struct cw_scp *s, ssh_channel ch, void *buf, size_t len,
+    const char *what, struct cw_error *err)
+{
+	int n;
+
+	if (len > INT32_MAX)
+		len = INT32_MAX;
+	n = ssh_channel_read_timeout(ch, buf, (uint32_t)len, 0, s->timeout_ms);
+	if (n > 0)
+		return n;
+	if (n < 0 || !ssh_is_connected(s->session))
+		return broken(s, what, err);
+	/* 0: the end of the data, or the timeout ran out. */
+	if (ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch))
+		return 0;
+	return timed_out(s, what, err);
+}
+
 static int
-read_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, void *buf, size_t len,
+read_full(struct cw_scp *s, ssh_channel ch, void *buf, size_t len,
     const char *what, struct cw_error *err)
 {
 	char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
-		n = libssh2_channel_read(ch, p, len);
+		if ((n = read_some(s, ch, p, len, what, err)) == -1)
+			return -1;
 		if (n == 0) {
 			cw_error_set(err, CW_E_NET, _("the connection to '%s' ended early while %s"),
 			    s->host, what);
 			return cw_scp_lib_detail(s, err);
 		}
-		if (n < 0)
-			return broken(s, what, err);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -138,16 +148,22 @@ read_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, void *buf, size_t len,
 }
 
 static int
-write_full(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const void *buf, size_t len,
+write_full(struct cw_scp *s, ssh_channel ch, const void *buf, size_t len,
     const char *what, struct cw_error *err)
 {
 	const char *p = buf;
-	ssize_t n;
+	uint32_t chunk;
+	int n;
 
 	while (len > 0) {
-		n = libssh2_channel_write(ch, p, len);
-		if (n < 0)
+		chunk = len > INT32_MAX ? INT32_MAX : (uint32_t)len;
+		n = ssh_channel_write(ch, p, chunk);
+		if (n < 0 || !ssh_is_connected(s->session))
 			return broken(s, what, err);
+		/* A blocking write returns short only when the peer's window
+		 * stayed shut for the timeout. */
+		if ((uint32_t)n < chunk)
+			return timed_out(s, what, err);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -161,76 +177,6 @@ struct sink {
 	cw_scp_sink_fn *fn;		/* download_stream */
 	void *fn_ctx;
 };
-
-/* ---- the bulk phase: libssh2 non-blocking, our own wait on the socket */
-
-/* Waits until the socket is ready for what libssh2 last blocked on (and
- * always for input: a window adjust or the peer's data may be what it
- * needs).  -1 with err set on the timeout or a poll error. */
-static int
-wait_sock(struct cw_scp *s, const char *what, struct cw_error *err)
-{
-	struct pollfd pfd;
-	int r;
-
-	pfd.fd = s->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (libssh2_session_block_directions(s->session) & LIBSSH2_SESSION_BLOCK_OUTBOUND)
-		pfd.events |= POLLOUT;
-	do
-		r = poll(&pfd, 1, s->timeout_ms);
-	while (r == -1 && errno == EINTR);
-	if (r == 0)
-		return cw_error_set(err, CW_E_NET, _("no answer from '%s' for %d ms while %s"),
-		    s->host, s->timeout_ms, what);
-	if (r == -1) {
-		cw_error_set(err, CW_E_NET, _("the connection to '%s' broke while %s"),
-		    s->host, what);
-		return cw_error_detail(err, "%s", strerror(errno));
-	}
-	return 0;
-}
-
-/* Reads up to len bytes of the bulk data (non-blocking session): > 0
- * bytes, 0 at EOF, -1 with err set. */
-static ssize_t
-bulk_read(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t len,
-    const char *what, struct cw_error *err)
-{
-	ssize_t n;
-
-	for (;;) {
-		n = libssh2_channel_read(ch, (char *)buf, len);
-		if (n >= 0)
-			return n;
-		if (n != LIBSSH2_ERROR_EAGAIN)
-			return broken(s, what, err);
-		if (wait_sock(s, what, err) == -1)
-			return -1;
-	}
-}
-
-static int
-bulk_write(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const unsigned char *buf,
-    size_t len, const char *what, struct cw_error *err)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = libssh2_channel_write(ch, (const char *)buf, len);
-		if (n == LIBSSH2_ERROR_EAGAIN) {
-			if (wait_sock(s, what, err) == -1)
-				return -1;
-			continue;
-		}
-		if (n < 0)
-			return broken(s, what, err);
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* A two-slot pipe between the session's thread and the file thread:
  * the producer fills a slot, the consumer empties it. */
@@ -404,7 +350,7 @@ xp_error(struct xpipe *xp, struct cw_error *err)
 
 /* Reads a line ending in '\n' (not stored), at most MSG_MAX-1 bytes kept. */
 static int
-read_line(struct cw_scp *s, LIBSSH2_CHANNEL *ch, char *line, size_t len,
+read_line(struct cw_scp *s, ssh_channel ch, char *line, size_t len,
     const char *what, struct cw_error *err)
 {
 	size_t used = 0;
@@ -428,7 +374,7 @@ read_line(struct cw_scp *s, LIBSSH2_CHANNEL *ch, char *line, size_t len,
 /* Reads an ack.  On an error ack, err gets the server's line as detail
  * and the caller's message. */
 static int
-read_ack(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const char *what,
+read_ack(struct cw_scp *s, ssh_channel ch, const char *what,
     const char *path, struct cw_error *err)
 {
 	char c, line[MSG_MAX];
@@ -449,18 +395,18 @@ read_ack(struct cw_scp *s, LIBSSH2_CHANNEL *ch, const char *what,
 
 /* Waits for the command to finish; its exit status (or -1). */
 static int
-finish(LIBSSH2_CHANNEL *ch, char *errbuf, size_t errlen)
+finish(struct cw_scp *s, ssh_channel ch, char *errbuf, size_t errlen)
 {
 	char buf[4096];
 	size_t used = 0;
-	ssize_t n;
+	int n;
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
-	(void)libssh2_channel_send_eof(ch);
-	while ((n = libssh2_channel_read(ch, buf, sizeof(buf))) > 0)
+	(void)ssh_channel_send_eof(ch);
+	while ((n = ssh_channel_read_timeout(ch, buf, sizeof(buf), 0, s->timeout_ms)) > 0)
 		;
-	while ((n = libssh2_channel_read_stderr(ch, buf, sizeof(buf))) > 0) {
+	while ((n = ssh_channel_read_timeout(ch, buf, sizeof(buf), 1, s->timeout_ms)) > 0) {
 		if (used + 1 < errlen) {
 			size_t k = (size_t)n < errlen - 1 - used ? (size_t)n : errlen - 1 - used;
 
@@ -469,25 +415,23 @@ finish(LIBSSH2_CHANNEL *ch, char *errbuf, size_t errlen)
 			errbuf[used] = '\0';
 		}
 	}
-	if (n < 0 && n != LIBSSH2_ERROR_CHANNEL_CLOSED && n != 0)
-		return -1;
-	if (libssh2_channel_wait_closed(ch) != 0)
+	if (n < 0)
 		return -1;
 	/* Keep the first line only: enough to explain, little to print. */
 	errbuf[strcspn(errbuf, "\r\n")] = '\0';
-	return libssh2_channel_get_exit_status(ch);
+	return ssh_channel_get_exit_status(ch);
 }
 
 int
 cw_scp_exec(struct cw_scp *s, const char *cmd, struct cw_error *err)
 {
-	LIBSSH2_CHANNEL *ch;
+	ssh_channel ch;
 	char errbuf[STDERR_MAX];
 	int status;
 
 	if ((ch = open_exec(s, cmd, err)) == NULL)
 		return -1;
-	status = finish(ch, errbuf, sizeof(errbuf));
+	status = finish(s, ch, errbuf, sizeof(errbuf));
 	chan_close(ch);
 	if (status != 0) {
 		cw_error_set(err, CW_E_PROTO, _("a command on '%s' failed (exit status %d)"),
@@ -542,10 +486,9 @@ xp_sink_write(struct sink *sk, const unsigned char *buf, size_t n,
 	return 0;
 }
 
-/* Starts the file thread on fd (upload) or sk (download) and turns the
- * session non-blocking. */
+/* Starts the file thread on fd (upload) or sk (download). */
 static int
-xp_start(struct cw_scp *s, struct xpipe *xp, pthread_t *th, void *(*fn)(void *),
+xp_start(struct xpipe *xp, pthread_t *th, void *(*fn)(void *),
     int fd, uint64_t size, struct sink *sk, struct cw_error *err)
 {
 	if (xp_init(xp) == -1)
@@ -557,17 +500,14 @@ xp_start(struct cw_scp *s, struct xpipe *xp, pthread_t *th, void *(*fn)(void *),
 		xp_free(xp);
 		return cw_error_set(err, CW_E_NOMEM, _("out of memory"));
 	}
-	libssh2_session_set_blocking(s->session, 0);
 	return 0;
 }
 
-/* Stops the file thread (it finishes the slots handed to it), blocking
- * again.  Returns -1 with err set when the file side failed. */
+/* Stops the file thread (it finishes the slots handed to it).  Returns
+ * -1 with err set when the file side failed. */
 static int
-xp_finish(struct cw_scp *s, struct xpipe *xp, pthread_t th, int rc,
-    struct cw_error *err)
+xp_finish(struct xpipe *xp, pthread_t th, int rc, struct cw_error *err)
 {
-	libssh2_session_set_blocking(s->session, 1);
 	xp_flag(xp, &xp->stop);
 	pthread_join(th, NULL);
 	if (rc == 0 && xp->failed)
@@ -578,14 +518,14 @@ xp_finish(struct cw_scp *s, struct xpipe *xp, pthread_t th, int rc,
 
 /* Fills slot buf with want bytes from ch; -1 with err set. */
 static int
-fill_slot(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t want,
+fill_slot(struct cw_scp *s, ssh_channel ch, unsigned char *buf, size_t want,
     struct cw_error *err)
 {
 	ssize_t n;
 
 	for (size_t used = 0; used < want; used += (size_t)n) {
 		/* TRANSLATORS: fills "... while %s" in the transfer errors. */
-		n = bulk_read(s, ch, buf + used, want - used, _("downloading"), err);
+		n = read_some(s, ch, buf + used, want - used, _("downloading"), err);
 		if (n == -1)
 			return -1;
 		if (n == 0) {
@@ -601,7 +541,7 @@ fill_slot(struct cw_scp *s, LIBSSH2_CHANNEL *ch, unsigned char *buf, size_t want
  * the file thread read from fd; download fills slots for the file thread
  * to write into sk. */
 static int
-xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
+xfer_bulk(struct cw_scp *s, ssh_channel ch, int fd, struct sink *sk,
     uint64_t size, cw_scp_progress_fn *progress, void *ctx, struct cw_error *err)
 {
 	struct xpipe xp;
@@ -610,7 +550,7 @@ xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
 	int up = fd != -1, i = 0, rc = -1;
 	size_t len;
 
-	if (xp_start(s, &xp, &th, up ? xp_reader : xp_writer, fd, size, sk, err) == -1)
+	if (xp_start(&xp, &th, up ? xp_reader : xp_writer, fd, size, sk, err) == -1)
 		return -1;
 	while (done < size) {
 		/* upload: wait for a full slot; download: for an empty one */
@@ -621,7 +561,7 @@ xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
 		if (up) {
 			len = xp.len[i];
 			/* TRANSLATORS: fills "... while %s" in the transfer errors. */
-			if (bulk_write(s, ch, xp.buf[i], len, _("uploading"), err) == -1)
+			if (write_full(s, ch, xp.buf[i], len, _("uploading"), err) == -1)
 				goto out;
 		} else {
 			len = size - done < XFER_BUF ? (size_t)(size - done) : XFER_BUF;
@@ -636,7 +576,7 @@ xfer_bulk(struct cw_scp *s, LIBSSH2_CHANNEL *ch, int fd, struct sink *sk,
 	}
 	rc = 0;
 out:
-	return xp_finish(s, &xp, th, rc, err);
+	return xp_finish(&xp, th, rc, err);
 }
 
 /* "scp -t|-f -- 'PATH'" */
@@ -665,7 +605,7 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
     mode_t mode, int *started, cw_scp_progress_fn *progress, void *ctx,
     struct cw_error *err)
 {
-	LIBSSH2_CHANNEL *ch = NULL;
+	ssh_channel ch = NULL;
 	char cmd[2 * CW_SCP_PATH_MAX + 64], line[CW_SCP_PATH_MAX + 64];
 	char errbuf[STDERR_MAX];
 	int rc = -1, status;
@@ -690,7 +630,7 @@ send_file(struct cw_scp *s, int fd, uint64_t size, const char *remote,
 	if (write_full(s, ch, "", 1, _("finishing the upload"), err) == -1 ||
 	    read_ack(s, ch, _("finishing the upload"), remote, err) == -1)
 		goto out;
-	if ((status = finish(ch, errbuf, sizeof(errbuf))) != 0) {
+	if ((status = finish(s, ch, errbuf, sizeof(errbuf))) != 0) {
 		cw_error_set(err, CW_E_PROTO, _("scp on '%s' failed (exit status %d)"), s->host, status);
 		if (errbuf[0] != '\0')
 			cw_error_detail(err, "%s", errbuf);
@@ -779,7 +719,7 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
     struct sink *sk, const char *local, mode_t mode, cw_scp_progress_fn *progress,
     void *ctx, uint64_t *size, struct cw_error *err)
 {
-	LIBSSH2_CHANNEL *ch = NULL;
+	ssh_channel ch = NULL;
 	char cmd[2 * CW_SCP_PATH_MAX + 64], line[MSG_MAX], errbuf[STDERR_MAX], *end;
 	unsigned long long sz;
 	unsigned fmode;
@@ -839,7 +779,7 @@ fetch(struct cw_scp *s, const char *remote, uint64_t max_size, int header_only,
 	if (read_ack(s, ch, _("finishing the download"), remote, err) == -1 ||
 	    write_full(s, ch, "", 1, _("finishing the download"), err) == -1)
 		goto out;
-	(void)finish(ch, errbuf, sizeof(errbuf));
+	(void)finish(s, ch, errbuf, sizeof(errbuf));
 	if (sk->stage != NULL) {
 		struct cw_file_stage *st = sk->stage;
 

@@ -1,4 +1,4 @@
-/* scp.h - copy one file to or from USER@HOST:PATH over SSH (libssh2).
+/* scp.h - copy one file to or from USER@HOST:PATH over SSH (libssh).
  *
  * A connection (struct cw_scp, opaque) is: TCP to the host (IPv4 or IPv6,
  * connect and I/O timeouts), the SSH handshake, the host key checked against

@@ -1,8 +1,15 @@
 #!/bin/sh
-# make bench, part "scp": SCP over loopback, certwiz's libssh2 transport
+# make bench, part "scp": SCP over loopback, certwiz's libssh transport
 # (the code `sc3 backup/restore` runs, driven by tests/integration/scptool)
 # against OpenSSH `scp -O` to the same lab sshd: 512 MiB up and down, and
 # 64 MiB down with more runs (the size that stalled).
+#
+# Every run writes a file that does not exist yet, as a backup does: scp
+# overwrites an existing file in place (its cached pages reused) while
+# certwiz writes NAME.part and renames it over NAME (the old file's 512
+# MiB freed in the timed run), so a target left from the previous run
+# measured the page cache, not the transfer.  The removal and a sync are
+# outside the timed part.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/scp-lib.sh"
 . "$top_srcdir/tests/bench/lib-bench.sh"
 
@@ -18,10 +25,11 @@ R=$ME@127.0.0.1
 for mib in $BIG $SMALL; do
 	head -c $((mib * 1048576)) /dev/urandom > "$T/big"
 	if [ "$mib" = "$BIG" ]; then up=scp_up dn=scp_down; else up=- dn=scp_stall; fi
-	up_cw()   { timed $up cw sti --no-confirm upload "$T/big" "$R:$T/r/cw"; }
-	up_ssh()  { timed $up peer $SCP "$T/big" "$R:$T/r/ssh"; }
-	dn_cw()   { timed $dn cw sti download "$R:$T/r/cw" "$T/l/cw"; }
-	dn_ssh()  { timed $dn peer $SCP "$R:$T/r/ssh" "$T/l/ssh"; }
+	fresh()   { rm -f "$@"; sync; }
+	up_cw()   { fresh "$T/r/cw"; timed $up cw sti --no-confirm upload "$T/big" "$R:$T/r/cw"; }
+	up_ssh()  { fresh "$T/r/ssh"; timed $up peer $SCP "$T/big" "$R:$T/r/ssh"; }
+	dn_cw()   { fresh "$T/l/cw"; timed $dn cw sti download "$R:$T/r/cw" "$T/l/cw"; }
+	dn_ssh()  { fresh "$T/l/ssh"; timed $dn peer $SCP "$R:$T/r/ssh" "$T/l/ssh"; }
 	if [ "$mib" = "$BIG" ]; then
 		pair $up up_cw up_ssh
 		pair $dn dn_cw dn_ssh

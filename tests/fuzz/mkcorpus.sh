@@ -25,7 +25,7 @@
 #   known_hosts/  fresh ssh-keygen keys in OpenSSH's line forms: plain, hashed,
 #               [host]:port, @revoked, @cert-authority, comments
 #   kexinit/    OpenSSH sshd's KEXINIT payload (sshd -i, root), default and
-#               with lists libssh2 lacks (no kex, cipher, MAC in common)
+#               with lists certwiz does not allow (no kex, cipher, MAC in common)
 #   scp_target/ USER@HOST:PATH forms from the docs and tests
 set -eu
 

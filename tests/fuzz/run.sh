@@ -50,11 +50,8 @@ for n in $names; do
 	set -- "$work" "$S/corpus/$n"
 	[ -d "$S/regress/$n" ] && set -- "$@" "$S/regress/$n"
 	# -timeout: one input that takes 20 s is a finding (the work factor
-	# caps, the restore caps); -rss_limit_mb likewise for memory, except
-	# for known_hosts, where Debian's libssh2 leaks a little on every
-	# check against a hashed entry (fuzz_known_hosts.c).
+	# caps, the restore caps); -rss_limit_mb likewise for memory.
 	rss=2048
-	[ "$n" = known_hosts ] && rss=6144
 	t0=$(date +%s)
 	if "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=$rss \
 	    -print_final_stats=1 -artifact_prefix="$T/art-$n/" "$@" \

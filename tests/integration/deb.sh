@@ -98,7 +98,7 @@ for l in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	has " \./usr/share/locale/$l/LC_MESSAGES/certwiz\.mo$"
 done
 dep=$(dpkg-deb -f "$deb1" Depends)
-for d in 'chrony \| ntpsec' 'libssh2-1 ' 'libcurl4 ' 'libssl3 ' 'libjansson4 ' 'libiniparser1 ' 'libarchive13 ' 'libncursesw6 '; do
+for d in 'chrony \| ntpsec' 'libssh-4 ' 'libcurl4 ' 'libssl3 ' 'libjansson4 ' 'libiniparser1 ' 'libarchive13 ' 'libncursesw6 '; do
 	echo "$dep" | grep -Eq "$d" || fail "Depends lacks /$d/: $dep"
 done
 pass "contents: binary, conffile 0600, units, man pages, $(sed 's/#.*//' "$top_srcdir/po/LINGUAS" | wc -w) catalogs; Depends from dpkg-shlibdeps plus chrony | ntpsec"

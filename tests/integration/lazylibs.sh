@@ -1,5 +1,5 @@
 #!/bin/sh
-# certwiz does not link libcurl, libssh2 or libarchive at start (no
+# certwiz does not link libcurl, libssh or libarchive at start (no
 # DT_NEEDED, nothing of theirs mapped while the wizard shows its first
 # screen); they are loaded when a job calls into them (the SCP, EST and
 # bundle tests prove the jobs still work).  Issue 17: their dependency
@@ -9,10 +9,10 @@ PY=${PYTHON3:-/usr/bin/python3}
 command -v readelf >/dev/null || skip "no readelf (binutils)"
 
 needed=$(readelf -d "$CERTWIZ" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-for lib in libcurl libssh2 libarchive; do
+for lib in libcurl libssh libarchive; do
 	echo "$needed" | grep -q "^$lib\.so" && fail "certwiz has DT_NEEDED $lib"
 done
-pass "no DT_NEEDED on libcurl, libssh2, libarchive"
+pass "no DT_NEEDED on libcurl, libssh, libarchive"
 
 write_conf
 "$PY" - "$CERTWIZ" "$T/certwiz.conf" > "$T/maps" <<'PYEOF'
@@ -36,9 +36,9 @@ PYEOF
 grep -q 'libncurses' "$T/maps" || { cat "$T/maps" >&2; fail "the maps read is not the wizard's"; }
 # libstdc++ counts only without the sanitizers: GCC's libasan/libubsan
 # need it themselves (distcheck builds with them).
-heavy='curl|ssh2|archive|gnutls|krb5|ldap|icu|xml2|stdc\+\+'
-grep -Eq 'lib(asan|ubsan)' "$T/maps" && heavy='curl|ssh2|archive|gnutls|krb5|ldap|icu|xml2'
+heavy='curl|libssh|archive|gnutls|krb5|ldap|icu|xml2|stdc\+\+'
+grep -Eq 'lib(asan|ubsan)' "$T/maps" && heavy='curl|libssh|archive|gnutls|krb5|ldap|icu|xml2'
 if grep -E "lib($heavy)" "$T/maps" >&2; then
 	fail "the wizard's first screen maps the libraries above"
 fi
-pass "first screen: $(wc -l < "$T/maps") shared objects mapped, none of curl/ssh2/archive"
+pass "first screen: $(wc -l < "$T/maps") shared objects mapped, none of curl/libssh/archive"

@@ -45,7 +45,7 @@ grep -q '^|1|' "$KH" || fail "ssh-keygen -H did not hash"
 expect_ok sti connect "$T_"
 pass "hashed known_hosts entry matches"
 
-# Lines libssh2 cannot parse do not hide the others.
+# Lines libssh cannot parse do not hide the others.
 { echo "# comment"; echo "garbage"; echo "@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf69APmah62Xb8y7PbjXrrqCRUvCB1E7Whx+035W61S";
   echo "[127.0.0.1]:$PORT sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIH7bVfJq0tU1Ao2ey0Z5xUkcOvMHqOKA6BgqkZO5hJHyAAAABHNzaDo="; cat "$KH"; } > "$KH.new"
 mv "$KH.new" "$KH"
@@ -78,7 +78,7 @@ expect_code hostkey sti --accept-host-key "$NEWFP" upload "$S/host_key.pub" "$ME
 pass "changed host key refused with both fingerprints, even when offered to accept"
 
 # A server with two host keys: the type known_hosts has is the one asked
-# for (libssh2 alone would take ECDSA first), hashed entries included.
+# for (libssh alone would take Ed25519 first), hashed entries included.
 stop_sshd
 ssh-keygen -q -t ecdsa -N '' -f "$S/host_ecdsa"
 sh "$LAB" config "$S" "HostKey $S/host_ecdsa"
