@@ -88,6 +88,27 @@ grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "stall: message does no
 cmp "$L/keep" "$T/keep.ref" || fail "stalled download replaced the good local file"
 pass "server stalls mid-download: I/O timeout, good local file intact"
 
+# The same while uploading: the server stops taking data, the window
+# stays shut, the blocked write ends with the timeout; the good remote
+# file is untouched.
+rm -f "$T/mark"
+st --timeout-ms 1000 --identity "$S/id_ed25519" --marker "$T/mark" \
+    upload "$L/large" "$ME@127.0.0.1:$R/good" >"$T/out" 2>&1 &
+tool=$!
+i=0
+while [ ! -e "$T/mark" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+STOPPED=$(descendants "$(cat "$S/pid")")
+for p in $STOPPED; do kill -STOP "$p" 2>/dev/null || true; done
+set +e
+wait "$tool"
+rc=$?
+set -e
+for p in $STOPPED; do kill -9 "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
+[ "$rc" != 0 ] && grep -q '^code=network$' "$T/out" || { cat "$T/out" >&2; fail "upload stall: want code=network"; }
+grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "upload stall: message does not say it timed out"; }
+cmp "$R/good" "$T/good.ref" || fail "stalled upload replaced the good remote file"
+pass "server stalls mid-upload: I/O timeout, good remote file intact"
+
 # The server still works afterwards (only the connection was cut).
 expect_ok sti download "$ME@127.0.0.1:$R/good" "$L/keep"
 cmp "$L/keep" "$T/good.ref" || fail "download after the cut"
