@@ -566,8 +566,8 @@ restore_restart(struct cw_flow *run, struct cw_error *err)
 }
 
 static const struct cw_flow_step restore_steps[] = {
-	{ "fetch", N_("Copy the bundle here"), restore_fetch, NULL },
-	{ "open", N_("Decrypt and check the bundle"), restore_open, NULL },
+	{ "fetch", N_("Copy, decrypt and check the bundle"), restore_fetch, NULL },
+	{ "open", N_("Confirm the checked files are staged"), restore_open, NULL },
 	{ "swap", N_("Put the restored SC3 files in place"), restore_swap, NULL },
 	{ "restored", N_("Log the restore"), restore_restored, NULL },
 	{ "restart", N_("Restart the management service"), restore_restart, NULL },
