@@ -24,6 +24,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,52 @@ type_index(enum ssh_keytypes_e type)
 	return -1;
 }
 
+/* OpenSSH's host pattern match: '*' and '?', ASCII case ignored.  The
+ * usual single-backtrack walk: linear in practice, never exponential. */
+static int
+glob_match(const char *p, size_t plen, const char *s)
+{
+	const char *pe = p + plen, *star = NULL, *mark = NULL;
+
+	while (*s != '\0') {
+		if (p < pe && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
+			p++;
+			s++;
+		} else if (p < pe && *p == '*') {
+			star = ++p;
+			mark = s;
+		} else if (star != NULL) {
+			p = star;
+			s = ++mark;
+		} else
+			return 0;
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
+}
+
+/* 1 when the line's host field (plain patterns, not hashed) has a negated
+ * pattern ("!host") that matches hostport: OpenSSH then ignores the
+ * line (NUL-terminated, tabs already spaces).  libssh 0.10 matches each comma-separated pattern alone and so
+ * loses the negation ("*.example,!bad.example" would hold for
+ * bad.example). */
+static int
+negated(const char *line, const char *hostport)
+{
+	size_t hl = strcspn(line, " "), n;
+
+	if (line[0] == '|')
+		return 0;
+	for (const char *p = line, *comma; p < line + hl; p += n + 1) {
+		comma = memchr(p, ',', (size_t)(line + hl - p));
+		n = comma != NULL ? (size_t)(comma - p) : (size_t)(line + hl - p);
+		if (n > 1 && p[0] == '!' && glob_match(p + 1, n - 1, hostport))
+			return 1;
+	}
+	return 0;
+}
+
 int
 cw_scp_known_hosts_scan(const char *buf, size_t len, const char *hostport,
     ssh_key key, const char *key_b64s, struct cw_scp_known known[CW_SCP_KNOWN_TYPES],
@@ -199,6 +246,8 @@ cw_scp_known_hosts_scan(const char *buf, size_t len, const char *hostport,
 		for (i = 0; i < ll; i++)
 			copy[i] = line[i] == '\t' ? ' ' : line[i];
 		copy[ll] = '\0';
+		if (negated(copy, hostport))
+			continue;
 		e = NULL;
 		if (ssh_known_hosts_parse_line(hostport, copy, &e) != SSH_OK || e == NULL) {
 			ssh_knownhosts_entry_free(e);
