@@ -270,8 +270,10 @@ cw_scp_policy(enum cw_scp_method method)
 	return (unsigned)method < CW_SCP_METHOD__MAX ? policy[method] : NULL;
 }
 
-/* libssh reads no ssh_config, no ~/.ssh/known_hosts and no keys of its
- * own: everything it uses is what certwiz set. */
+/* libssh reads no ssh_config, nothing under ~/.ssh and no keys of its
+ * own: everything it uses is what certwiz set.  Its ssh dir is set too,
+ * so that no home directory is looked up (an account without one still
+ * copies). */
 static int
 session_new(struct cw_scp *s)
 {
@@ -284,6 +286,7 @@ session_new(struct cw_scp *s)
 	    ssh_options_set(s->session, SSH_OPTIONS_HOST, s->host) != 0 ||
 	    ssh_options_set(s->session, SSH_OPTIONS_PORT, &s->port) != 0 ||
 	    ssh_options_set(s->session, SSH_OPTIONS_USER, s->user) != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_SSH_DIR, "/dev/null") != 0 ||
 	    ssh_options_set(s->session, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") != 0 ||
 	    ssh_options_set(s->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") != 0 ||
 	    ssh_options_set(s->session, SSH_OPTIONS_TIMEOUT, &zero) != 0 ||
