@@ -27,15 +27,7 @@
 static int
 offered(const char *list, const char *method)
 {
-	size_t n = strlen(method);
-	const char *p = list;
-
-	while ((p = strstr(p, method)) != NULL) {
-		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-		p += n;
-	}
-	return 0;
+	return cw_scp_in_list(list, method, strlen(method));
 }
 
 static void

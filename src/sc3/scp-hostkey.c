@@ -329,20 +329,6 @@ out:
 	return rc;
 }
 
-/* 1 when name (len bytes) is in the comma-separated list. */
-static int
-in_csv(const char *list, const char *name, size_t len)
-{
-	size_t ql;
-
-	for (const char *q = list; *q != '\0'; q += ql + (q[ql] == ',')) {
-		ql = strcspn(q, ",");
-		if (ql == len && strncmp(q, name, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Appends to pref the names of methods (comma-separated) that certwiz's
  * policy allows. */
 static void
@@ -353,7 +339,7 @@ add_allowed(const char *methods, char *pref, size_t cap)
 
 	for (const char *p = methods; *p != '\0'; p += len + (p[len] == ',')) {
 		len = strcspn(p, ",");
-		if (in_csv(allowed, p, len) && strlen(pref) + len + 2 < cap)
+		if (cw_scp_in_list(allowed, p, len) && strlen(pref) + len + 2 < cap)
 			snprintf(pref + strlen(pref), cap - strlen(pref), "%s%.*s",
 			    pref[0] != '\0' ? "," : "", (int)len, p);
 	}

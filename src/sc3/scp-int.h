@@ -92,6 +92,10 @@ int cw_scp_tcp_open(const struct sockaddr *sa, socklen_t salen, int timeout_ms);
  * stderr (capped) goes to err's detail on failure (CW_E_PROTO). */
 int cw_scp_exec(struct cw_scp *s, const char *cmd, struct cw_error *err);
 
+/* 1 when name (n bytes, need not be NUL-terminated) is an entry of the
+ * comma-separated list (an SSH name-list). */
+int cw_scp_in_list(const char *list, const char *name, size_t n);
+
 /* Appends the shell-quoted form of arg ('...' with ' as '\'') to buf.
  * Returns -1 when it does not fit. */
 int cw_scp_shell_quote(const char *arg, char *buf, size_t len);

@@ -66,51 +66,30 @@ next_list(const unsigned char **p, const unsigned char *end)
 	return s;
 }
 
-/* 1 when name (n bytes, not NUL-terminated) is an entry of list. */
-static int
-in_list(const char *list, const char *name, size_t n)
+/* The first name of certwiz's policy for method that the server's list
+ * has (the one the handshake picks; *n its length), or NULL. */
+static const char *
+first_common(enum cw_scp_method method, const char *theirs, size_t *n)
 {
-	size_t len;
-
-	for (const char *p = list; *p != '\0'; p += len + (p[len] == ',')) {
-		len = strcspn(p, ",");
-		if (len == n && memcmp(p, name, n) == 0)
-			return 1;
+	for (const char *p = cw_scp_policy(method); *p != '\0'; p += *n + (p[*n] == ',')) {
+		*n = strcspn(p, ",");
+		if (*n > 0 && cw_scp_in_list(theirs, p, *n))
+			return p;
 	}
-	return 0;
+	return NULL;
 }
 
-/* 1 when the server's list and certwiz's policy have a name in common. */
-static int
-common(enum cw_scp_method method, const char *theirs)
-{
-	const char *ours = cw_scp_policy(method);
-	size_t n;
-
-	for (const char *p = ours; *p != '\0'; p += n + (p[n] == ',')) {
-		n = strcspn(p, ",");
-		if (n > 0 && in_list(theirs, p, n))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 when the cipher negotiated from the server's list (the first of ours
- * it has) is an AEAD one: GCM and ChaCha20-Poly1305 bring their own MAC,
- * and the MAC lists then do not matter. */
+/* 1 when the cipher negotiated from the server's list is an AEAD one:
+ * GCM and ChaCha20-Poly1305 bring their own MAC, and the MAC lists then
+ * do not matter. */
 static int
 aead_chosen(enum cw_scp_method method, const char *theirs)
 {
-	const char *ours = cw_scp_policy(method);
 	size_t n;
+	const char *p = first_common(method, theirs, &n);
 
-	for (const char *p = ours; *p != '\0'; p += n + (p[n] == ',')) {
-		n = strcspn(p, ",");
-		if (n > 0 && in_list(theirs, p, n))
-			return memmem(p, n, "-gcm@", 5) != NULL ||
-			    memmem(p, n, "poly1305", 8) != NULL;
-	}
-	return 0;
+	return p != NULL && (memmem(p, n, "-gcm@", 5) != NULL ||
+	    memmem(p, n, "poly1305", 8) != NULL);
 }
 
 int
@@ -126,6 +105,7 @@ cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt, size_t len,
 	};
 	const unsigned char *p, *end = pkt + len;
 	char *theirs[CW_SCP_METHOD__MAX] = { NULL };
+	size_t n;
 	int i;
 
 	if (len < 17 || pkt[0] != 20)	/* SSH_MSG_KEXINIT + cookie */
@@ -140,7 +120,7 @@ cw_scp_kexinit_explain(struct cw_scp *s, const unsigned char *pkt, size_t len,
 		    (i == CW_SCP_MAC_SC &&
 		    aead_chosen(CW_SCP_CIPHER_SC, theirs[CW_SCP_CIPHER_SC])))
 			continue;
-		if (!common((enum cw_scp_method)i, theirs[i])) {
+		if (first_common((enum cw_scp_method)i, theirs[i], &n) == NULL) {
 			/* TRANSLATORS: %s: "cipher", "MAC"...; then the host. */
 			cw_error_set(err, CW_E_NET, _("SSH handshake with '%s' failed: no %s in common"),
 			    s->host, _(what[i]));

@@ -147,6 +147,19 @@ cw_scp_remote_dir(const char *path, char *out, size_t outlen)
 }
 
 int
+cw_scp_in_list(const char *list, const char *name, size_t n)
+{
+	size_t len;
+
+	for (const char *p = list; *p != '\0'; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		if (len == n && memcmp(p, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
 cw_scp_shell_quote(const char *arg, char *buf, size_t len)
 {
 	size_t used = strlen(buf);

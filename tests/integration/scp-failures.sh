@@ -68,44 +68,35 @@ cmp "$L/keep" "$T/keep.ref" || fail "cut download replaced the good local file"
 [ "$(ls -A "$L" | grep -cv '^keep$\|^large$' || true)" = 0 ] || { ls -la "$L" >&2; fail "cut download left a temp file"; }
 pass "connection cut mid-download: network error, good local file intact, no temp file"
 
-# The server's side stalls mid-transfer (stopped, not killed): the I/O
-# timeout ends the wait.
-rm -f "$T/mark"
-st --timeout-ms 1000 --identity "$S/id_ed25519" --marker "$T/mark" \
-    download "$ME@127.0.0.1:$R/large" "$L/keep" >"$T/out" 2>&1 &
-tool=$!
-i=0
-while [ ! -e "$T/mark" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-STOPPED=$(descendants "$(cat "$S/pid")")
-for p in $STOPPED; do kill -STOP "$p" 2>/dev/null || true; done
-set +e
-wait "$tool"
-rc=$?
-set -e
-for p in $STOPPED; do kill -9 "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
-[ "$rc" != 0 ] && grep -q '^code=network$' "$T/out" || { cat "$T/out" >&2; fail "stall: want code=network"; }
-grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "stall: message does not say it timed out"; }
+# stall_during WHAT ARGS...: runs the transfer, stops every sshd process
+# serving it (stopped, not killed) once it is under way, and expects the
+# I/O timeout to end the wait: a network error that says so.
+stall_during() {
+	what=$1
+	rm -f "$T/mark"
+	st --timeout-ms 1000 --identity "$S/id_ed25519" --marker "$T/mark" \
+	    "$@" >"$T/out" 2>&1 &
+	tool=$!
+	i=0
+	while [ ! -e "$T/mark" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+	STOPPED=$(descendants "$(cat "$S/pid")")
+	for p in $STOPPED; do kill -STOP "$p" 2>/dev/null || true; done
+	set +e
+	wait "$tool"
+	rc=$?
+	set -e
+	for p in $STOPPED; do kill -9 "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
+	[ "$rc" != 0 ] && grep -q '^code=network$' "$T/out" || { cat "$T/out" >&2; fail "$what stall: want code=network"; }
+	grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "$what stall: message does not say it timed out"; }
+}
+
+stall_during download "$ME@127.0.0.1:$R/large" "$L/keep"
 cmp "$L/keep" "$T/keep.ref" || fail "stalled download replaced the good local file"
 pass "server stalls mid-download: I/O timeout, good local file intact"
 
-# The same while uploading: the server stops taking data, the window
-# stays shut, the blocked write ends with the timeout; the good remote
-# file is untouched.
-rm -f "$T/mark"
-st --timeout-ms 1000 --identity "$S/id_ed25519" --marker "$T/mark" \
-    upload "$L/large" "$ME@127.0.0.1:$R/good" >"$T/out" 2>&1 &
-tool=$!
-i=0
-while [ ! -e "$T/mark" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-STOPPED=$(descendants "$(cat "$S/pid")")
-for p in $STOPPED; do kill -STOP "$p" 2>/dev/null || true; done
-set +e
-wait "$tool"
-rc=$?
-set -e
-for p in $STOPPED; do kill -9 "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
-[ "$rc" != 0 ] && grep -q '^code=network$' "$T/out" || { cat "$T/out" >&2; fail "upload stall: want code=network"; }
-grep -q "no answer" "$T/out" || { cat "$T/out" >&2; fail "upload stall: message does not say it timed out"; }
+# While uploading: the server stops taking data, the window stays shut,
+# the blocked write ends with the timeout.
+stall_during upload "$L/large" "$ME@127.0.0.1:$R/good"
 cmp "$R/good" "$T/good.ref" || fail "stalled upload replaced the good remote file"
 pass "server stalls mid-upload: I/O timeout, good remote file intact"
 
