@@ -5,14 +5,14 @@
 # pass/FAIL per row.  The result is kept in
 # $top_builddir/bench-results/DATE.tsv; a later run compares with one:
 #   make bench BENCH_COMPARE=bench-results/2026-12-04T203000.tsv
-#   make bench BENCH=scp          # parts: scp sc3 tui cert (default all),
+#   make bench BENCH=scp          # parts: scp sc3 tui cert bundle (default all),
 #                                 # extra = the older per-subsystem scripts,
 #                                 # fleet = the Ansible role over 20 and 100
 #                                 # appliances (minutes; not in the default)
 # Numbers, never a test: `make check` does not run this.
 set -eu
 : "${top_srcdir:?}" "${top_builddir:?}"
-BENCH=$(echo "${BENCH:-scp sc3 tui cert}" | tr ',' ' ')
+BENCH=$(echo "${BENCH:-scp sc3 tui cert bundle}" | tr ',' ' ')
 RESULTS=${BENCH_RESULTS:-$top_builddir/bench-results}
 mkdir -p "$RESULTS"
 stamp=$(date -u +%Y-%m-%dT%H%M%S)
@@ -23,7 +23,7 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 for part in $BENCH; do
 	case $part in
-	scp|sc3|tui|cert|fleet)
+	scp|sc3|tui|cert|bundle|fleet)
 		echo "== $part" >&2
 		rc=0
 		${SHELL:-/bin/sh} "$top_srcdir/tests/bench/bench-$part.sh" || rc=$?
@@ -35,7 +35,7 @@ for part in $BENCH; do
 			${SHELL:-/bin/sh} "$top_srcdir/$b"
 		done
 		;;
-	*) echo "bench: unknown part '$part' (scp sc3 tui cert extra fleet)" >&2; exit 2 ;;
+	*) echo "bench: unknown part '$part' (scp sc3 tui cert bundle extra fleet)" >&2; exit 2 ;;
 	esac
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
