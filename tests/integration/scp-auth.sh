@@ -131,3 +131,29 @@ expect_out "no MAC in common"
 expect_out "supports hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1-etm@openssh.com,hmac-sha1"
 grep -q 'supports.*md5' "$T/out" && fail "an MD5 MAC is named as supported"
 pass "a server offering only CBC ciphers or MD5 MACs is refused, certwiz's list named"
+
+# keyboard-interactive (the password over PAM, as many appliances' sshd
+# offer it): the server offers no "password" method, certwiz answers
+# PAM's hidden prompt with the password.  sshd's own log proves the
+# answer reached PAM (a locked account: refused, never logged in).
+if [ "$LOCKED" = nobody ] && [ -f /etc/pam.d/sshd ]; then
+	stop_sshd
+	sed -e 's/^UsePAM no/UsePAM yes/' \
+	    -e 's/^PasswordAuthentication yes/PasswordAuthentication no/' \
+	    -e 's/^KbdInteractiveAuthentication no/KbdInteractiveAuthentication yes/' \
+	    "$T/sshd_config.base" > "$S/sshd_config"
+	start_sshd "$PORT"
+	expect_code auth st --password-file "$T/pw" connect "$LOCKED@127.0.0.1:x"
+	expect_out "accepts: publickey,keyboard-interactive"
+	expect_out "tried: password"
+	i=0
+	until grep -q "Failed keyboard-interactive/pam for $LOCKED" "$S/sshd.log" || [ $i -ge 40 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	grep -q "Failed keyboard-interactive/pam for $LOCKED" "$S/sshd.log" ||
+	    { tail -5 "$S/sshd.log" >&2; fail "sshd saw no keyboard-interactive answer"; }
+	pass "keyboard-interactive: the password answers PAM's prompt (sshd logs the PAM failure)"
+else
+	echo "# no 'nobody' account or no /etc/pam.d/sshd: keyboard-interactive not tested"
+fi
