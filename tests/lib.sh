@@ -118,6 +118,20 @@ syslog = no
 EOC
 }
 
+# sc3_unit DIR [LINE...]: DIR/certwiz.conf for an SC3 unit whose paths
+# (state, sc3, log) are under DIR; each LINE goes into its [sc3] section.
+sc3_unit() {
+	_su_dir=$1
+	shift
+	mkdir -p "$_su_dir"
+	{
+		printf '[paths]\nstate_dir = %s/state\nsc3_dir = %s/sc3\nlog_dir = %s/log\n[sc3]\n' \
+		    "$_su_dir" "$_su_dir" "$_su_dir"
+		for _su_line in "$@"; do printf '%s\n' "$_su_line"; done
+		printf '[log]\nsyslog = no\n'
+	} > "$_su_dir/certwiz.conf"
+}
+
 # need_locales NAME...: each NAME (ll_CC.CHARSET, e.g. de_DE.UTF-8) loads
 # with its charset; when one is not installed, all are compiled with
 # localedef into $T/locales and LOCPATH points there (glibc then reads

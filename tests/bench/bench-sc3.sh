@@ -21,20 +21,7 @@ printf 'bench-master-key\n' > "$T/mk"; chmod 600 "$T/mk"
 age-keygen -o "$T/id" 2>/dev/null
 RCPT=$(age-keygen -y "$T/id")
 
-unit() {	# unit DIR
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-known_hosts = $KH
-restart_command = true
-[log]
-syslog = no
-EOC
-}
+unit() { sc3_unit "$1" "known_hosts = $KH" "restart_command = true"; }	# unit DIR
 # The SC3 dirs: big (MIB of key material, a CA, a few small files) and tiny.
 unit "$T/big"; unit "$T/tiny"; unit "$T/new"
 mkdir -p "$T/big/sc3/ca" "$T/big/sc3/phosphorus" "$T/tiny/sc3"

@@ -19,13 +19,7 @@ PORT=$(lab_free_port)
 lab_chronyd "$T/lab" "$PORT"
 lab_system_chronyd
 
-write_conf
-cat >> "$T/certwiz.conf" <<EOC
-[ntp]
-port = $PORT
-timeout_ms = 800
-reach_wait_s = 10
-EOC
+system_ntp_conf "$PORT"
 mkdir -p "$T/answers"
 key_file answers/sha1.key 4c61622053484131206b65792030303032212121
 CW_TEST_SECRETS="4c61622053484131206b65792030303032212121"

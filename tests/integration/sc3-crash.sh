@@ -12,19 +12,7 @@ tree() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r f; do
 	else echo "$(stat -c '%a %s' "$f") $(sha256sum < "$f" | cut -c1-64) $f"; fi; done
 	stat -c '%a root' .); }
 
-conf() {	# conf DIR: a unit whose paths are under DIR
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-restart_command = echo restarted
-[log]
-syslog = no
-EOC
-}
+conf() { sc3_unit "$1" "restart_command = echo restarted"; }	# conf DIR: a unit under DIR
 printf 'crash-matrix-master-key\n' > "$T/mk"; chmod 600 "$T/mk"
 
 # The old unit's SC3 dir, sealed into a bundle.

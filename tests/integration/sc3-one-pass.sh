@@ -18,19 +18,7 @@ strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here (p
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 PY=${PYTHON3:-/usr/bin/python3}
 
-conf() {	# conf DIR
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-restart_command =
-[log]
-syslog = no
-EOC
-}
+conf() { sc3_unit "$1" "restart_command ="; }	# conf DIR
 tree() { (cd "$1" && find . | LC_ALL=C sort | while read -r f; do
 	if [ -d "$f" ]; then echo "$(stat -c %a "$f") dir $f"
 	else echo "$(stat -c '%a %s' "$f") $(sha256sum < "$f" | cut -c1-64) $f"; fi; done); }

@@ -13,20 +13,7 @@ tree() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r f; do
 	if [ -d "$f" ]; then echo "$(stat -c %a "$f") dir $f"
 	else echo "$(stat -c '%a %s' "$f") $(sha256sum < "$f" | cut -c1-64) $f"; fi; done
 	stat -c '%a root' .); }
-unit() {	# unit DIR: a configuration whose paths are under DIR
-	mkdir -p "$1"
-	cat > "$1/certwiz.conf" <<EOC
-[paths]
-state_dir = $1/state
-sc3_dir = $1/sc3
-log_dir = $1/log
-[sc3]
-known_hosts = $KH
-restart_command = echo restarted > $1/restarted
-[log]
-syslog = no
-EOC
-}
+unit() { sc3_unit "$1" "known_hosts = $KH" "restart_command = echo restarted > $1/restarted"; }	# unit DIR
 printf 'scp-test-master-key\n' > "$T/mk"; chmod 600 "$T/mk"
 printf 'not-the-key\n' > "$T/bad"; chmod 600 "$T/bad"
 unit "$T/old"; unit "$T/new"

@@ -62,6 +62,19 @@ max_offset_ms = 1000
 EOC
 }
 
+# system_ntp_conf PORT: $T/certwiz.conf for the tests against the stock
+# system chronyd (lab_system_chronyd): Debian's files and daemon, the lab
+# server on PORT.
+system_ntp_conf() {
+	write_conf
+	cat >> "$T/certwiz.conf" <<EOC
+[ntp]
+port = $1
+timeout_ms = 800
+reach_wait_s = 10
+EOC
+}
+
 # cw_json WANT_RC ARGS...: runs certwiz with the test config, stdout (JSON)
 # to $T/json, stderr to $T/err, checks the exit code.
 cw_json() {
