@@ -345,19 +345,20 @@ add_allowed(const char *methods, char *pref, size_t cap)
 	}
 }
 
-void
-cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o)
+int
+cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o,
+    struct cw_error *err)
 {
 	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
-	struct cw_error ignored;
-	char *text = NULL, pref[512] = "", hp[CW_SCP_HOST_MAX + 16];
-	size_t textlen = 0, i;
+	char pref[512] = "", hp[CW_SCP_HOST_MAX + 16];
+	size_t i;
 	int match, revoked, pass;
 
+	if (load_known_hosts(o->known_hosts, &s->kh_text, &s->kh_len, err) == -1)
+		return -1;
 	host_port(s, hp, sizeof(hp));
-	if (load_known_hosts(o->known_hosts, &text, &textlen, &ignored) == 0 &&
-	    cw_scp_known_hosts_scan(text != NULL ? text : "", textlen, hp, NULL, NULL,
-	    known, &match, &revoked) > 0) {
+	if (cw_scp_known_hosts_scan(s->kh_text != NULL ? s->kh_text : "", s->kh_len,
+	    hp, NULL, NULL, known, &match, &revoked) > 0) {
 		/* The known types first (in OpenSSH's order), then the rest:
 		 * a server without them still completes the handshake, and
 		 * its key is then reported as changed, not unknown. */
@@ -368,7 +369,7 @@ cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o)
 		if (pref[0] != '\0')
 			(void)ssh_options_set(s->session, SSH_OPTIONS_HOSTKEYS, pref);
 	}
-	free(text);
+	return 0;
 }
 
 /* "TYPE FP" of every key known_hosts has for the host, ", " between. */
@@ -393,9 +394,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 {
 	ssh_key key = NULL;
 	struct cw_scp_known known[CW_SCP_KNOWN_TYPES];
-	char *b64 = NULL, *text = NULL, oldfp[CW_SCP_KNOWN_TYPES * (CW_SCP_FP_MAX + 24)];
+	char *b64 = NULL, oldfp[CW_SCP_KNOWN_TYPES * (CW_SCP_FP_MAX + 24)];
 	char khname[CW_SCP_HOST_MAX + 16];
-	size_t textlen = 0;
 	int t, match, revoked, nknown, yes = 1, rc = -1;
 
 	if (ssh_get_server_publickey(s->session, &key) != SSH_OK || key == NULL) {
@@ -415,10 +415,8 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 	}
 	b64_fingerprint(b64, strlen(b64), s->fp, sizeof(s->fp));
 
-	if (load_known_hosts(o->known_hosts, &text, &textlen, err) == -1)
-		goto out;
 	host_port(s, khname, sizeof(khname));
-	nknown = cw_scp_known_hosts_scan(text != NULL ? text : "", textlen, khname,
+	nknown = cw_scp_known_hosts_scan(s->kh_text != NULL ? s->kh_text : "", s->kh_len, khname,
 	    key, b64, known, &match, &revoked);
 	if (revoked) {
 		cw_error_set(err, CW_E_HOSTKEY,
@@ -477,12 +475,11 @@ cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
 	}
 	/* 2: trusted this once, not saved. */
 	if (!o->no_save && yes != 2 &&
-	    save_key(s, o->known_hosts, text != NULL ? text : "", textlen, b64, err) == -1)
+	    save_key(s, o->known_hosts, s->kh_text != NULL ? s->kh_text : "", s->kh_len, b64, err) == -1)
 		goto out;
 	rc = 0;
 out:
 	ssh_key_free(key);
-	free(text);
 	free(b64);
 	return rc;
 }

@@ -19,6 +19,8 @@ struct cw_scp {
 	const char *key_type;		/* static string */
 	struct sockaddr_storage sa;	/* the address connected to */
 	socklen_t salen;
+	char *kh_text;			/* known_hosts as read once (or NULL) */
+	size_t kh_len;
 };
 
 /* Copies libssh's last error into err's detail.  Returns -1. */
@@ -50,10 +52,13 @@ int cw_scp_known_hosts_scan(const char *buf, size_t len, const char *hostport,
 int cw_scp_hostkey_check(struct cw_scp *s, const struct cw_scp_opts *o,
     struct cw_error *err);
 
-/* Before the handshake: asks for the host key types known_hosts already
- * has for this host first (as OpenSSH does), so a server with several
- * keys shows the one the admin trusted.  Best effort, never fails. */
-void cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o);
+/* Before the handshake: reads known_hosts once (s->kh_text, capped; a
+ * missing file is an empty one) and asks for the host key types it
+ * already has for this host first (as OpenSSH does), so a server with
+ * several keys shows the one the admin trusted.  -1 with err set when
+ * known_hosts cannot be read. */
+int cw_scp_hostkey_prefer_known(struct cw_scp *s, const struct cw_scp_opts *o,
+    struct cw_error *err);
 
 /* scp-auth.c: authenticates s->user in the documented order. */
 int cw_scp_auth(struct cw_scp *s, const struct cw_scp_opts *o,

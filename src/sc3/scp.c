@@ -380,7 +380,8 @@ cw_scp_connect(const struct cw_scp_target *t, const struct cw_scp_opts *o,
 		cw_scp_lib_detail(s, err);
 		goto out;
 	}
-	cw_scp_hostkey_prefer_known(s, o);
+	if (cw_scp_hostkey_prefer_known(s, o, err) == -1)
+		goto out;
 	/* From here libssh owns the socket (it closes it in ssh_free). */
 	if (ssh_options_set(s->session, SSH_OPTIONS_FD, &s->fd) != 0) {
 		cw_error_set(err, CW_E_NOMEM, _("cannot set up the SSH session"));
@@ -431,6 +432,7 @@ cw_scp_free(struct cw_scp *s)
 	}
 	if (s->fd != -1)
 		close(s->fd);
+	free(s->kh_text);
 	free(s);
 }
 
